@@ -1,0 +1,72 @@
+#include "harness/shim/host_cpu.h"
+
+namespace nvmesim::harness {
+
+namespace {
+uint64_t Ps(const sc_core::sc_time& t) {
+  return static_cast<uint64_t>(t.value());  // the kernel's resolution is 1 ps (see HostCpu ctor)
+}
+}  // namespace
+
+HostCpu::HostCpu(sc_core::sc_module_name name) : sc_module(name) {
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
+    SC_REPORT_FATAL("nvmesim/host_cpu", "the simulation time resolution must be 1 ps");
+  }
+  SC_THREAD(Run);
+}
+
+HostCpu::TaskId HostCpu::Post(sc_core::sc_time delay, Task task) {
+  return PostAt(Now() + delay, std::move(task));
+}
+
+HostCpu::TaskId HostCpu::PostAt(sc_core::sc_time when, Task task) {
+  const TaskId id = next_id_++;
+  const Key key{Ps(when), next_seq_++};
+  queue_.emplace(key, std::make_pair(id, std::move(task)));
+  index_.emplace(id, key);
+  wake_.notify(sc_core::SC_ZERO_TIME);
+  return id;
+}
+
+bool HostCpu::Cancel(TaskId id) {
+  auto it = index_.find(id);
+  if (it == index_.end()) return false;
+  queue_.erase(it->second);
+  index_.erase(it);
+  return true;
+}
+
+void HostCpu::Halt() {
+  halted_ = true;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void HostCpu::Run() {
+  while (!halted_) {
+    if (queue_.empty()) {
+      wait(wake_);
+      continue;
+    }
+    auto it = queue_.begin();
+    const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
+    if (it->first.time_ps > now_ps) {
+      // Sleep until the task is due, but wake for anything posted earlier meanwhile
+      // (an interrupt that arrives before a timeout must run first).
+      wait(sc_core::sc_time::from_value(it->first.time_ps - now_ps), wake_);
+      continue;
+    }
+    Task task = std::move(it->second.second);
+    index_.erase(it->second.first);
+    queue_.erase(it);
+    local_offset_ = sc_core::SC_ZERO_TIME;
+    task();
+    ++tasks_run_;
+    if (local_offset_ != sc_core::SC_ZERO_TIME) {
+      const sc_core::sc_time spent = local_offset_;
+      local_offset_ = sc_core::SC_ZERO_TIME;
+      wait(spent);  // the CPU was busy (e.g. stalled on an MMIO read) for this long
+    }
+  }
+}
+
+}  // namespace nvmesim::harness

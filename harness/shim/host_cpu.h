@@ -1,0 +1,71 @@
+// The simulated host CPU: one SystemC thread that runs driver work — interrupt
+// handlers, timer callbacks, workload steps — one task at a time, in
+// (simulated time, sequence) order. Driver code never runs concurrently with
+// itself and is never entered from inside a HAL call (the hal.h contract).
+//
+// Time inside a task: MMIO transactions annotate their delay onto the CPU's
+// local time offset (loosely-timed temporal decoupling). When a task ends the
+// thread waits out that offset, so a non-posted MMIO read stalls the CPU for
+// its round trip while a posted doorbell write costs the CPU nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include <systemc>
+
+namespace nvmesim::harness {
+
+class HostCpu : public sc_core::sc_module {
+ public:
+  using Task = std::function<void()>;
+  using TaskId = uint64_t;
+
+  SC_HAS_PROCESS(HostCpu);
+  explicit HostCpu(sc_core::sc_module_name name);
+
+  // Runs `task` on this CPU at (current CPU time + delay). Safe to call from
+  // any SystemC process (device context, another task). Returns an id for Cancel.
+  TaskId Post(sc_core::sc_time delay, Task task);
+  // Runs `task` at an absolute simulated time (not before the CPU's present).
+  TaskId PostAt(sc_core::sc_time when, Task task);
+  // True when the task was still queued and is now removed.
+  bool Cancel(TaskId id);
+
+  // The CPU's notion of now: kernel time plus the running task's local offset.
+  sc_core::sc_time Now() const { return sc_core::sc_time_stamp() + local_offset_; }
+  // The running task's local time offset; MMIO passes it as the b_transport delay.
+  sc_core::sc_time& local_offset() { return local_offset_; }
+
+  // Stops the loop after the running task; queued tasks stay unrun.
+  void Halt();
+  bool halted() const { return halted_; }
+
+  uint64_t tasks_run() const { return tasks_run_; }
+  size_t tasks_queued() const { return queue_.size(); }
+
+ private:
+  void Run();
+
+  struct Key {
+    uint64_t time_ps;
+    uint64_t seq;
+    bool operator<(const Key& o) const {
+      return time_ps != o.time_ps ? time_ps < o.time_ps : seq < o.seq;
+    }
+  };
+
+  std::map<Key, std::pair<TaskId, Task>> queue_;
+  std::unordered_map<TaskId, Key> index_;  // lookup only, never iterated
+  sc_core::sc_event wake_;
+  sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;
+  uint64_t next_seq_ = 0;
+  TaskId next_id_ = 1;
+  uint64_t tasks_run_ = 0;
+  bool halted_ = false;
+};
+
+}  // namespace nvmesim::harness

@@ -1,0 +1,88 @@
+#include "harness/shim/host_cpu.h"
+
+#include <string>
+#include <vector>
+
+#include "tests/support/sim_test.h"
+
+namespace nvmesim::harness {
+namespace {
+
+using sc_core::SC_NS;
+using sc_core::SC_US;
+using sc_core::sc_time;
+
+NVMESIM_SIM_TEST(HostCpuTest, RunsTasksInTimeThenPostingOrder) {
+  HostCpu cpu("cpu");
+  std::vector<std::string> order;
+  cpu.Post(sc_time(2, SC_US), [&] { order.push_back("b@2us"); });
+  cpu.Post(sc_time(1, SC_US), [&] { order.push_back("a@1us"); });
+  cpu.Post(sc_time(2, SC_US), [&] { order.push_back("c@2us"); });
+  cpu.Post(sc_time(3, SC_US), [&] {
+    order.push_back("d@3us");
+    EXPECT_EQ(sc_core::sc_time_stamp(), sc_time(3, SC_US));
+    cpu.Halt();
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(order, (std::vector<std::string>{"a@1us", "b@2us", "c@2us", "d@3us"}));
+  EXPECT_EQ(cpu.tasks_run(), 4u);
+}
+
+NVMESIM_SIM_TEST(HostCpuTest, CancelledTaskNeverRuns) {
+  HostCpu cpu("cpu");
+  bool ran = false;
+  const auto id = cpu.Post(sc_time(5, SC_US), [&] { ran = true; });
+  cpu.Post(sc_time(1, SC_US), [&] { EXPECT_TRUE(cpu.Cancel(id)); });
+  cpu.Post(sc_time(10, SC_US), [&] { cpu.Halt(); });
+  sc_core::sc_start();
+  EXPECT_FALSE(ran);
+  EXPECT_FALSE(cpu.Cancel(id));
+}
+
+// An event from another process that lands before a far-off timer must run first:
+// the CPU sleeps until the timer but wakes for earlier work.
+struct Device : sc_core::sc_module {
+  HostCpu* cpu;
+  std::vector<std::string>* order;
+  SC_HAS_PROCESS(Device);
+  Device(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
+      : sc_module(n), cpu(c), order(o) {
+    SC_THREAD(Run);
+  }
+  void Run() {
+    wait(sc_time(3, SC_US));
+    cpu->Post(sc_core::SC_ZERO_TIME, [this] {
+      order->push_back("irq@" + sc_core::sc_time_stamp().to_string());
+    });
+  }
+};
+
+NVMESIM_SIM_TEST(HostCpuTest, InterruptBeforeTimeoutRunsFirst) {
+  HostCpu cpu("cpu");
+  std::vector<std::string> order;
+  Device dev("dev", &cpu, &order);
+  cpu.Post(sc_time(100, SC_US), [&] {
+    order.push_back("timeout@" + sc_core::sc_time_stamp().to_string());
+    cpu.Halt();
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(order, (std::vector<std::string>{"irq@3 us", "timeout@100 us"}));
+}
+
+NVMESIM_SIM_TEST(HostCpuTest, LocalOffsetIsWaitedOutAfterTheTask) {
+  HostCpu cpu("cpu");
+  sc_time seen;
+  cpu.Post(sc_core::SC_ZERO_TIME, [&] {
+    cpu.local_offset() += sc_time(700, SC_NS);  // e.g. an MMIO read round trip
+    EXPECT_EQ(cpu.Now(), sc_time(700, SC_NS));
+  });
+  cpu.Post(sc_core::SC_ZERO_TIME, [&] {
+    seen = sc_core::sc_time_stamp();
+    cpu.Halt();
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(seen, sc_time(700, SC_NS));  // the second task waited for the busy CPU
+}
+
+}  // namespace
+}  // namespace nvmesim::harness
