@@ -1,9 +1,10 @@
 // Submission and Completion Queue entries and the SGL descriptor.
 // NVMe Base Specification 2.0: §4.1 (Submission Queue Entry, Common Command
-// Format, Figure 88), §4.1.1 (PRP), §4.1.2 (SGL, Figures 92-94), §4.2
-// (Completion Queue Entry, Figure 90) and §4.2.3 (Status Field).
+// Format), §4.1.1 (PRP), §4.1.2 (SGL descriptor, type and sub type tables),
+// §4.2 (Completion Queue Entry) and §4.2.3 (Status Field).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,16 +13,20 @@
 
 namespace nvmesim::spec {
 
-inline constexpr size_t kSqeSize = 64;  // Base 2.0 §4.1: every SQE is 64 bytes
-inline constexpr size_t kCqeSize = 16;  // Base 2.0 §4.2: every CQE is 16 bytes
-inline constexpr uint8_t kSqesLog2 = 6;  // CC.IOSQES / Identify SQES value for 64 B
-inline constexpr uint8_t kCqesLog2 = 4;  // CC.IOCQES / Identify CQES value for 16 B
-inline constexpr uint32_t kNsidNone = 0;             // Base 2.0 §3.2.1: not a valid NSID
-inline constexpr uint32_t kNsidAll = 0xFFFFFFFF;     // Base 2.0 §3.2.1: broadcast value
-inline constexpr size_t kPrpEntrySize = 8;            // Base 2.0 §4.1.1: one PRP entry
-inline constexpr size_t kSglDescriptorSize = 16;      // Base 2.0 §4.1.2
+// Base 2.0 §1.5 (conventions): multi-byte fields are little endian; the structs here
+// are the wire layout only on a little-endian host.
+static_assert(std::endian::native == std::endian::little);
 
-// SGL Descriptor Type, Base 2.0 §4.1.2 (Figure 93), bits 7:4 of the SGL identifier.
+inline constexpr size_t kSqeSize = 64;            // Base 2.0 §4.1: every SQE is 64 bytes
+inline constexpr size_t kCqeSize = 16;            // Base 2.0 §4.2: every CQE is 16 bytes
+inline constexpr uint8_t kSqesLog2 = 6;           // CC.IOSQES / Identify SQES value for 64 B
+inline constexpr uint8_t kCqesLog2 = 4;           // CC.IOCQES / Identify CQES value for 16 B
+inline constexpr uint32_t kNsidNone = 0;          // Base 2.0 §3.2.1: not a valid NSID
+inline constexpr uint32_t kNsidAll = 0xFFFFFFFF;  // Base 2.0 §3.2.1: broadcast value
+inline constexpr size_t kPrpEntrySize = 8;        // Base 2.0 §4.1.1: one PRP entry
+inline constexpr size_t kSglDescriptorSize = 16;  // Base 2.0 §4.1.2
+
+// SGL Descriptor Type, Base 2.0 §4.1.2 (type table), bits 7:4 of the SGL identifier.
 enum class SglDescriptorType : uint8_t {
   kDataBlock = 0x0,
   kBitBucket = 0x1,
@@ -31,17 +36,19 @@ enum class SglDescriptorType : uint8_t {
   kTransportDataBlock = 0x5,
   kVendorSpecific = 0xF,
 };
-// SGL Descriptor Sub Type, Base 2.0 §4.1.2 (Figure 94), bits 3:0 of the SGL identifier.
+// SGL Descriptor Sub Type, Base 2.0 §4.1.2 (sub type table), bits 3:0 of the SGL identifier.
 enum class SglDescriptorSubtype : uint8_t { kAddress = 0x0, kOffset = 0x1, kTransport = 0xA };
 
-// SGL descriptor, Base 2.0 §4.1.2 (Figure 92): 16 bytes; byte 15 is the SGL identifier.
+// SGL descriptor, Base 2.0 §4.1.2: 16 bytes; byte 15 is the SGL identifier.
 struct SglDescriptor {
-  uint64_t address = 0;   // bytes 7:0
-  uint32_t length = 0;    // bytes 11:8 (data block, bit bucket, segment)
+  uint64_t address = 0;      // bytes 7:0
+  uint32_t length = 0;       // bytes 11:8 (data block, bit bucket, segment)
   uint8_t reserved[3] = {};  // bytes 14:12
   uint8_t identifier = 0;    // byte 15: type 7:4, subtype 3:0
 
-  constexpr SglDescriptorType type() const { return static_cast<SglDescriptorType>(identifier >> 4); }
+  constexpr SglDescriptorType type() const {
+    return static_cast<SglDescriptorType>(identifier >> 4);
+  }
   constexpr SglDescriptorSubtype subtype() const {
     return static_cast<SglDescriptorSubtype>(identifier & 0xF);
   }
@@ -60,16 +67,16 @@ static_assert(offsetof(SglDescriptor, length) == 8);
 static_assert(offsetof(SglDescriptor, reserved) == 12);
 static_assert(offsetof(SglDescriptor, identifier) == 15);
 
-// Fused Operation, CDW0 bits 9:8 (flags bits 1:0), Base 2.0 Figure 88.
+// Fused Operation, CDW0 bits 9:8 (flags bits 1:0), Base 2.0 §4.1.
 enum class FusedOperation : uint8_t { kNormal = 0, kFirst = 1, kSecond = 2 };
-// PRP or SGL for Data Transfer, CDW0 bits 15:14 (flags bits 7:6), Base 2.0 Figure 88.
+// PRP or SGL for Data Transfer, CDW0 bits 15:14 (flags bits 7:6), Base 2.0 §4.1.
 enum class DataPointerType : uint8_t {
   kPrp = 0,                // PRPs
   kSglMptrContiguous = 1,  // SGLs; MPTR is the address of a contiguous buffer
   kSglMptrSgl = 2,         // SGLs; MPTR is the address of an SGL segment
 };
 
-// Submission Queue Entry, Base 2.0 Figure 88 (Common Command Format). 64 bytes.
+// Submission Queue Entry, Base 2.0 §4.1 (Common Command Format). 64 bytes.
 struct SubmissionQueueEntry {
   uint8_t opcode = 0;  // CDW0 7:0
   uint8_t flags = 0;   // CDW0 15:8: FUSE 1:0, PSDT 7:6
@@ -88,7 +95,9 @@ struct SubmissionQueueEntry {
   uint32_t cdw15 = 0;
 
   constexpr FusedOperation fuse() const { return static_cast<FusedOperation>(flags & 0x3); }
-  constexpr DataPointerType psdt() const { return static_cast<DataPointerType>((flags >> 6) & 0x3); }
+  constexpr DataPointerType psdt() const {
+    return static_cast<DataPointerType>((flags >> 6) & 0x3);
+  }
   constexpr SubmissionQueueEntry& set_fuse(FusedOperation f) {
     flags = static_cast<uint8_t>((flags & ~0x03) | (static_cast<uint8_t>(f) & 0x3));
     return *this;
@@ -114,7 +123,7 @@ struct SubmissionQueueEntry {
     return v;
   }
 
-  static constexpr size_t kDptrOffset = 24;  // Base 2.0 Figure 88: DPTR at bytes 39:24
+  static constexpr size_t kDptrOffset = 24;  // Base 2.0 §4.1: DPTR at bytes 39:24
 };
 using Sqe = SubmissionQueueEntry;
 static_assert(sizeof(SubmissionQueueEntry) == 64);
@@ -134,14 +143,14 @@ static_assert(offsetof(SubmissionQueueEntry, cdw13) == 52);
 static_assert(offsetof(SubmissionQueueEntry, cdw14) == 56);
 static_assert(offsetof(SubmissionQueueEntry, cdw15) == 60);
 
-// Completion Queue Entry, Base 2.0 Figure 90. 16 bytes.
+// Completion Queue Entry, Base 2.0 §4.2. 16 bytes.
 struct CompletionQueueEntry {
-  uint32_t dw0 = 0;       // DW0 command specific
-  uint32_t dw1 = 0;       // DW1 command specific
-  uint16_t sq_head = 0;   // DW2 15:0 SQ Head Pointer
-  uint16_t sq_id = 0;     // DW2 31:16 SQ Identifier
-  uint16_t cid = 0;       // DW3 15:0 Command Identifier
-  uint16_t status = 0;    // DW3 31:16: Phase Tag bit 0, Status Field 15:1 (§4.2.3)
+  uint32_t dw0 = 0;      // DW0 command specific
+  uint32_t dw1 = 0;      // DW1 command specific
+  uint16_t sq_head = 0;  // DW2 15:0 SQ Head Pointer
+  uint16_t sq_id = 0;    // DW2 31:16 SQ Identifier
+  uint16_t cid = 0;      // DW3 15:0 Command Identifier
+  uint16_t status = 0;   // DW3 31:16: Phase Tag bit 0, Status Field 15:1 (§4.2.3)
 
   constexpr bool phase() const { return (status & 1u) != 0; }
   constexpr Status status_value() const { return Status::FromCqeField(status); }

@@ -40,35 +40,64 @@ const char* ArbitrationMechanismName(ArbitrationMechanism a) {
 
 const char* RegisterName(uint32_t offset) {
   switch (offset) {
-    case kRegCap: return "CAP";
-    case kRegVs: return "VS";
-    case kRegIntms: return "INTMS";
-    case kRegIntmc: return "INTMC";
-    case kRegCc: return "CC";
-    case kRegCsts: return "CSTS";
-    case kRegNssr: return "NSSR";
-    case kRegAqa: return "AQA";
-    case kRegAsq: return "ASQ";
-    case kRegAcq: return "ACQ";
-    case kRegCmbloc: return "CMBLOC";
-    case kRegCmbsz: return "CMBSZ";
-    case kRegBpinfo: return "BPINFO";
-    case kRegBprsel: return "BPRSEL";
-    case kRegBpmbl: return "BPMBL";
-    case kRegCmbmsc: return "CMBMSC";
-    case kRegCmbsts: return "CMBSTS";
-    case kRegCmbebs: return "CMBEBS";
-    case kRegCmbswtp: return "CMBSWTP";
-    case kRegNssd: return "NSSD";
-    case kRegCrto: return "CRTO";
-    case kRegPmrcap: return "PMRCAP";
-    case kRegPmrctl: return "PMRCTL";
-    case kRegPmrsts: return "PMRSTS";
-    case kRegPmrebs: return "PMREBS";
-    case kRegPmrswtp: return "PMRSWTP";
-    case kRegPmrmscl: return "PMRMSCL";
-    case kRegPmrmscu: return "PMRMSCU";
-    default: return nullptr;
+    case kRegCap:
+      return "CAP";
+    case kRegVs:
+      return "VS";
+    case kRegIntms:
+      return "INTMS";
+    case kRegIntmc:
+      return "INTMC";
+    case kRegCc:
+      return "CC";
+    case kRegCsts:
+      return "CSTS";
+    case kRegNssr:
+      return "NSSR";
+    case kRegAqa:
+      return "AQA";
+    case kRegAsq:
+      return "ASQ";
+    case kRegAcq:
+      return "ACQ";
+    case kRegCmbloc:
+      return "CMBLOC";
+    case kRegCmbsz:
+      return "CMBSZ";
+    case kRegBpinfo:
+      return "BPINFO";
+    case kRegBprsel:
+      return "BPRSEL";
+    case kRegBpmbl:
+      return "BPMBL";
+    case kRegCmbmsc:
+      return "CMBMSC";
+    case kRegCmbsts:
+      return "CMBSTS";
+    case kRegCmbebs:
+      return "CMBEBS";
+    case kRegCmbswtp:
+      return "CMBSWTP";
+    case kRegNssd:
+      return "NSSD";
+    case kRegCrto:
+      return "CRTO";
+    case kRegPmrcap:
+      return "PMRCAP";
+    case kRegPmrctl:
+      return "PMRCTL";
+    case kRegPmrsts:
+      return "PMRSTS";
+    case kRegPmrebs:
+      return "PMREBS";
+    case kRegPmrswtp:
+      return "PMRSWTP";
+    case kRegPmrmscl:
+      return "PMRMSCL";
+    case kRegPmrmscu:
+      return "PMRMSCU";
+    default:
+      return nullptr;
   }
 }
 

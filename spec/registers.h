@@ -1,8 +1,8 @@
 // NVMe controller registers (memory-mapped BAR0 properties) as value types.
-// NVMe Base Specification 2.0, section 3.1.3 (Controller Properties, property
-// map in Figure 33) and the NVMe over PCIe Transport Specification 1.0 section
-// 3.1.2 (doorbell registers). No behaviour: offsets, field layouts, and
-// getters/setters that shift and mask exactly as the spec lays the bits out.
+// NVMe Base Specification 2.0, section 3.1.3 (Controller Properties: the
+// property map and one subsection per property) and the NVMe over PCIe
+// Transport Specification 1.0 section 3.1.2 (doorbell registers). No behaviour: offsets, field
+// layouts, and getters/setters that shift and mask exactly as the spec lays the bits out.
 //
 // Setters truncate to the field width, as hardware would; code that takes a
 // value from outside validates it against the field limit before setting.
@@ -12,42 +12,42 @@
 
 namespace nvmesim::spec {
 
-// Base 2.0 Figure 33: offsets of the controller properties within BAR0.
+// Base 2.0 §3.1.3, property map: offsets of the controller properties in BAR0.
 enum RegisterOffset : uint32_t {
-  kRegCap = 0x00,      // Controller Capabilities (64 bit)
-  kRegVs = 0x08,       // Version
-  kRegIntms = 0x0C,    // Interrupt Mask Set
-  kRegIntmc = 0x10,    // Interrupt Mask Clear
-  kRegCc = 0x14,       // Controller Configuration
-  kRegCsts = 0x1C,     // Controller Status
-  kRegNssr = 0x20,     // NVM Subsystem Reset
-  kRegAqa = 0x24,      // Admin Queue Attributes
-  kRegAsq = 0x28,      // Admin Submission Queue Base Address (64 bit)
-  kRegAcq = 0x30,      // Admin Completion Queue Base Address (64 bit)
-  kRegCmbloc = 0x38,   // Controller Memory Buffer Location
-  kRegCmbsz = 0x3C,    // Controller Memory Buffer Size
-  kRegBpinfo = 0x40,   // Boot Partition Information
-  kRegBprsel = 0x44,   // Boot Partition Read Select
-  kRegBpmbl = 0x48,    // Boot Partition Memory Buffer Location (64 bit)
-  kRegCmbmsc = 0x50,   // CMB Memory Space Control (64 bit)
-  kRegCmbsts = 0x58,   // CMB Status
-  kRegCmbebs = 0x5C,   // CMB Elasticity Buffer Size
-  kRegCmbswtp = 0x60,  // CMB Sustained Write Throughput
-  kRegNssd = 0x64,     // NVM Subsystem Shutdown
-  kRegCrto = 0x68,     // Controller Ready Timeouts
-  kRegPmrcap = 0xE00,  // Persistent Memory Region Capabilities
-  kRegPmrctl = 0xE04,  // PMR Control
-  kRegPmrsts = 0xE08,  // PMR Status
-  kRegPmrebs = 0xE0C,  // PMR Elasticity Buffer Size
-  kRegPmrswtp = 0xE10, // PMR Sustained Write Throughput
-  kRegPmrmscl = 0xE14, // PMR Memory Space Control Lower
-  kRegPmrmscu = 0xE18, // PMR Memory Space Control Upper
+  kRegCap = 0x00,             // Controller Capabilities (64 bit)
+  kRegVs = 0x08,              // Version
+  kRegIntms = 0x0C,           // Interrupt Mask Set
+  kRegIntmc = 0x10,           // Interrupt Mask Clear
+  kRegCc = 0x14,              // Controller Configuration
+  kRegCsts = 0x1C,            // Controller Status
+  kRegNssr = 0x20,            // NVM Subsystem Reset
+  kRegAqa = 0x24,             // Admin Queue Attributes
+  kRegAsq = 0x28,             // Admin Submission Queue Base Address (64 bit)
+  kRegAcq = 0x30,             // Admin Completion Queue Base Address (64 bit)
+  kRegCmbloc = 0x38,          // Controller Memory Buffer Location
+  kRegCmbsz = 0x3C,           // Controller Memory Buffer Size
+  kRegBpinfo = 0x40,          // Boot Partition Information
+  kRegBprsel = 0x44,          // Boot Partition Read Select
+  kRegBpmbl = 0x48,           // Boot Partition Memory Buffer Location (64 bit)
+  kRegCmbmsc = 0x50,          // CMB Memory Space Control (64 bit)
+  kRegCmbsts = 0x58,          // CMB Status
+  kRegCmbebs = 0x5C,          // CMB Elasticity Buffer Size
+  kRegCmbswtp = 0x60,         // CMB Sustained Write Throughput
+  kRegNssd = 0x64,            // NVM Subsystem Shutdown
+  kRegCrto = 0x68,            // Controller Ready Timeouts
+  kRegPmrcap = 0xE00,         // Persistent Memory Region Capabilities
+  kRegPmrctl = 0xE04,         // PMR Control
+  kRegPmrsts = 0xE08,         // PMR Status
+  kRegPmrebs = 0xE0C,         // PMR Elasticity Buffer Size
+  kRegPmrswtp = 0xE10,        // PMR Sustained Write Throughput
+  kRegPmrmscl = 0xE14,        // PMR Memory Space Control Lower
+  kRegPmrmscu = 0xE18,        // PMR Memory Space Control Upper
   kRegDoorbellBase = 0x1000,  // SQ 0 Tail Doorbell; PCIe Transport 1.0 §3.1.2
 };
 
-// Base 2.0 §3.1.3.7: writing 4E564D65h ("NVMe", 'N' in the most significant
+// Base 2.0 §3.1.3 (NSSR): writing 4E564D65h ("NVMe", 'N' in the most significant
 // byte) to NSSR starts an
-// NVM Subsystem Reset. §3.1.3.20: the same value in NSSD starts a subsystem
+// NVM Subsystem Reset. §3.1.3 (NSSD): the same value in NSSD starts a subsystem
 // shutdown.
 inline constexpr uint32_t kNssrResetValue = 0x4E564D65;
 inline constexpr uint32_t kNssdShutdownValue = 0x4E564D65;
@@ -65,26 +65,25 @@ constexpr uint32_t CqHeadDoorbellOffset(uint16_t qid, uint8_t dstrd) {
 // Accessors for a bit field [shift, shift + width) of `raw`. The getter
 // returns the field right-aligned; the setter replaces only those bits and
 // returns *this so values can be built in one expression.
-#define NVMESIM_REG_FIELD(Reg, name, shift, width)                                \
-  static_assert((shift) + (width) <= sizeof(raw) * 8, #name " outside register"); \
-  constexpr decltype(raw) name() const {                                          \
-    return static_cast<decltype(raw)>((static_cast<uint64_t>(raw) >> (shift)) &    \
-                                      ((uint64_t{1} << (width)) - 1));             \
-  }                                                                               \
-  constexpr Reg& set_##name(uint64_t v) {                                         \
-    const uint64_t m = ((uint64_t{1} << (width)) - 1) << (shift);                 \
-    raw = static_cast<decltype(raw)>((static_cast<uint64_t>(raw) & ~m) |          \
-                                     ((v << (shift)) & m));                       \
-    return *this;                                                                 \
+#define NVMESIM_REG_FIELD(Reg, name, shift, width)                                              \
+  static_assert((shift) + (width) <= sizeof(raw) * 8, #name " outside register");               \
+  constexpr decltype(raw) name() const {                                                        \
+    return static_cast<decltype(raw)>((static_cast<uint64_t>(raw) >> (shift)) &                 \
+                                      ((uint64_t{1} << (width)) - 1));                          \
+  }                                                                                             \
+  constexpr Reg& set_##name(uint64_t v) {                                                       \
+    const uint64_t m = ((uint64_t{1} << (width)) - 1) << (shift);                               \
+    raw = static_cast<decltype(raw)>((static_cast<uint64_t>(raw) & ~m) | ((v << (shift)) & m)); \
+    return *this;                                                                               \
   }
 
-// CAP, Base 2.0 §3.1.3.1 (Figure 36).
+// CAP, Base 2.0 §3.1.3.
 struct CapRegister {
   uint64_t raw = 0;
-  NVMESIM_REG_FIELD(CapRegister, mqes, 0, 16)    // Maximum Queue Entries Supported (0's based)
-  NVMESIM_REG_FIELD(CapRegister, cqr, 16, 1)     // Contiguous Queues Required
-  NVMESIM_REG_FIELD(CapRegister, ams, 17, 2)     // Arbitration Mechanism Supported (bit0 WRR, bit1 VS)
-  NVMESIM_REG_FIELD(CapRegister, to, 24, 8)      // Timeout, 500 ms units
+  NVMESIM_REG_FIELD(CapRegister, mqes, 0, 16)  // Maximum Queue Entries Supported (0's based)
+  NVMESIM_REG_FIELD(CapRegister, cqr, 16, 1)   // Contiguous Queues Required
+  NVMESIM_REG_FIELD(CapRegister, ams, 17, 2)  // Arbitration Mechanism Supported (bit0 WRR, bit1 VS)
+  NVMESIM_REG_FIELD(CapRegister, to, 24, 8)   // Timeout, 500 ms units
   NVMESIM_REG_FIELD(CapRegister, dstrd, 32, 4)   // Doorbell Stride, 4 << DSTRD bytes
   NVMESIM_REG_FIELD(CapRegister, nssrs, 36, 1)   // NVM Subsystem Reset Supported
   NVMESIM_REG_FIELD(CapRegister, css, 37, 8)     // Command Sets Supported (see CapCss)
@@ -98,30 +97,33 @@ struct CapRegister {
   NVMESIM_REG_FIELD(CapRegister, crms, 59, 2)    // Controller Ready Modes Supported (see CapCrms)
 };
 
-// CAP.CSS bits (Base 2.0 Figure 36).
+// CAP.CSS bits (Base 2.0 §3.1.3).
 enum CapCss : uint8_t {
-  kCapCssNvm = 1u << 0,           // NVM Command Set
+  kCapCssNvm = 1u << 0,            // NVM Command Set
   kCapCssIoCommandSets = 1u << 6,  // One or more I/O Command Sets (select with CC.CSS = 110b)
-  kCapCssNoIo = 1u << 7,          // Only the Admin Command Set
+  kCapCssNoIo = 1u << 7,           // Only the Admin Command Set
 };
-// CAP.AMS bits (Base 2.0 Figure 36).
+// CAP.AMS bits (Base 2.0 §3.1.3).
 enum CapAms : uint8_t { kCapAmsWeightedRoundRobin = 1u << 0, kCapAmsVendorSpecific = 1u << 1 };
-// CAP.CRMS bits (Base 2.0 Figure 36).
-enum CapCrms : uint8_t { kCapCrmsReadyWithMedia = 1u << 0, kCapCrmsReadyIndependentOfMedia = 1u << 1 };
+// CAP.CRMS bits (Base 2.0 §3.1.3).
+enum CapCrms : uint8_t {
+  kCapCrmsReadyWithMedia = 1u << 0,
+  kCapCrmsReadyIndependentOfMedia = 1u << 1
+};
 
-// VS, Base 2.0 §3.1.3.2 (Figure 37).
+// VS, Base 2.0 §3.1.3.
 struct VsRegister {
   uint32_t raw = 0;
-  NVMESIM_REG_FIELD(VsRegister, ter, 0, 8)   // Tertiary Version
-  NVMESIM_REG_FIELD(VsRegister, mnr, 8, 8)   // Minor Version
-  NVMESIM_REG_FIELD(VsRegister, mjr, 16, 16) // Major Version
+  NVMESIM_REG_FIELD(VsRegister, ter, 0, 8)    // Tertiary Version
+  NVMESIM_REG_FIELD(VsRegister, mnr, 8, 8)    // Minor Version
+  NVMESIM_REG_FIELD(VsRegister, mjr, 16, 16)  // Major Version
   static constexpr VsRegister Make(uint32_t mjr, uint32_t mnr, uint32_t ter) {
     return VsRegister{(mjr << 16) | ((mnr & 0xFF) << 8) | (ter & 0xFF)};
   }
 };
 inline constexpr uint32_t kNvmeVersion2_0 = 0x00020000;  // VS for NVMe 2.0.0
 
-// CC, Base 2.0 §3.1.3.5 (Figure 41).
+// CC, Base 2.0 §3.1.3.
 struct CcRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(CcRegister, en, 0, 1)       // Enable
@@ -134,18 +136,18 @@ struct CcRegister {
   NVMESIM_REG_FIELD(CcRegister, crime, 24, 1)   // Controller Ready Independent of Media Enable
 };
 
-// CC.CSS values (Base 2.0 Figure 41).
+// CC.CSS values (Base 2.0 §3.1.3).
 enum class CcCss : uint8_t { kNvm = 0b000, kAllIoCommandSets = 0b110, kAdminOnly = 0b111 };
-// CC.AMS values (Base 2.0 Figure 41).
+// CC.AMS values (Base 2.0 §3.1.3).
 enum class ArbitrationMechanism : uint8_t {
   kRoundRobin = 0,
   kWeightedRoundRobinUrgent = 1,
   kVendorSpecific = 7,
 };
-// CC.SHN values (Base 2.0 Figure 41).
+// CC.SHN values (Base 2.0 §3.1.3).
 enum class ShutdownNotification : uint8_t { kNone = 0, kNormal = 1, kAbrupt = 2 };
 
-// CSTS, Base 2.0 §3.1.3.6 (Figure 42).
+// CSTS, Base 2.0 §3.1.3.
 struct CstsRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(CstsRegister, rdy, 0, 1)    // Ready
@@ -155,45 +157,46 @@ struct CstsRegister {
   NVMESIM_REG_FIELD(CstsRegister, pp, 5, 1)     // Processing Paused
   NVMESIM_REG_FIELD(CstsRegister, st, 6, 1)     // Shutdown Type (1 = subsystem shutdown)
 };
-// CSTS.SHST values (Base 2.0 Figure 42).
+// CSTS.SHST values (Base 2.0 §3.1.3).
 enum class ShutdownStatus : uint8_t { kNormal = 0, kOccurring = 1, kComplete = 2 };
 
-// AQA, Base 2.0 §3.1.3.8 (Figure 44). Both sizes are 0's based, 12 bits.
+// AQA, Base 2.0 §3.1.3. Both sizes are 0's based, 12 bits.
 struct AqaRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(AqaRegister, asqs, 0, 12)   // Admin Submission Queue Size
   NVMESIM_REG_FIELD(AqaRegister, acqs, 16, 12)  // Admin Completion Queue Size
 };
-// ASQ / ACQ (Base 2.0 §3.1.3.9-10): bits 11:0 reserved, base is 4 KiB aligned.
+// ASQ / ACQ (Base 2.0 §3.1.3): bits 11:0 reserved, base is 4 KiB aligned.
 inline constexpr uint64_t kAdminQueueBaseMask = ~uint64_t{0xFFF};
 
-// CMBLOC, Base 2.0 §3.1.3.11.
+// CMBLOC, Base 2.0 §3.1.3.
 struct CmblocRegister {
   uint32_t raw = 0;
-  NVMESIM_REG_FIELD(CmblocRegister, bir, 0, 3)       // Base Indicator Register
-  NVMESIM_REG_FIELD(CmblocRegister, cqmms, 3, 1)     // CMB Queue Mixed Memory Support
-  NVMESIM_REG_FIELD(CmblocRegister, cqpds, 4, 1)     // CMB Queue Physically Discontiguous Support
-  NVMESIM_REG_FIELD(CmblocRegister, cdpmls, 5, 1)    // CMB Data Pointer Mixed Locations Support
-  NVMESIM_REG_FIELD(CmblocRegister, cdpcils, 6, 1)   // CMB Data Pointer and Command Independent Locations
-  NVMESIM_REG_FIELD(CmblocRegister, cdmmms, 7, 1)    // CMB Data Metadata Mixed Memory Support
-  NVMESIM_REG_FIELD(CmblocRegister, cqda, 8, 1)      // CMB Queue Dword Alignment
-  NVMESIM_REG_FIELD(CmblocRegister, ofst, 12, 20)    // Offset, in CMBSZ.SZU units
+  NVMESIM_REG_FIELD(CmblocRegister, bir, 0, 3)     // Base Indicator Register
+  NVMESIM_REG_FIELD(CmblocRegister, cqmms, 3, 1)   // CMB Queue Mixed Memory Support
+  NVMESIM_REG_FIELD(CmblocRegister, cqpds, 4, 1)   // CMB Queue Physically Discontiguous Support
+  NVMESIM_REG_FIELD(CmblocRegister, cdpmls, 5, 1)  // CMB Data Pointer Mixed Locations Support
+  NVMESIM_REG_FIELD(CmblocRegister, cdpcils, 6,
+                    1)  // CMB Data Pointer and Command Independent Locations
+  NVMESIM_REG_FIELD(CmblocRegister, cdmmms, 7, 1)  // CMB Data Metadata Mixed Memory Support
+  NVMESIM_REG_FIELD(CmblocRegister, cqda, 8, 1)    // CMB Queue Dword Alignment
+  NVMESIM_REG_FIELD(CmblocRegister, ofst, 12, 20)  // Offset, in CMBSZ.SZU units
 };
 
-// CMBSZ, Base 2.0 §3.1.3.12.
+// CMBSZ, Base 2.0 §3.1.3.
 struct CmbszRegister {
   uint32_t raw = 0;
-  NVMESIM_REG_FIELD(CmbszRegister, sqs, 0, 1)     // Submission Queue Support
-  NVMESIM_REG_FIELD(CmbszRegister, cqs, 1, 1)     // Completion Queue Support
-  NVMESIM_REG_FIELD(CmbszRegister, lists, 2, 1)   // PRP SGL List Support
-  NVMESIM_REG_FIELD(CmbszRegister, rds, 3, 1)     // Read Data Support
-  NVMESIM_REG_FIELD(CmbszRegister, wds, 4, 1)     // Write Data Support
-  NVMESIM_REG_FIELD(CmbszRegister, szu, 8, 4)     // Size Units, 4 KiB * 16^SZU
-  NVMESIM_REG_FIELD(CmbszRegister, sz, 12, 20)    // Size, in SZU units
+  NVMESIM_REG_FIELD(CmbszRegister, sqs, 0, 1)    // Submission Queue Support
+  NVMESIM_REG_FIELD(CmbszRegister, cqs, 1, 1)    // Completion Queue Support
+  NVMESIM_REG_FIELD(CmbszRegister, lists, 2, 1)  // PRP SGL List Support
+  NVMESIM_REG_FIELD(CmbszRegister, rds, 3, 1)    // Read Data Support
+  NVMESIM_REG_FIELD(CmbszRegister, wds, 4, 1)    // Write Data Support
+  NVMESIM_REG_FIELD(CmbszRegister, szu, 8, 4)    // Size Units, 4 KiB * 16^SZU
+  NVMESIM_REG_FIELD(CmbszRegister, sz, 12, 20)   // Size, in SZU units
   constexpr uint64_t SizeBytes() const { return sz() << (12 + 4 * szu()); }
 };
 
-// BPINFO, Base 2.0 §3.1.3.13.
+// BPINFO, Base 2.0 §3.1.3.
 struct BpinfoRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(BpinfoRegister, bpsz, 0, 15)   // Boot Partition Size, 128 KiB units
@@ -201,7 +204,7 @@ struct BpinfoRegister {
   NVMESIM_REG_FIELD(BpinfoRegister, abpid, 31, 1)  // Active Boot Partition ID
 };
 
-// BPRSEL, Base 2.0 §3.1.3.14.
+// BPRSEL, Base 2.0 §3.1.3.
 struct BprselRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(BprselRegister, bprsz, 0, 10)   // Read Size, 4 KiB units
@@ -209,7 +212,7 @@ struct BprselRegister {
   NVMESIM_REG_FIELD(BprselRegister, bpid, 31, 1)    // Boot Partition Identifier
 };
 
-// CMBMSC, Base 2.0 §3.1.3.16 (64 bit).
+// CMBMSC, Base 2.0 §3.1.3 (64 bit).
 struct CmbmscRegister {
   uint64_t raw = 0;
   NVMESIM_REG_FIELD(CmbmscRegister, cre, 0, 1)    // Capabilities Registers Enabled
@@ -217,13 +220,13 @@ struct CmbmscRegister {
   NVMESIM_REG_FIELD(CmbmscRegister, cba, 12, 52)  // Controller Base Address >> 12
 };
 
-// CMBSTS, Base 2.0 §3.1.3.17.
+// CMBSTS, Base 2.0 §3.1.3.
 struct CmbstsRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(CmbstsRegister, cbai, 0, 1)  // Controller Base Address Invalid
 };
 
-// CMBEBS, Base 2.0 §3.1.3.18.
+// CMBEBS, Base 2.0 §3.1.3.
 struct CmbebsRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(CmbebsRegister, cmbszu, 0, 4)   // Size Units (0 B, 1 KiB, 2 MiB, 3 GiB)
@@ -231,21 +234,21 @@ struct CmbebsRegister {
   NVMESIM_REG_FIELD(CmbebsRegister, cmbwbz, 8, 24)  // Buffer Size
 };
 
-// CMBSWTP, Base 2.0 §3.1.3.19.
+// CMBSWTP, Base 2.0 §3.1.3.
 struct CmbswtpRegister {
   uint32_t raw = 0;
-  NVMESIM_REG_FIELD(CmbswtpRegister, cmbswtu, 0, 4)  // Throughput Units
-  NVMESIM_REG_FIELD(CmbswtpRegister, cmbswtv, 8, 24) // Throughput Value
+  NVMESIM_REG_FIELD(CmbswtpRegister, cmbswtu, 0, 4)   // Throughput Units
+  NVMESIM_REG_FIELD(CmbswtpRegister, cmbswtv, 8, 24)  // Throughput Value
 };
 
-// CRTO, Base 2.0 §3.1.3.21. Both timeouts in 500 ms units.
+// CRTO, Base 2.0 §3.1.3. Both timeouts in 500 ms units.
 struct CrtoRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(CrtoRegister, crwmt, 0, 16)   // Controller Ready With Media Timeout
   NVMESIM_REG_FIELD(CrtoRegister, crimt, 16, 16)  // Controller Ready Independent of Media Timeout
 };
 
-// PMRCAP, Base 2.0 §3.1.3.22.
+// PMRCAP, Base 2.0 §3.1.3.
 struct PmrcapRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(PmrcapRegister, rds, 3, 1)      // Read Data Support
@@ -257,13 +260,13 @@ struct PmrcapRegister {
   NVMESIM_REG_FIELD(PmrcapRegister, cmss, 24, 1)    // Controller Memory Space Supported
 };
 
-// PMRCTL, Base 2.0 §3.1.3.23.
+// PMRCTL, Base 2.0 §3.1.3.
 struct PmrctlRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(PmrctlRegister, en, 0, 1)  // Enable
 };
 
-// PMRSTS, Base 2.0 §3.1.3.24.
+// PMRSTS, Base 2.0 §3.1.3.
 struct PmrstsRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(PmrstsRegister, err, 0, 8)    // Error
@@ -272,7 +275,7 @@ struct PmrstsRegister {
   NVMESIM_REG_FIELD(PmrstsRegister, cbai, 12, 1)  // Controller Base Address Invalid
 };
 
-// PMREBS, Base 2.0 §3.1.3.25.
+// PMREBS, Base 2.0 §3.1.3.
 struct PmrebsRegister {
   uint32_t raw = 0;
   NVMESIM_REG_FIELD(PmrebsRegister, pmrszu, 0, 4)   // Size Units
@@ -280,18 +283,18 @@ struct PmrebsRegister {
   NVMESIM_REG_FIELD(PmrebsRegister, pmrwbz, 8, 24)  // Buffer Size
 };
 
-// PMRSWTP, Base 2.0 §3.1.3.26.
+// PMRSWTP, Base 2.0 §3.1.3.
 struct PmrswtpRegister {
   uint32_t raw = 0;
-  NVMESIM_REG_FIELD(PmrswtpRegister, pmrswtu, 0, 4)  // Throughput Units
-  NVMESIM_REG_FIELD(PmrswtpRegister, pmrswtv, 8, 24) // Throughput Value
+  NVMESIM_REG_FIELD(PmrswtpRegister, pmrswtu, 0, 4)   // Throughput Units
+  NVMESIM_REG_FIELD(PmrswtpRegister, pmrswtv, 8, 24)  // Throughput Value
 };
 
-// PMRMSCL + PMRMSCU as one 64-bit value, Base 2.0 §3.1.3.27-28.
+// PMRMSCL + PMRMSCU as one 64-bit value, Base 2.0 §3.1.3.
 struct PmrmscRegister {
   uint64_t raw = 0;
-  NVMESIM_REG_FIELD(PmrmscRegister, cmse, 1, 1)    // Controller Memory Space Enable
-  NVMESIM_REG_FIELD(PmrmscRegister, cba, 12, 52)   // Controller Base Address >> 12
+  NVMESIM_REG_FIELD(PmrmscRegister, cmse, 1, 1)   // Controller Memory Space Enable
+  NVMESIM_REG_FIELD(PmrmscRegister, cba, 12, 52)  // Controller Base Address >> 12
 };
 
 #undef NVMESIM_REG_FIELD

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace nvmesim::spec {
 namespace {
 
@@ -52,7 +51,7 @@ TEST(RegistersTest, DoorbellOffsets) {
   EXPECT_EQ(CqHeadDoorbellOffset(0, 0), 0x1004u);
   EXPECT_EQ(SqTailDoorbellOffset(1, 0), 0x1008u);
   EXPECT_EQ(CqHeadDoorbellOffset(1, 0), 0x100Cu);
-  EXPECT_EQ(SqTailDoorbellOffset(3, 2), 0x1000u + 6u * 16u);   // stride 16 B
+  EXPECT_EQ(SqTailDoorbellOffset(3, 2), 0x1000u + 6u * 16u);  // stride 16 B
   EXPECT_EQ(CqHeadDoorbellOffset(3, 2), 0x1000u + 7u * 16u);
   EXPECT_EQ(CqHeadDoorbellOffset(65535, 0), 0x1000u + 131071u * 4u);
   EXPECT_EQ(DoorbellStrideBytes(15), 131072u);
@@ -78,11 +77,11 @@ void CheckField(Set set, Get get, uint64_t max, uint64_t raw_mask) {
   EXPECT_EQ(static_cast<uint64_t>(wide.raw), raw_mask);
 }
 
-#define CHECK_FIELD(Reg, f, max, mask)                                               \
-  do {                                                                               \
-    SCOPED_TRACE(#Reg "." #f);                                                       \
-    CheckField<Reg>([](Reg& r, uint64_t v) { r.set_##f(v); },                        \
-                    [](const Reg& r) { return r.f(); }, uint64_t{max}, uint64_t{mask}); \
+#define CHECK_FIELD(Reg, f, max, mask)                                                            \
+  do {                                                                                            \
+    SCOPED_TRACE(#Reg "." #f);                                                                    \
+    CheckField<Reg>([](Reg& r, uint64_t v) { r.set_##f(v); }, [](const Reg& r) { return r.f(); }, \
+                    uint64_t{max}, uint64_t{mask});                                               \
   } while (0)
 
 TEST(RegistersTest, CapFields) {
@@ -106,8 +105,12 @@ TEST(RegistersTest, CapFields) {
 TEST(RegistersTest, CapTypicalValue) {
   // MQES 1023, CQR, WRR supported, TO 20 (10 s), DSTRD 0, NVM + I/O sets, MPSMIN 0, MPSMAX 4.
   CapRegister cap;
-  cap.set_mqes(1023).set_cqr(1).set_ams(kCapAmsWeightedRoundRobin).set_to(20).set_css(
-      kCapCssNvm | kCapCssIoCommandSets).set_mpsmax(4);
+  cap.set_mqes(1023)
+      .set_cqr(1)
+      .set_ams(kCapAmsWeightedRoundRobin)
+      .set_to(20)
+      .set_css(kCapCssNvm | kCapCssIoCommandSets)
+      .set_mpsmax(4);
   EXPECT_EQ(cap.raw, 0x0040'0820'1403'03FFull);
   CapRegister parsed{0x0040'0820'1403'03FFull};
   EXPECT_EQ(parsed.mqes(), 1023u);
