@@ -92,7 +92,8 @@ constexpr const char* LogLevelName(LogLevel level) {
 }
 
 // Human-readable log lines and machine trace events (one per hop; the
-// harness appends them to the ordered event log behind the trace hash).
+// harness appends them to the ordered event log behind the trace hash). The
+// driver leaves TraceEvent::time_ps at 0; the Log stamps it with its clock.
 class Log {
  public:
   virtual ~Log() = default;

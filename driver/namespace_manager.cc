@@ -1,0 +1,191 @@
+#include "driver/namespace_manager.h"
+
+#include <cstring>
+#include <string>
+
+#include "driver/commands.h"
+#include "driver/internal/nvme_defs.h"
+
+namespace nvmesim::driver {
+
+namespace {
+constexpr uint32_t kListEntries = 1024;  // base 2.0 Figure 275 CNS 02h: up to 1024 NSIDs
+}
+
+NamespaceManager::NamespaceManager(AdminChannel* admin, uint32_t max_namespaces)
+    : admin_(admin), max_namespaces_(max_namespaces) {}
+
+NamespaceManager::~NamespaceManager() {
+  if (page_.valid()) admin_->dma()->Free(page_);
+}
+
+bool NamespaceManager::EnsurePage() {
+  if (!page_.valid()) page_ = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
+  return page_.valid();
+}
+
+NamespaceInfo NamespaceManager::ParseIdentifyNamespace(uint32_t nsid, const uint8_t* p) {
+  NamespaceInfo ns;
+  ns.nsid = nsid;
+  ns.nsze = nvme::Load<uint64_t>(p, nvme::idns::kNsze);
+  ns.ncap = nvme::Load<uint64_t>(p, nvme::idns::kNcap);
+  ns.nuse = nvme::Load<uint64_t>(p, nvme::idns::kNuse);
+  ns.nsfeat = p[nvme::idns::kNsfeat];
+  ns.nmic = p[nvme::idns::kNmic];
+  ns.anagrpid = nvme::Load<uint32_t>(p, nvme::idns::kAnagrpid);
+  const uint8_t flbas = p[nvme::idns::kFlbas];
+  // FLBAS bits 3:0 low and 6:5 high index of the format in use (NVM 2.0 Figure 97).
+  ns.lba_format = static_cast<uint8_t>((flbas & 0xF) | (((flbas >> 5) & 0x3) << 4));
+  const uint32_t lbaf = nvme::Load<uint32_t>(p, nvme::idns::kLbaf0 + 4u * ns.lba_format);
+  ns.metadata_size = static_cast<uint16_t>(lbaf & 0xFFFF);
+  const uint32_t lbads = (lbaf >> 16) & 0xFF;
+  ns.lba_size = (lbads >= 9 && lbads < 32) ? (1u << lbads) : 0;  // LBADS >= 9 (Figure 98)
+  return ns;
+}
+
+void NamespaceManager::Scan(Done done) {
+  if (done) waiters_.push_back(std::move(done));
+  if (scanning_) {
+    again_ = true;
+    return;
+  }
+  if (!EnsurePage()) {
+    FinishScan(spec::GenericStatus::kInternalError);
+    return;
+  }
+  scanning_ = true;
+  again_ = false;
+  found_.clear();
+  next_.clear();
+  ListFrom(0);
+}
+
+void NamespaceManager::ListFrom(uint32_t start) {
+  const spec::Sqe sqe = commands::Identify(nvme::kCnsActiveNamespaceList, start, 0, 0, page_.bus);
+  const spec::Status s = admin_->SubmitAdmin(sqe, [this](const spec::Cqe& cqe) {
+    const spec::Status st = cqe.status_value();
+    if (!st.ok()) return FinishScan(st);
+    uint32_t last = 0;
+    uint32_t n = 0;
+    for (; n < kListEntries; ++n) {
+      const uint32_t nsid = nvme::Load<uint32_t>(page_.cpu, 4 * n);
+      if (nsid == 0) break;  // the list ends at the first zero entry
+      if (nsid <= last) break;  // must be increasing; stop at garbage
+      last = nsid;
+      if (found_.size() < max_namespaces_) found_.push_back(nsid);
+    }
+    if (n == kListEntries && last < 0xFFFFFFFEu && found_.size() < max_namespaces_) {
+      return ListFrom(last);  // more NSIDs above the last one listed
+    }
+    if (found_.size() >= max_namespaces_) {
+      admin_->log()->Write(hal::LogLevel::kWarning,
+                           "namespace scan stopped at controller_max_namespaces = " +
+                               std::to_string(max_namespaces_));
+    }
+    IdentifyNext(0);
+  });
+  if (!s.ok()) FinishScan(s);
+}
+
+void NamespaceManager::IdentifyNext(size_t index) {
+  if (index >= found_.size()) return FinishScan(spec::Status::Ok());
+  const uint32_t nsid = found_[index];
+  const spec::Sqe sqe = commands::Identify(nvme::kCnsNamespace, nsid, 0, 0, page_.bus);
+  const spec::Status s = admin_->SubmitAdmin(sqe, [this, index, nsid](const spec::Cqe& cqe) {
+    const spec::Status st = cqe.status_value();
+    if (st.ok()) {
+      NamespaceInfo ns = ParseIdentifyNamespace(nsid, page_.cpu);
+      if (ns.lba_size == 0 || ns.nsze == 0) {
+        admin_->log()->Write(hal::LogLevel::kWarning,
+                             "namespace " + std::to_string(nsid) +
+                                 " ignored: zero size or invalid LBA format");
+      } else {
+        next_[nsid] = ns;
+      }
+    } else {
+      admin_->log()->Write(hal::LogLevel::kWarning, "Identify Namespace " + std::to_string(nsid) +
+                                                        " failed: " + st.ToString());
+    }
+    IdentifyNext(index + 1);
+  });
+  if (!s.ok()) FinishScan(s);
+}
+
+void NamespaceManager::FinishScan(spec::Status status) {
+  if (status.ok()) {
+    std::map<uint32_t, NamespaceInfo> old;
+    old.swap(table_);
+    table_.swap(next_);
+    if (on_change_) {
+      for (const auto& [nsid, ns] : old) {
+        if (table_.find(nsid) == table_.end()) on_change_(ns, false);
+      }
+      for (const auto& [nsid, ns] : table_) {
+        auto it = old.find(nsid);
+        if (it == old.end() || it->second.nsze != ns.nsze || it->second.lba_size != ns.lba_size) {
+          on_change_(ns, true);
+        }
+      }
+    }
+  }
+  scanning_ = false;
+  if (again_) {
+    again_ = false;
+    Scan(nullptr);
+    return;
+  }
+  std::vector<Done> waiters;
+  waiters.swap(waiters_);
+  for (auto& w : waiters) w(status);
+}
+
+void NamespaceManager::Create(const NamespaceCreateParams& p,
+                              std::function<void(spec::Status, uint32_t)> done) {
+  hal::DmaBuffer page = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
+  if (!page.valid()) return done(spec::GenericStatus::kInternalError, 0);
+  // Host-specified fields of the create data structure (base 2.0 Figure 307).
+  std::memcpy(page.cpu + nvme::idns::kNsze, &p.nsze, 8);
+  std::memcpy(page.cpu + nvme::idns::kNcap, &p.ncap, 8);
+  page.cpu[nvme::idns::kFlbas] = p.flbas;
+  page.cpu[nvme::idns::kNmic] = p.nmic;
+  std::memcpy(page.cpu + nvme::idns::kAnagrpid, &p.anagrpid, 4);
+  const spec::Status s = admin_->SubmitAdmin(
+      commands::NamespaceCreate(p.csi, page.bus), [this, page, done](const spec::Cqe& cqe) {
+        admin_->dma()->Free(page);
+        done(cqe.status_value(), cqe.status_value().ok() ? cqe.dw0 : 0);  // DW0: new NSID
+      });
+  if (!s.ok()) {
+    admin_->dma()->Free(page);
+    done(s, 0);
+  }
+}
+
+void NamespaceManager::Delete(uint32_t nsid, Done done) {
+  const spec::Status s = admin_->SubmitAdmin(
+      commands::NamespaceDelete(nsid),
+      [done](const spec::Cqe& cqe) { done(cqe.status_value()); });
+  if (!s.ok()) done(s);
+}
+
+void NamespaceManager::Attach(uint32_t nsid, const std::vector<uint16_t>& controllers,
+                              bool attach, Done done) {
+  if (controllers.empty() || controllers.size() > 2047) {  // Controller List: up to 2047 ids
+    return done(spec::CommandSpecificStatus::kControllerListInvalid);
+  }
+  hal::DmaBuffer page = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
+  if (!page.valid()) return done(spec::GenericStatus::kInternalError);
+  const uint16_t count = static_cast<uint16_t>(controllers.size());
+  std::memcpy(page.cpu, &count, 2);  // base 2.0 Figure 137: count then identifiers
+  std::memcpy(page.cpu + 2, controllers.data(), 2 * controllers.size());
+  const spec::Status s = admin_->SubmitAdmin(
+      commands::NamespaceAttach(nsid, attach, page.bus), [this, page, done](const spec::Cqe& cqe) {
+        admin_->dma()->Free(page);
+        done(cqe.status_value());
+      });
+  if (!s.ok()) {
+    admin_->dma()->Free(page);
+    done(s);
+  }
+}
+
+}  // namespace nvmesim::driver
