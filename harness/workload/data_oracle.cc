@@ -1,0 +1,237 @@
+#include "harness/workload/data_oracle.h"
+
+#include <algorithm>
+
+namespace nvmesim::harness {
+
+const char* LbaStateName(LbaState s) {
+  switch (s) {
+    case LbaState::kUnwritten:
+      return "unwritten";
+    case LbaState::kInFlight:
+      return "in flight";
+    case LbaState::kAcknowledged:
+      return "acknowledged";
+    case LbaState::kDurable:
+      return "durable";
+    case LbaState::kDeallocated:
+      return "deallocated";
+    case LbaState::kIndeterminate:
+      return "indeterminate";
+    case LbaState::kUncertain:
+      return "uncertain";
+  }
+  return "?";
+}
+
+DataOracle::DataOracle(uint32_t lba_size, DeallocatedReads deallocated)
+    : lba_size_(lba_size), deallocated_(deallocated) {}
+
+void DataOracle::WriteSubmitted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp) {
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kData;
+    v.generation = stamp.generation;
+    v.job_seed = stamp.job_seed;
+    entries_[lba + i].in_flight.push_back(v);
+  }
+}
+
+void DataOracle::Complete(uint64_t lba, const Value& v, bool durable) {
+  Entry& e = entries_[lba];
+  if (v.kind == Value::Kind::kData || v.kind == Value::Kind::kIndeterminate) {
+    auto it = std::find_if(e.in_flight.begin(), e.in_flight.end(), [&](const Value& f) {
+      return f.generation == v.generation && f.job_seed == v.job_seed;
+    });
+    if (it != e.in_flight.end()) e.in_flight.erase(it);
+  }
+  e.candidates.clear();
+  if (durable) {
+    e.durable = v;
+    e.volatile_values.clear();
+    dirty_.erase(lba);
+  } else {
+    e.volatile_values.push_back(v);
+    dirty_.insert(lba);
+  }
+}
+
+void DataOracle::WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp,
+                                bool durable) {
+  ++ack_seq_;
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kData;
+    v.generation = stamp.generation;
+    v.job_seed = stamp.job_seed;
+    v.seq = ack_seq_;
+    Complete(lba + i, v, durable);
+  }
+}
+
+void DataOracle::WriteFailed(uint64_t lba, uint32_t nlb, const WriteStamp& stamp) {
+  ++ack_seq_;
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kIndeterminate;
+    v.generation = stamp.generation;
+    v.job_seed = stamp.job_seed;
+    v.seq = ack_seq_;
+    // A failed write may have changed the media: nothing is certain, durable or not.
+    Complete(lba + i, v, true);
+  }
+}
+
+void DataOracle::TrimCompleted(uint64_t lba, uint32_t nlb, bool durable) {
+  ++ack_seq_;
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kDeallocated;
+    v.seq = ack_seq_;
+    Complete(lba + i, v, durable);
+  }
+}
+
+void DataOracle::TrimFailed(uint64_t lba, uint32_t nlb) {
+  ++ack_seq_;
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kIndeterminate;
+    v.seq = ack_seq_;
+    Complete(lba + i, v, true);
+  }
+}
+
+void DataOracle::FlushCompleted(uint64_t token) {
+  for (auto it = dirty_.begin(); it != dirty_.end();) {
+    Entry& e = entries_[*it];
+    auto last = std::find_if(e.volatile_values.rbegin(), e.volatile_values.rend(),
+                             [&](const Value& v) { return v.seq <= token; });
+    if (last != e.volatile_values.rend()) {
+      e.durable = *last;
+      e.volatile_values.erase(e.volatile_values.begin(), last.base());
+    }
+    if (e.volatile_values.empty()) {
+      it = dirty_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void DataOracle::PowerLoss() {
+  // Every entry is transformed on its own: the visiting order does not matter.
+  for (auto& [lba, e] : entries_) {
+    if (e.volatile_values.empty() && e.in_flight.empty()) continue;
+    if (e.candidates.empty()) e.candidates.push_back(e.durable);
+    for (const Value& v : e.volatile_values) e.candidates.push_back(v);
+    for (const Value& v : e.in_flight) e.candidates.push_back(v);
+    e.volatile_values.clear();
+    e.in_flight.clear();
+  }
+  dirty_.clear();
+}
+
+bool DataOracle::Matches(const uint8_t* block, uint64_t lba, const Value& v) const {
+  switch (v.kind) {
+    case Value::Kind::kUnwritten:
+    case Value::Kind::kIndeterminate:
+      return true;
+    case Value::Kind::kData:
+      return !CheckBlock(block, lba_size_, lba, BlockStamp{lba, v.generation, v.job_seed});
+    case Value::Kind::kDeallocated: {
+      if (deallocated_ == DeallocatedReads::kUnspecified) return true;
+      bool zeroes = std::all_of(block, block + lba_size_, [](uint8_t b) { return b == 0; });
+      bool ones = std::all_of(block, block + lba_size_, [](uint8_t b) { return b == 0xFF; });
+      if (deallocated_ == DeallocatedReads::kZeroes) return zeroes;
+      if (deallocated_ == DeallocatedReads::kOnes) return ones;
+      return zeroes || ones;
+    }
+  }
+  return false;
+}
+
+std::optional<StampMismatch> DataOracle::VerifyRead(std::span<const uint8_t> buffer, uint64_t lba,
+                                                    uint32_t nlb) {
+  for (uint32_t i = 0; i < nlb; ++i) {
+    uint64_t block_lba = lba + i;
+    auto found = entries_.find(block_lba);
+    if (found == entries_.end()) continue;  // never written: anything goes
+    Entry& e = found->second;
+    const uint8_t* block = buffer.data() + static_cast<size_t>(i) * lba_size_;
+    const Value* latest = nullptr;
+    bool ok = false;
+    if (!e.candidates.empty()) {
+      // Data candidates first, so a match pins the surviving write.
+      for (const Value& v : e.candidates) {
+        if (v.kind == Value::Kind::kData && Matches(block, block_lba, v)) {
+          Value pinned = v;
+          e.candidates.clear();
+          e.durable = pinned;
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) {
+        for (const Value& v : e.candidates) {
+          if (v.kind != Value::Kind::kData && Matches(block, block_lba, v)) ok = true;
+        }
+      }
+      if (!ok) latest = &e.candidates.back();
+    } else {
+      latest = e.volatile_values.empty() ? &e.durable : &e.volatile_values.back();
+      ok = Matches(block, block_lba, *latest);
+    }
+    for (const Value& v : e.in_flight) ok = ok || Matches(block, block_lba, v);
+    if (ok) continue;
+    StampMismatch m;
+    m.lba = block_lba;
+    m.block_index = i;
+    m.expected = BlockStamp{block_lba, latest->generation, latest->job_seed};
+    if (latest->kind == Value::Kind::kDeallocated) {
+      m.expected = BlockStamp{};
+      DecodedBlock d = DecodeBlock(block, lba_size_);
+      m.found = d.stamp;
+      m.reason = MismatchReason::kNotDeallocated;
+      return m;
+    }
+    std::optional<StampMismatch> c = CheckBlock(block, lba_size_, block_lba, m.expected);
+    if (c) {
+      c->block_index = i;
+      return c;
+    }
+    return m;  // unreachable: a data value that matched would have passed
+  }
+  return std::nullopt;
+}
+
+LbaState DataOracle::StateOf(uint64_t lba) const {
+  auto it = entries_.find(lba);
+  if (it == entries_.end()) return LbaState::kUnwritten;
+  const Entry& e = it->second;
+  if (!e.candidates.empty()) return LbaState::kUncertain;
+  if (!e.in_flight.empty()) return LbaState::kInFlight;
+  const Value& latest = e.volatile_values.empty() ? e.durable : e.volatile_values.back();
+  switch (latest.kind) {
+    case Value::Kind::kUnwritten:
+      return LbaState::kUnwritten;
+    case Value::Kind::kDeallocated:
+      return LbaState::kDeallocated;
+    case Value::Kind::kIndeterminate:
+      return LbaState::kIndeterminate;
+    case Value::Kind::kData:
+      return e.volatile_values.empty() ? LbaState::kDurable : LbaState::kAcknowledged;
+  }
+  return LbaState::kUnwritten;
+}
+
+std::optional<BlockStamp> DataOracle::Expected(uint64_t lba) const {
+  auto it = entries_.find(lba);
+  if (it == entries_.end()) return std::nullopt;
+  const Entry& e = it->second;
+  const Value& latest = e.volatile_values.empty() ? e.durable : e.volatile_values.back();
+  if (!e.candidates.empty() || latest.kind != Value::Kind::kData) return std::nullopt;
+  return BlockStamp{lba, latest.generation, latest.job_seed};
+}
+
+}  // namespace nvmesim::harness
