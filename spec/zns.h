@@ -177,6 +177,19 @@ struct ZnsIdentifyController {
 static_assert(sizeof(ZnsIdentifyController) == 4096);
 static_assert(offsetof(ZnsIdentifyController, zasl) == 0);
 
+// ZNS 1.1 Changed Zone List log page (Log Identifier BFh, CSI 02h), 4096
+// bytes: zones whose descriptor the controller changed (Zone Descriptor
+// Changed notice). More than 511 zones: NRZID = FFFFh.
+inline constexpr uint8_t kLogPageChangedZoneList = 0xBF;
+inline constexpr uint16_t kChangedZoneListOverflow = 0xFFFF;
+struct ChangedZoneList {
+  uint16_t nrzid;  // Number of Zone Identifiers
+  uint8_t reserved2[6];
+  uint64_t zid[511];  // Zone Identifier: the zone's ZSLBA
+};
+static_assert(sizeof(ChangedZoneList) == 4096);
+static_assert(offsetof(ChangedZoneList, zid) == 8);
+
 // ZNS 1.1 command specific status values figure: ZNS codes
 // that spec/status.h does not list yet (B8h-BFh are there).
 inline constexpr uint8_t kStatusInvalidZoneOperationRequest = 0xB6;

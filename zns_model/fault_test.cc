@@ -92,5 +92,42 @@ TEST(FaultTest, ControllerFinishNeedsZoneActiveExcursions) {
   EXPECT_EQ(id.lbafe[2].zsze, 64u);
 }
 
+TEST(FaultTest, ChangedZoneList) {
+  auto c = testing::SmallConfig();
+  c.zone_count = 600;
+  c.max_open_zones = 0;
+  c.max_active_zones = 0;
+  auto ns = testing::Make(c);
+  ASSERT_TRUE(ns->Write(64, 1).ok());
+  ASSERT_TRUE(ns->FaultSetFinishRecommended(1, true).ok());
+  ASSERT_TRUE(ns->FaultSetOffline(3).ok());
+  ASSERT_TRUE(ns->FaultSetReadOnly(1).ok());  // already listed: once only
+  EXPECT_EQ(ns->FaultSetResetRecommended(5, true),
+            Status(CommandSpecificStatus::kInvalidZoneStateTransition, true));  // not listed
+  EXPECT_EQ(ns->changed_zones(), 2u);
+  spec::ChangedZoneList log;
+  ns->ReadChangedZoneList(&log, /*retain=*/true);
+  EXPECT_EQ(log.nrzid, 2);
+  EXPECT_EQ(log.zid[0], 64u);
+  EXPECT_EQ(log.zid[1], 192u);
+  EXPECT_EQ(ns->changed_zones(), 2u);
+  ns->ReadChangedZoneList(&log, /*retain=*/false);
+  EXPECT_EQ(ns->changed_zones(), 0u);
+  for (uint32_t z = 0; z < 512; ++z) ASSERT_TRUE(ns->FaultSetOffline(z).ok());
+  ns->ReadChangedZoneList(&log, false);
+  EXPECT_EQ(log.nrzid, spec::kChangedZoneListOverflow);
+  EXPECT_EQ(log.zid[0], 0u);
+  ASSERT_TRUE(ns->FaultSetOffline(3).ok());
+  ns->ReadChangedZoneList(&log, false);
+  EXPECT_EQ(log.nrzid, 1);
+  EXPECT_EQ(log.zid[0], 192u);
+}
+
+TEST(FaultTest, BytesWritten) {
+  auto ns = testing::Make(testing::SmallConfig());
+  ASSERT_TRUE(ns->Write(0, 3).ok());
+  EXPECT_EQ(ns->BytesWritten(0), 3u * 4096);
+}
+
 }  // namespace
 }  // namespace nvmesim::zns

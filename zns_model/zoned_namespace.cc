@@ -53,8 +53,8 @@ ZonedNamespace::ZonedNamespace(const ZonedNamespaceConfig& config)
       stats_(config.zone_count),
       extensions_(size_t{config.zone_count} * config.descriptor_extension_bytes) {
   for (uint32_t z = 0; z < config.zone_count; ++z) {
-    zones_[z] = ZoneRecord{ZoneStart(z), kNil, kNil, static_cast<uint8_t>(ZoneState::kEmpty), 0,
-                           {0, 0}};
+    zones_[z] = ZoneRecord{ZoneStart(z), kNil, kNil, static_cast<uint8_t>(ZoneState::kEmpty), 0, 0,
+                           0};
   }
   state_count_[static_cast<uint8_t>(ZoneState::kEmpty)] = config.zone_count;
 }
@@ -449,6 +449,7 @@ Status ZonedNamespace::FaultSetReadOnly(uint32_t z) {
   zones_[z].za &= static_cast<uint8_t>(
       ~(spec::kZoneAttrFinishZoneRecommended | spec::kZoneAttrResetZoneRecommended));
   SetState(z, ZoneState::kReadOnly);
+  NoteChanged(z);
   return Status::Ok();
 }
 
@@ -457,6 +458,7 @@ Status ZonedNamespace::FaultSetOffline(uint32_t z) {
   zones_[z].za &= static_cast<uint8_t>(
       ~(spec::kZoneAttrFinishZoneRecommended | spec::kZoneAttrResetZoneRecommended));
   SetState(z, ZoneState::kOffline);
+  NoteChanged(z);
   return Status::Ok();
 }
 
@@ -469,16 +471,24 @@ Status ZonedNamespace::FaultSetResetRecommended(uint32_t z, bool on) {
   if (!IsActive(s) && s != ZoneState::kFull) {
     return Error(CommandSpecificStatus::kInvalidZoneStateTransition);
   }
-  if (on) zones_[z].za |= spec::kZoneAttrResetZoneRecommended;
-  else zones_[z].za &= static_cast<uint8_t>(~spec::kZoneAttrResetZoneRecommended);
+  if (on) {
+    zones_[z].za |= spec::kZoneAttrResetZoneRecommended;
+    NoteChanged(z);
+  } else {
+    zones_[z].za &= static_cast<uint8_t>(~spec::kZoneAttrResetZoneRecommended);
+  }
   return Status::Ok();
 }
 
 Status ZonedNamespace::FaultSetFinishRecommended(uint32_t z, bool on) {
   if (z >= config_.zone_count) return Error(GenericStatus::kInvalidField);
   if (!IsActive(StateOf(z))) return Error(CommandSpecificStatus::kInvalidZoneStateTransition);
-  if (on) zones_[z].za |= spec::kZoneAttrFinishZoneRecommended;
-  else zones_[z].za &= static_cast<uint8_t>(~spec::kZoneAttrFinishZoneRecommended);
+  if (on) {
+    zones_[z].za |= spec::kZoneAttrFinishZoneRecommended;
+    NoteChanged(z);
+  } else {
+    zones_[z].za &= static_cast<uint8_t>(~spec::kZoneAttrFinishZoneRecommended);
+  }
   return Status::Ok();
 }
 
@@ -490,7 +500,28 @@ Status ZonedNamespace::FaultFinishByController(uint32_t z) {
   ToFull(z);
   zones_[z].za |= spec::kZoneAttrZoneFinishedByController;
   ++stats_[z].finishes;
+  NoteChanged(z);
   return Status::Ok();
+}
+
+void ZonedNamespace::NoteChanged(uint32_t z) {
+  if (zones_[z].changed) return;
+  zones_[z].changed = 1;
+  changed_.push_back(z);
+}
+
+void ZonedNamespace::ReadChangedZoneList(spec::ChangedZoneList* log, bool retain) {
+  std::memset(log, 0, sizeof *log);
+  constexpr size_t kMax = sizeof(log->zid) / sizeof(log->zid[0]);
+  if (changed_.size() > kMax) {
+    log->nrzid = spec::kChangedZoneListOverflow;
+  } else {
+    log->nrzid = static_cast<uint16_t>(changed_.size());
+    for (size_t i = 0; i < changed_.size(); ++i) log->zid[i] = ZoneStart(changed_[i]);
+  }
+  if (retain) return;
+  for (uint32_t z : changed_) zones_[z].changed = 0;
+  changed_.clear();
 }
 
 }  // namespace nvmesim::zns

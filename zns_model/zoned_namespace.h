@@ -116,6 +116,14 @@ class ZonedNamespace {
   // Zone Active Excursion: the controller finishes an active zone (sets ZFC).
   spec::Status FaultFinishByController(uint32_t zone);
 
+  // Zones whose descriptor the controller changed (every successful Fault*
+  // call that sets something) since the list was last read: the Changed Zone
+  // List log page. The device model raises the Zone Descriptor Changed notice
+  // when this goes from 0 to 1.
+  uint32_t changed_zones() const { return static_cast<uint32_t>(changed_.size()); }
+  // Fills the log page; clears the list unless retain (RAE) is set.
+  void ReadChangedZoneList(spec::ChangedZoneList* log, bool retain);
+
   // --- Identify data for this namespace ---
   void FillIdentifyNamespace(spec::ZnsIdentifyNamespace* id, unsigned lba_format_index) const;
   void FillIdentifyController(spec::ZnsIdentifyController* id) const;
@@ -131,6 +139,9 @@ class ZonedNamespace {
   uint64_t ZoneStart(uint32_t zone) const { return uint64_t{zone} * config_.zone_size_lbas; }
   ZoneInfo Zone(uint32_t zone) const;
   const ZoneStats& Stats(uint32_t zone) const { return stats_[zone]; }
+  uint64_t BytesWritten(uint32_t zone) const {
+    return stats_[zone].lbas_written * config_.lba_bytes;
+  }
   std::span<const uint8_t> DescriptorExtension(uint32_t zone) const;
   uint32_t open_zones() const;    // Implicitly + Explicitly Opened
   uint32_t active_zones() const;  // open + Closed
@@ -162,7 +173,8 @@ class ZonedNamespace {
     uint32_t io_next;
     uint8_t state;
     uint8_t za;
-    uint8_t reserved[2];
+    uint8_t changed;  // on the changed-zone list
+    uint8_t reserved;
   };
 
   explicit ZonedNamespace(const ZonedNamespaceConfig& config);
@@ -186,6 +198,7 @@ class ZonedNamespace {
   spec::Status FlushZrwa(uint64_t elba);
   spec::Status SetExtension(uint32_t z, std::span<const uint8_t> data);
   bool Matches(uint32_t z, ReportFilter filter) const;
+  void NoteChanged(uint32_t z);
 
   ZonedNamespaceConfig config_;
   uint64_t capacity_lbas_ = 0;
@@ -198,6 +211,7 @@ class ZonedNamespace {
   uint32_t zrwa_in_use_ = 0;
   uint32_t io_head_ = kNil;
   uint32_t io_tail_ = kNil;
+  std::vector<uint32_t> changed_;  // zone indexes, in order of first change
   spec::TraceSink* trace_ = nullptr;
   const char* trace_source_ = "zns";
   uint64_t trace_time_ps_ = 0;
