@@ -177,10 +177,10 @@ struct ZnsIdentifyController {
 static_assert(sizeof(ZnsIdentifyController) == 4096);
 static_assert(offsetof(ZnsIdentifyController, zasl) == 0);
 
-// ZNS 1.1 Changed Zone List log page (Log Identifier BFh, CSI 02h), 4096
-// bytes: zones whose descriptor the controller changed (Zone Descriptor
-// Changed notice). More than 511 zones: NRZID = FFFFh.
-inline constexpr uint8_t kLogPageChangedZoneList = 0xBF;
+// ZNS 1.1 Changed Zone List log page (LogPageId::kChangedZoneList = BFh in
+// spec/log_pages.h, CSI 02h), 4096 bytes: zones whose descriptor the
+// controller changed (Zone Descriptor Changed notice). More than 511 zones:
+// NRZID = FFFFh.
 inline constexpr uint16_t kChangedZoneListOverflow = 0xFFFF;
 struct ChangedZoneList {
   uint16_t nrzid;  // Number of Zone Identifiers
