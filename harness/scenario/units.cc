@@ -100,14 +100,11 @@ std::optional<uint64_t> ParseSize(std::string_view text, SizeStyle style, std::s
   if (!scale) {
     for (const Unit& u : kSi) {
       if (u.suffix == suffix) {
-        if (style == SizeStyle::kScenario) {
-          scale = u.scale;
-        } else {
-          // fio (kb_base=1024) reads KB/MB/GB as powers of 1024.
-          uint64_t s = 1;
-          for (uint64_t v = u.scale; v > 1; v /= 1000) s *= 1024;
-          scale = s;
-        }
+        // Two-letter SI forms are powers of 1024 too (see units.h).
+        (void)style;
+        uint64_t s = 1;
+        for (uint64_t v = u.scale; v > 1; v /= 1000) s *= 1024;
+        scale = s;
       }
     }
   }

@@ -14,12 +14,12 @@ inline constexpr uint64_t kPsPerUs = 1000 * kPsPerNs;
 inline constexpr uint64_t kPsPerMs = 1000 * kPsPerUs;
 inline constexpr uint64_t kPsPerSecond = 1000 * kPsPerMs;
 
-// How suffixes of sizes are read.
-//  kScenario: k/K, m/M, g/G, t/T and KiB/MiB/GiB/TiB are powers of 1024; kB/KB, MB, GB, TB are
-//             powers of 1000 (SI). A bare number is bytes.
-//  kFio:      every suffix is a power of 1024 (k, KB, KiB, m, MB, MiB ...), as fio reads sizes
-//             with its default kb_base=1024 — except that fio's compatibility mode reads the
-//             IEC forms (KiB) as powers of 1000, which nvmesim does not copy.
+// How suffixes of sizes are read. Today both styles read every suffix as a power of 1024:
+// k/K/KB/KiB = 2^10, m/M/MB/MiB = 2^20, g/G/GB/GiB = 2^30, t/T/TB/TiB = 2^40, p/P/PB/PiB = 2^50;
+// a bare number is bytes. This matches the driver's [advanced_nvme] sizes (same file) and fio's
+// default kb_base=1024 for k/KB - fio's compatibility mode reads the IEC forms (KiB) as powers
+// of 1000, which nvmesim does not copy. The style stays in the signature so job files and
+// scenarios can diverge later without touching callers.
 enum class SizeStyle { kScenario, kFio };
 
 // Parses "4096", "4k", "256MiB", "1GB", "1.5g" (a fraction is allowed when the result is a whole

@@ -26,7 +26,8 @@ TEST(Units, SizesWithUnits) {
   EXPECT_EQ(Size("4k"), 4096u);
   EXPECT_EQ(Size("4K"), 4096u);
   EXPECT_EQ(Size("256MiB"), 256ull << 20);
-  EXPECT_EQ(Size("1GB"), 1000000000ull);
+  EXPECT_EQ(Size("1GB"), 1ull << 30);
+  EXPECT_EQ(Size("3MB"), 3ull << 20);
   EXPECT_EQ(Size("1GB", SizeStyle::kFio), 1ull << 30);
   EXPECT_EQ(Size("4KiB", SizeStyle::kFio), 4096u);
   EXPECT_EQ(Size("1.5g"), 3ull << 29);
