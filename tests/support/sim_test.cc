@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 
 namespace nvmesim::testing {
 
@@ -16,7 +17,15 @@ void RunInChildProcess(void (*body)(), unsigned timeout_s) {
   ASSERT_GE(pid, 0) << "fork failed: " << std::strerror(errno);
   if (pid == 0) {
     alarm(timeout_s);  // the wall-clock guard: SIGALRM ends a hung simulation
-    body();
+    // Nothing may escape the child: an exception reaching gtest would make the
+    // child go on to run the parent's remaining tests.
+    try {
+      body();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "exception in the simulation: " << e.what();
+    } catch (...) {
+      ADD_FAILURE() << "unknown exception in the simulation";
+    }
     std::fflush(stdout);
     std::fflush(stderr);
     _exit(::testing::Test::HasFailure() ? 1 : 0);

@@ -1,0 +1,233 @@
+#include "harness/runner/job_runner.h"
+
+#include <algorithm>
+#include <span>
+#include <utility>
+
+namespace nvmesim::harness {
+
+namespace {
+constexpr size_t kMaxFailures = 1024;
+constexpr size_t kMaxMismatches = 64;
+
+DirectionStats& StatsFor(JobRecord& r, IoOp op) {
+  switch (op) {
+    case IoOp::kRead: return r.read;
+    case IoOp::kWrite:
+    case IoOp::kZoneAppend: return r.write;
+    case IoOp::kTrim:
+    case IoOp::kZoneReset: return r.trim;
+    case IoOp::kFlush: return r.flush;
+  }
+  return r.read;
+}
+}  // namespace
+
+JobRunner::JobRunner(const JobSpec& job, uint32_t instance, const JobTarget& target,
+                     driver::hal::DmaMemory& dma, driver::hal::Clock& clock, uint64_t seed,
+                     uint64_t* write_generation)
+    : job_(job),
+      target_(target),
+      dma_(dma),
+      clock_(clock),
+      write_generation_(write_generation),
+      generator_(job, target.geometry, seed) {
+  record_.name = job.name;
+  record_.instance = instance;
+  const uint64_t buffer_bytes = job_.MaxBlockSize();
+  for (uint32_t i = 0; i < std::max<uint32_t>(1, job_.iodepth); ++i) {
+    auto slot = std::make_unique<Slot>();
+    slot->buffer = dma_.Allocate(buffer_bytes, 4096);
+    if (!slot->buffer.valid()) break;  // fewer slots: the job runs at a lower depth
+    slot->segment = {slot->buffer.bus, static_cast<uint32_t>(slot->buffer.size)};
+    slots_.push_back(std::move(slot));
+  }
+}
+
+JobRunner::~JobRunner() {
+  for (auto& s : slots_) {
+    if (!s->busy) dma_.Free(s->buffer);  // a buffer still owned by the driver is leaked, not freed
+  }
+}
+
+void JobRunner::Start(std::function<void()> on_done) {
+  on_done_ = std::move(on_done);
+  record_.start_ns = clock_.NowNs();
+  if (job_.runtime_ps != 0) {
+    deadline_ns_ = record_.start_ns + job_.runtime_ps / 1000;
+    clock_.StartTimer(job_.runtime_ps / 1000, [this] { Stop(); });
+  }
+  if (slots_.empty()) {
+    exhausted_ = true;
+    MaybeFinish();
+    return;
+  }
+  Pump();
+}
+
+void JobRunner::Stop() {
+  stopping_ = true;
+  MaybeFinish();
+}
+
+JobRunner::Slot* JobRunner::FreeSlot() {
+  for (auto& s : slots_) {
+    if (!s->busy) return s.get();
+  }
+  return nullptr;
+}
+
+void JobRunner::Pump() {
+  if (pumping_) return;  // completions inside Submit never happen (HAL contract), but be safe
+  pumping_ = true;
+  target_.controller->BeginBatch();
+  while (!stopping_ && !exhausted_) {
+    if (deadline_ns_ != 0 && clock_.NowNs() >= deadline_ns_) {
+      stopping_ = true;
+      break;
+    }
+    Slot* slot = FreeSlot();
+    if (slot == nullptr) break;
+    if (!pending_) pending_ = generator_.Next();
+    if (!pending_) {
+      exhausted_ = true;
+      break;
+    }
+    const IoRequest io = *pending_;
+    pending_.reset();
+    Issue(*slot, io);
+  }
+  target_.controller->EndBatch();
+  pumping_ = false;
+  MaybeFinish();
+}
+
+void JobRunner::Issue(Slot& slot, const IoRequest& io) {
+  driver::BlockRequest req;
+  req.nsid = target_.nsid;
+  req.slba = io.lba;
+  req.blocks = io.nlb;
+  req.queue = target_.queue;
+  const uint32_t lba_size = target_.geometry.lba_size;
+  slot.io = io;
+  slot.segment.length = io.nlb * lba_size;
+  switch (io.op) {
+    case IoOp::kRead:
+      req.op = driver::BlockOp::kRead;
+      req.segments = &slot.segment;
+      req.segment_count = 1;
+      // Poison: a read that moves no data fails verification instead of passing on stale bytes.
+      std::fill_n(slot.buffer.cpu, slot.segment.length, uint8_t{0xA5});
+      break;
+    case IoOp::kWrite:
+    case IoOp::kZoneAppend:  // appends run as writes until the zoned manager drives them
+      req.op = driver::BlockOp::kWrite;
+      req.segments = &slot.segment;
+      req.segment_count = 1;
+      slot.stamp = {++*write_generation_, generator_.seed()};
+      FillBlocks(std::span<uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba, io.nlb,
+                 lba_size, slot.stamp, job_.verify == VerifyMode::kPattern
+                                           ? std::span<const uint8_t>(job_.verify_pattern)
+                                           : std::span<const uint8_t>());
+      if (target_.oracle) target_.oracle->WriteSubmitted(io.lba, io.nlb, slot.stamp);
+      break;
+    case IoOp::kTrim:
+    case IoOp::kZoneReset:
+      req.op = driver::BlockOp::kDeallocate;
+      break;
+    case IoOp::kFlush:
+      req.op = driver::BlockOp::kFlush;
+      if (target_.oracle) slot.flush_token = target_.oracle->FlushSubmitted();
+      break;
+  }
+  slot.busy = true;
+  slot.callback_seen = false;
+  ++record_.submitted;
+  ++in_flight_;
+  Slot* sp = &slot;
+  const spec::Status accepted =
+      target_.controller->Submit(req, [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
+  if (!accepted.ok()) {
+    // Refused up front: no callback will come. Count it as a failed request of its own.
+    --in_flight_;
+    --record_.submitted;
+    ++record_.refused;
+    ++record_.statuses[accepted.ToString()];
+    if (io.op == IoOp::kWrite && target_.oracle) target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
+    slot.busy = false;
+    stopping_ = true;  // the controller cannot take work: end the job rather than spin
+  }
+}
+
+void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
+  if (!slot.busy || slot.callback_seen) {
+    ++record_.duplicate_callbacks;
+    return;
+  }
+  slot.callback_seen = true;
+  slot.busy = false;
+  --in_flight_;
+  ++record_.completed;
+  record_.retries += result.retries;
+  const uint64_t now = clock_.NowNs();
+  record_.end_ns = now;
+  const IoRequest& io = slot.io;
+  const uint32_t lba_size = target_.geometry.lba_size;
+  DirectionStats& d = StatsFor(record_, io.op);
+  if (result.status.ok()) {
+    ++d.ios;
+    d.bytes += uint64_t{io.nlb} * lba_size;
+    d.latencies_ns.push_back(result.latency_ns);
+    record_.last_success_ns = now;
+    if (target_.oracle) {
+      switch (io.op) {
+        case IoOp::kRead:
+          if (job_.verify != VerifyMode::kNone && job_.do_verify) {
+            if (auto mismatch = target_.oracle->VerifyRead(
+                    std::span<const uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba,
+                    io.nlb)) {
+              ++record_.mismatch_count;
+              if (record_.mismatches.size() < kMaxMismatches) record_.mismatches.push_back(*mismatch);
+            }
+          }
+          break;
+        case IoOp::kWrite:
+        case IoOp::kZoneAppend:
+          target_.oracle->WriteCompleted(io.lba, io.nlb, slot.stamp, !target_.volatile_write_cache);
+          break;
+        case IoOp::kTrim:
+        case IoOp::kZoneReset:
+          target_.oracle->TrimCompleted(io.lba, io.nlb, !target_.volatile_write_cache);
+          break;
+        case IoOp::kFlush:
+          target_.oracle->FlushCompleted(slot.flush_token);
+          break;
+      }
+    }
+  } else {
+    ++d.errors;
+    ++record_.statuses[result.status.ToString()];
+    if (record_.failures.size() < kMaxFailures) {
+      record_.failures.push_back({io.lba, io.nlb, io.op, result.status, now});
+    }
+    if (target_.oracle) {
+      if (io.op == IoOp::kWrite || io.op == IoOp::kZoneAppend) {
+        target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
+      } else if (io.op == IoOp::kTrim || io.op == IoOp::kZoneReset) {
+        target_.oracle->TrimFailed(io.lba, io.nlb);
+      }
+    }
+  }
+  Pump();
+}
+
+void JobRunner::MaybeFinish() {
+  if (finished_ || in_flight_ != 0 || !(stopping_ || exhausted_)) return;
+  finished_ = true;
+  if (on_done_) {
+    auto done = std::move(on_done_);
+    done();
+  }
+}
+
+}  // namespace nvmesim::harness

@@ -1,0 +1,119 @@
+// Runs one instance of a workload job against a driver controller: keeps
+// `iodepth` requests in flight through the block API, stamps every block it
+// writes, verifies every block it reads against the namespace's data oracle,
+// and records what happened (latencies, statuses, mismatches) in simulated
+// time. Runs entirely on the host CPU (driver callbacks); never blocks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver/controller.h"
+#include "driver/hal/hal.h"
+#include "harness/workload/data_oracle.h"
+#include "harness/workload/io_generator.h"
+#include "harness/workload/job_spec.h"
+#include "harness/workload/stamps.h"
+#include "spec/status.h"
+
+namespace nvmesim::harness {
+
+// What one direction (read, write, trim, flush) of a job did.
+struct DirectionStats {
+  uint64_t ios = 0;
+  uint64_t bytes = 0;
+  uint64_t errors = 0;
+  std::vector<uint64_t> latencies_ns;  // successful requests, in completion order
+};
+
+struct JobRecord {
+  std::string name;
+  uint32_t instance = 0;
+  DirectionStats read, write, trim, flush;
+  uint64_t submitted = 0;
+  uint64_t completed = 0;           // callbacks received (exactly once per submitted request)
+  uint64_t duplicate_callbacks = 0; // a request completed twice (a driver bug if ever non-zero)
+  uint64_t refused = 0;             // Submit() refused the request (no callback owed)
+  uint64_t retries = 0;
+  std::map<std::string, uint64_t> statuses;  // failing status name -> count
+  struct Failure {
+    uint64_t lba;
+    uint32_t nlb;
+    IoOp op;
+    spec::Status status;
+    uint64_t time_ns;
+  };
+  std::vector<Failure> failures;               // the first 1024 failed requests
+  std::vector<StampMismatch> mismatches;       // the first 64 verification failures
+  uint64_t mismatch_count = 0;
+  uint64_t start_ns = 0, end_ns = 0;           // first submit, last completion
+  uint64_t last_success_ns = 0;
+};
+
+struct JobTarget {
+  driver::Controller* controller = nullptr;
+  uint32_t nsid = 1;
+  TargetGeometry geometry;
+  DataOracle* oracle = nullptr;  // shared by every job on the namespace
+  bool volatile_write_cache = false;
+  uint16_t queue = 0;            // I/O queue index (modulo the queues created)
+};
+
+class JobRunner {
+ public:
+  JobRunner(const JobSpec& job, uint32_t instance, const JobTarget& target,
+            driver::hal::DmaMemory& dma, driver::hal::Clock& clock, uint64_t seed,
+            uint64_t* write_generation);
+  ~JobRunner();
+
+  // Starts submitting; `on_done` runs once when the job has nothing left in flight and
+  // nothing more to send (its I/O count / size reached, runtime over, or Stop()).
+  void Start(std::function<void()> on_done);
+  // Stops submitting new requests; in-flight ones still complete.
+  void Stop();
+  // The job's runtime (if any) ends at this absolute time.
+  bool finished() const { return finished_; }
+  uint64_t in_flight() const { return in_flight_; }
+  const JobRecord& record() const { return record_; }
+  const JobSpec& job() const { return job_; }
+
+ private:
+  struct Slot {
+    driver::hal::DmaBuffer buffer;
+    driver::DataSegment segment;
+    IoRequest io;
+    WriteStamp stamp;
+    uint64_t flush_token = 0;
+    bool busy = false;
+    bool callback_seen = false;
+  };
+  void Pump();
+  void Issue(Slot& slot, const IoRequest& io);
+  void OnComplete(Slot& slot, const driver::BlockResult& result);
+  void MaybeFinish();
+  Slot* FreeSlot();
+
+  JobSpec job_;
+  JobTarget target_;
+  driver::hal::DmaMemory& dma_;
+  driver::hal::Clock& clock_;
+  uint64_t* write_generation_;
+  IoGenerator generator_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::optional<IoRequest> pending_;  // drawn from the generator, not yet issued
+  JobRecord record_;
+  std::function<void()> on_done_;
+  uint64_t in_flight_ = 0;
+  uint64_t deadline_ns_ = 0;  // 0 = none
+  bool stopping_ = false;
+  bool exhausted_ = false;
+  bool finished_ = false;
+  bool pumping_ = false;
+};
+
+}  // namespace nvmesim::harness

@@ -1,0 +1,132 @@
+#include "harness/system/sim_system.h"
+
+#include <stdexcept>
+#include <utility>
+
+namespace nvmesim::harness {
+
+std::string ValidateSystemSpec(const SimSystemSpec& spec) {
+  if (spec.controllers.empty()) return "system: at least one controller is required";
+  if (spec.subsystems.empty()) return "system: at least one subsystem is required";
+  for (size_t i = 0; i < spec.subsystems.size(); ++i) {
+    if (std::string e = device::ValidateSubsystemConfig(spec.subsystems[i]); !e.empty()) {
+      return "subsystem " + std::to_string(i) + ": " + e;
+    }
+  }
+  for (size_t i = 0; i < spec.controllers.size(); ++i) {
+    const SimControllerSpec& c = spec.controllers[i];
+    const std::string who = "controller " + std::to_string(i) + " (" + c.device.name + ")";
+    if (c.subsystem >= spec.subsystems.size()) {
+      return who + ": subsystem index " + std::to_string(c.subsystem) + " does not exist";
+    }
+    if (std::string e = device::ValidateControllerConfig(c.device); !e.empty()) {
+      return who + ": " + e;
+    }
+    if (std::string e = pcie::ValidateLinkConfig(c.link); !e.empty()) return who + ": " + e;
+    for (size_t j = 0; j < i; ++j) {
+      const SimControllerSpec& o = spec.controllers[j];
+      if (o.subsystem == c.subsystem && o.device.cntlid == c.device.cntlid) {
+        return who + ": cntlid " + std::to_string(c.device.cntlid) +
+               " is already used in its subsystem";
+      }
+    }
+  }
+  return "";
+}
+
+SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
+  if (std::string e = ValidateSystemSpec(spec_); !e.empty()) throw std::invalid_argument(e);
+  cpu_ = std::make_unique<HostCpu>("host0_cpu");
+  pcie::RootComplexConfig rc_cfg = spec_.root_complex;
+  rc_cfg.ports = static_cast<unsigned>(spec_.controllers.size());
+  rc_ = std::make_unique<pcie::RootComplex>("host0_rc", rc_cfg, spec_.trace);
+  bus_ = std::make_unique<CpuBus>("host0_bus");
+  bus_->socket.bind(rc_->cpu_target);
+  enumerator_ = std::make_unique<pcie::Enumerator>(*rc_);
+  dma_ = std::make_unique<SimDmaMemory>(rc_->memory());
+  clock_ = std::make_unique<SimClock>(*cpu_);
+  for (const auto& s : spec_.subsystems) subsystems_.push_back(std::make_unique<device::Subsystem>(s));
+
+  slots_.resize(spec_.controllers.size());
+  for (size_t i = 0; i < spec_.controllers.size(); ++i) {
+    const SimControllerSpec& c = spec_.controllers[i];
+    Slot& slot = slots_[i];
+    pcie::LinkConfig link_cfg = c.link;
+    link_cfg.fidelity = spec_.fidelity;
+    const std::string& link_name = names_.emplace_back("link" + std::to_string(i));
+    slot.link = std::make_unique<pcie::Link>(link_name.c_str(), link_cfg, spec_.trace);
+    device::ControllerConfig dev_cfg = c.device;
+    if (dev_cfg.trace == nullptr) dev_cfg.trace = spec_.trace;
+    slot.device = std::make_unique<device::NvmeController>(dev_cfg.name.c_str(), dev_cfg,
+                                                           *subsystems_[c.subsystem]);
+    rc_->port(static_cast<unsigned>(i)).downstream.bind(slot.link->down_target);
+    slot.link->down_initiator.bind(slot.device->pcie_target);
+    slot.device->pcie_initiator.bind(slot.link->up_target);
+    slot.link->up_initiator.bind(rc_->port(static_cast<unsigned>(i)).upstream);
+  }
+  rc_->SetMsiHandler([this](unsigned port, uint64_t address, uint32_t data) {
+    if (port < slots_.size() && slots_[port].interrupts) {
+      slots_[port].interrupts->OnMessage(address, data);
+    }
+  });
+}
+
+SimSystem::~SimSystem() = default;
+
+void SimSystem::Boot(std::function<void(spec::Status)> done) {
+  cpu_->Post(sc_core::SC_ZERO_TIME, [this, done = std::move(done)]() mutable {
+    BootOnCpu(std::move(done));
+  });
+}
+
+void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {
+  struct Progress {
+    size_t waiting;
+    spec::Status first_failure;
+    bool failed = false;
+    std::function<void(spec::Status)> done;
+  };
+  auto progress = std::make_shared<Progress>();
+  progress->waiting = slots_.size();
+  progress->done = std::move(done);
+
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    const SimControllerSpec& c = spec_.controllers[i];
+    pcie::EnumerationResult r = enumerator_->Enumerate(
+        static_cast<unsigned>(i), c.link.max_payload_size, c.link.max_read_request_size);
+    const std::string& name = names_.emplace_back("nvme" + std::to_string(i));
+    slot.log = std::make_unique<SimLog>(*cpu_, name, spec_.trace, &log_lines_, spec_.echo_level,
+                                        spec_.echo);
+    if (!r.error.empty()) {
+      slot.log->Write(driver::hal::LogLevel::kError, "enumeration failed: " + r.error);
+      progress->failed = true;
+      progress->first_failure = spec::Status(spec::GenericStatus::kInternalError, true);
+      if (--progress->waiting == 0) progress->done(progress->first_failure);
+      continue;
+    }
+    slot.function = r.function;
+    slot.mmio = std::make_unique<SimMmio>(*cpu_, *bus_, slot.function);
+    slot.interrupts = std::make_unique<SimInterrupts>(*cpu_, *enumerator_, slot.function);
+    driver::hal::Platform platform;
+    platform.mmio = slot.mmio.get();
+    platform.dma = dma_.get();
+    platform.interrupts = slot.interrupts.get();
+    platform.clock = clock_.get();
+    platform.log = slot.log.get();
+    driver::ControllerOptions options = spec_.driver;
+    options.name = name.c_str();
+    slot.driver = std::make_unique<driver::Controller>(platform, options);
+    slot.driver->Start([progress](spec::Status s) {
+      if (!s.ok() && !progress->failed) {
+        progress->failed = true;
+        progress->first_failure = s;
+      }
+      if (--progress->waiting == 0) {
+        progress->done(progress->failed ? progress->first_failure : spec::Status::Ok());
+      }
+    });
+  }
+}
+
+}  // namespace nvmesim::harness
