@@ -78,4 +78,32 @@ const char* AnaStateName(AnaState s) {
   return "Reserved";
 }
 
+const char* SelfTestResultCodeName(SelfTestResultCode c) {
+  switch (c) {
+    case SelfTestResultCode::kNoError:
+      return "Completed Without Error";
+    case SelfTestResultCode::kAbortedBySelfTestCommand:
+      return "Aborted by Device Self-test Command";
+    case SelfTestResultCode::kAbortedByReset:
+      return "Aborted by Controller Level Reset";
+    case SelfTestResultCode::kAbortedByNamespaceRemoval:
+      return "Aborted by Namespace Removal";
+    case SelfTestResultCode::kAbortedByFormat:
+      return "Aborted by Format NVM";
+    case SelfTestResultCode::kFatalOrUnknownError:
+      return "Fatal or Unknown Test Error";
+    case SelfTestResultCode::kUnknownSegmentFailed:
+      return "Completed with Failed Segment (unknown)";
+    case SelfTestResultCode::kSegmentsFailed:
+      return "Completed with Failed Segments";
+    case SelfTestResultCode::kAbortedUnknownReason:
+      return "Aborted for Unknown Reason";
+    case SelfTestResultCode::kAbortedBySanitize:
+      return "Aborted by Sanitize";
+    case SelfTestResultCode::kEntryNotUsed:
+      return "Entry Not Used";
+  }
+  return "Reserved";
+}
+
 }  // namespace nvmesim::spec

@@ -227,6 +227,54 @@ inline constexpr uint32_t kEffectsCseSingleController = 2u << 16;  // one at a t
 inline constexpr uint32_t kEffectsUuidSelection = 1u << 19;        // UUID Selection Supported
 inline constexpr uint32_t kEffectsScopeMask = 0xFFFu << 20;        // Command Scope
 
+// Device Self-test log, Base 2.0 §5.16.1 (LID 06h): current operation and
+// the 20 most recent results, newest first. 564 bytes.
+struct SelfTestResult {
+  uint8_t status = 0;                 // 0  bits 3:0 result, bits 7:4 self-test code
+  uint8_t segment_number = 0;         // 1  segment that failed
+  uint8_t valid_diagnostic_info = 0;  // 2  bit 0 NSID, 1 FLBA, 2 SCT, 3 SC valid
+  uint8_t rsvd3 = 0;
+  UnalignedLe<8> power_on_hours;    // 4
+  uint32_t nsid = 0;                // 12
+  UnalignedLe<8> failing_lba;       // 16
+  uint8_t status_code_type = 0;     // 24 bits 2:0
+  uint8_t status_code = 0;          // 25
+  uint8_t vendor_specific[2] = {};  // 26
+};
+static_assert(sizeof(SelfTestResult) == 28);
+static_assert(offsetof(SelfTestResult, status) == 0);
+static_assert(offsetof(SelfTestResult, segment_number) == 1);
+static_assert(offsetof(SelfTestResult, valid_diagnostic_info) == 2);
+static_assert(offsetof(SelfTestResult, power_on_hours) == 4);
+static_assert(offsetof(SelfTestResult, nsid) == 12);
+static_assert(offsetof(SelfTestResult, failing_lba) == 16);
+static_assert(offsetof(SelfTestResult, status_code_type) == 24);
+static_assert(offsetof(SelfTestResult, status_code) == 25);
+// Self-test result values (status bits 3:0); Fh marks an unused entry.
+enum class SelfTestResultCode : uint8_t {
+  kNoError = 0x0,
+  kAbortedBySelfTestCommand = 0x1,
+  kAbortedByReset = 0x2,
+  kAbortedByNamespaceRemoval = 0x3,
+  kAbortedByFormat = 0x4,
+  kFatalOrUnknownError = 0x5,
+  kUnknownSegmentFailed = 0x6,
+  kSegmentsFailed = 0x7,
+  kAbortedUnknownReason = 0x8,
+  kAbortedBySanitize = 0x9,
+  kEntryNotUsed = 0xF,
+};
+struct DeviceSelfTestLog {
+  uint8_t current_operation = 0;   // 0  bits 3:0: self-test code in progress (0 none)
+  uint8_t current_completion = 0;  // 1  bits 6:0: percent complete
+  uint8_t rsvd2[2] = {};
+  SelfTestResult result[20];  // 4
+};
+static_assert(sizeof(DeviceSelfTestLog) == 564);
+static_assert(offsetof(DeviceSelfTestLog, current_operation) == 0);
+static_assert(offsetof(DeviceSelfTestLog, current_completion) == 1);
+static_assert(offsetof(DeviceSelfTestLog, result) == 4);
+
 // ANA state, Base 2.0 §8.1 (Asymmetric Namespace Access Reporting) and the
 // ANA Group Descriptor state field.
 enum class AnaState : uint8_t {
@@ -272,5 +320,6 @@ inline constexpr uint8_t kAnaLspReturnGroupsOnly = 1u << 0;
 // Spec name of a log page ("SMART / Health Information"), or nullptr.
 const char* LogPageIdName(LogPageId lid);
 const char* AnaStateName(AnaState s);  // "Optimized", ..., "Reserved"
+const char* SelfTestResultCodeName(SelfTestResultCode c);
 
 }  // namespace nvmesim::spec

@@ -227,5 +227,43 @@ TEST(LogPagesTest, AnaLogLayout) {
   EXPECT_EQ(back.ana_state(), AnaState::kNonOptimized);
 }
 
+TEST(LogPagesTest, DeviceSelfTestLogBytes) {
+  DeviceSelfTestLog log;
+  log.current_operation = 2;
+  log.current_completion = 40;
+  for (auto& r : log.result) r.status = static_cast<uint8_t>(SelfTestResultCode::kEntryNotUsed);
+  SelfTestResult& r = log.result[1];
+  r.status =
+      static_cast<uint8_t>((1u << 4) | static_cast<uint8_t>(SelfTestResultCode::kSegmentsFailed));
+  r.segment_number = 3;
+  r.valid_diagnostic_info = 0x0F;
+  r.power_on_hours = 0x0102030405060708ull;
+  r.nsid = 1;
+  r.failing_lba = 0x1112131415161718ull;
+  r.status_code_type = 2;
+  r.status_code = 0x81;
+  std::vector<uint8_t> b(sizeof log);
+  std::memcpy(b.data(), &log, sizeof log);
+  EXPECT_EQ(b[0], 2);
+  EXPECT_EQ(b[1], 40);
+  EXPECT_EQ(b[4], 0x0F);    // result 0 unused
+  const size_t e = 4 + 28;  // result 1
+  EXPECT_EQ(b[e + 0], 0x17);
+  EXPECT_EQ(b[e + 1], 3);
+  EXPECT_EQ(b[e + 2], 0x0F);
+  EXPECT_EQ(b[e + 4], 0x08);
+  EXPECT_EQ(b[e + 11], 0x01);
+  EXPECT_EQ(b[e + 12], 1);
+  EXPECT_EQ(b[e + 16], 0x18);
+  EXPECT_EQ(b[e + 23], 0x11);
+  EXPECT_EQ(b[e + 24], 2);
+  EXPECT_EQ(b[e + 25], 0x81);
+  EXPECT_EQ(r.power_on_hours.value(), 0x0102030405060708ull);
+  EXPECT_EQ(r.failing_lba.value(), 0x1112131415161718ull);
+  EXPECT_STREQ(SelfTestResultCodeName(SelfTestResultCode::kSegmentsFailed),
+               "Completed with Failed Segments");
+  EXPECT_STREQ(SelfTestResultCodeName(static_cast<SelfTestResultCode>(0xA)), "Reserved");
+}
+
 }  // namespace
 }  // namespace nvmesim::spec
