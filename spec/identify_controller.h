@@ -321,7 +321,7 @@ inline constexpr uint16_t kOacsCommandFeatureLockdown = 1u << 10;
 // detection.
 inline constexpr uint8_t kFrmwSlot1ReadOnly = 1u << 0;
 inline constexpr uint8_t kFrmwActivationWithoutReset = 1u << 4;
-inline constexpr uint8_t kFrmwMultipleUpdateDetection = 1u << 5;
+inline constexpr uint8_t kFrmwMultipleUpdateDetection = 1u << 5;  // 2.x
 constexpr uint8_t FrmwNumberOfSlots(uint8_t frmw) { return (frmw >> 1) & 0x7; }
 constexpr uint8_t FrmwMake(uint8_t slots, bool slot1_read_only, bool activation_without_reset) {
   return static_cast<uint8_t>(((slots & 0x7) << 1) | (slot1_read_only ? kFrmwSlot1ReadOnly : 0) |
@@ -334,6 +334,9 @@ inline constexpr uint8_t kLpaCommandsSupportedEffects = 1u << 1;
 inline constexpr uint8_t kLpaExtendedData = 1u << 2;  // LPO, NUMDU, 32-bit NUMD
 inline constexpr uint8_t kLpaTelemetry = 1u << 3;
 inline constexpr uint8_t kLpaPersistentEventLog = 1u << 4;
+// Supported Log Pages (LID 00h), command scope in LID 05h, LIDs 12h and 13h.
+inline constexpr uint8_t kLpaSupportedLogPagesAndEffects = 1u << 5;
+inline constexpr uint8_t kLpaTelemetryDataArea4 = 1u << 6;
 
 // APSTA bit 0 (Identify Controller, byte 265).
 inline constexpr uint8_t kApstaSupported = 1u << 0;
