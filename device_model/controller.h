@@ -82,6 +82,10 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   void InjectPowerLoss();                              // cache lost, controller off until reset
   void SetTemperatureOverride(bool on, uint16_t kelvin);
   void SetAnaState(uint32_t group, AnaState state);    // for this controller's path
+  void HangQueue(uint16_t sqid, bool hung);            // fetch but never complete
+  // Media error on [slba, slba + nlb) of a namespace: reads end in
+  // Unrecovered Read Error until cleared (nlb 0 clears the namespace's list).
+  void InjectMediaError(uint32_t nsid, uint64_t slba, uint64_t nlb);
 
   // SubsystemListener
   void OnNamespaceAttributeChanged(uint32_t nsid) override;
@@ -260,6 +264,8 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   std::vector<uint16_t> aer_cids_;      // outstanding AER commands
   std::vector<uint32_t> event_queue_;   // DW0 of events not yet reported
   uint32_t masked_event_types_ = 0;     // bit per type, masked until the log is read
+  bool deliver_events_after_ = false;
+  bool executing_ = false;            // inside Execute(): events wait for its completion
   std::vector<uint32_t> changed_ns_;    // Changed Namespace List log
 
   // ---- firmware (Base 2.0 5.11-5.12)

@@ -242,7 +242,11 @@ void NvmeController::QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_pag
     event_queue_.push_back(dw0);
   }
   Trace("async_event", type, info, log_page);
-  DeliverAsyncEvents();
+  if (executing_) {
+    deliver_events_after_ = true;  // after the current command's completion
+  } else {
+    DeliverAsyncEvents();
+  }
 }
 
 void NvmeController::DeliverAsyncEvents() {
@@ -284,6 +288,33 @@ void NvmeController::OnAnaChange() {
 
 void NvmeController::SetAnaState(uint32_t group, AnaState state) {
   subsystem_.SetAnaState(group, cfg_.cntlid, state);
+}
+
+void NvmeController::HangQueue(uint16_t sqid, bool hung) {
+  if (sqid < sqs_.size()) sqs_[sqid].hung = hung;
+  if (!hung) {
+    // Release what was held, in order.
+    std::vector<Timed> held;
+    held.swap(held_);
+    for (const Timed& t : held) {
+      if (t.sqid == sqid) {
+        PostCqe(t.cqid, t.cqe);
+      } else {
+        held_.push_back(t);
+      }
+    }
+    FlushInterrupts();
+  }
+}
+
+void NvmeController::InjectMediaError(uint32_t nsid, uint64_t slba, uint64_t nlb) {
+  Namespace* ns = subsystem_.Find(nsid);
+  if (!ns) return;
+  if (nlb == 0) {
+    ns->media_errors().Clear();
+  } else {
+    ns->media_errors().Add(slba, nlb);
+  }
 }
 
 void NvmeController::SetTemperatureOverride(bool on, uint16_t kelvin) {

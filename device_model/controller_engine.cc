@@ -84,6 +84,7 @@ void NvmeController::EngineProcess() {
 
 void NvmeController::Execute(Command& c) {
   Trace("cmd", c.sqid, c.sqe.cid, c.sqe.opcode);
+  executing_ = true;
   Status s;
   // Fused operations are not supported (FUSES = 0, Figure 275); reserved FUSE
   // values are invalid (Figure 88).
@@ -94,8 +95,12 @@ void NvmeController::Execute(Command& c) {
   } else {
     s = ExecuteIo(c);
   }
-  if (c.deferred) return;
-  Complete(c, s);
+  executing_ = false;
+  if (!c.deferred) Complete(c, s);
+  if (deliver_events_after_) {
+    deliver_events_after_ = false;
+    DeliverAsyncEvents();
+  }
 }
 
 void NvmeController::Complete(const Command& c, const Status& s) {

@@ -137,7 +137,7 @@ Status NvmeController::GetLogPage(Command& c) {
   if (!st.ok()) return st;
   if (!rae && event_type_to_clear != 0xFF) {
     masked_event_types_ &= ~(1u << event_type_to_clear);
-    DeliverAsyncEvents();
+    deliver_events_after_ = true;  // after this command's own completion
   }
   return Status::Ok();
 }

@@ -1,0 +1,137 @@
+// Flash translation layer for conventional namespaces (page-level mapping,
+// greedy garbage collection with thresholds, write amplification) and zoned
+// namespaces (zones on whole superblocks, no GC; reset = erase).
+//
+// A superblock is block b of every plane of every die; it fills in program
+// units striped over the dies (units_per_program units on one die, then the
+// next die, channel-interleaved), so sequential data spreads over all dies.
+// Mapping is sparse: memory grows with data written, not with capacity.
+// Plain bookkeeping, no time: the media model turns placements into NAND
+// operations.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "device_model/media/profile.h"
+
+namespace nvmesim::device::media {
+
+inline constexpr uint32_t kUnmapped = 0xFFFFFFFFu;
+
+// Where a physical mapping unit lives.
+struct UnitLocation {
+  uint32_t superblock = 0;
+  uint32_t die = 0;
+  uint32_t plane = 0;
+  uint32_t row = 0;  // page index within the block
+};
+
+struct FtlStats {
+  uint64_t host_units = 0;     // units written by the host
+  uint64_t gc_units = 0;       // units relocated by GC
+  uint64_t pad_units = 0;      // units programmed as padding (flush/FUA of a partial unit)
+  uint64_t trimmed_units = 0;
+  uint64_t gc_victims = 0;     // superblocks collected
+  uint64_t erased_superblocks = 0;
+  uint64_t overflow_units = 0; // host units beyond user capacity (not mapped)
+  uint64_t mapped_units = 0;
+  // NAND units programmed per host unit written.
+  double WriteAmplification() const {
+    return host_units ? static_cast<double>(host_units + gc_units + pad_units) / host_units : 1.0;
+  }
+};
+
+class Ftl {
+ public:
+  Ftl(const Geometry& g, const NandProfile& nand, const FtlProfile& f);
+
+  UnitLocation Locate(uint32_t ppn) const;
+  uint32_t ProgramUnitOf(uint32_t ppn) const { return ppn / g_.units_per_program; }
+
+  // --- conventional namespaces; lpn = (nsid << 40) | logical unit ---------
+  static uint64_t Lpn(uint32_t nsid, uint64_t unit) { return (uint64_t{nsid} << 40) | unit; }
+  uint32_t Lookup(uint64_t lpn) const;
+  // Places one host unit at the write point; the old copy becomes invalid.
+  // kUnmapped when the user capacity is exhausted (counted as overflow).
+  uint32_t Write(uint64_t lpn);
+  void Trim(uint64_t lpn);
+  // Advances the conventional write point to the next program unit boundary;
+  // returns the padded units.
+  uint32_t PadToProgramUnit();
+  uint32_t WritePointOffset() const { return static_cast<uint32_t>(wp_.next % g_.units_per_program); }
+
+  // GC: wanted from the moment free superblocks fall to gc_low until they reach gc_high.
+  bool GcWanted();
+  struct Move {
+    uint32_t from, to;
+  };
+  struct GcPass {
+    uint32_t victim = 0;
+    std::vector<Move> moves;  // in victim order
+  };
+  // Relocates the valid units of the superblock with the fewest (greedy) and
+  // frees it. The caller times the reads, programs and the erase.
+  std::optional<GcPass> CollectOne();
+
+  // --- zoned namespaces ----------------------------------------------------
+  // Zone `zone` of `nsid` spans `zone_units` mapping units on whole superblocks.
+  void ConfigureZoned(uint32_t nsid, uint64_t zone_units);
+  bool IsZoned(uint32_t nsid) const { return zoned_.count(nsid) != 0; }
+  uint64_t ZoneUnits(uint32_t nsid) const;
+  // Places unit `offset` of a zone (offsets must arrive in order, as the zone's
+  // write pointer guarantees). kUnmapped if no free superblock is left.
+  uint32_t ZoneWrite(uint32_t nsid, uint64_t zone, uint64_t offset);
+  uint32_t ZoneLookup(uint32_t nsid, uint64_t zone, uint64_t offset) const;
+  // Pads the zone's write point to a program unit boundary; returns the units.
+  uint32_t ZonePad(uint32_t nsid, uint64_t zone);
+  // Releases the zone's superblocks (the caller erases them); returns them.
+  std::vector<uint32_t> ZoneReset(uint32_t nsid, uint64_t zone);
+
+  uint32_t free_superblocks() const { return static_cast<uint32_t>(free_.size()); }
+  uint32_t ValidUnits(uint32_t sb) const { return valid_[sb]; }
+  const FtlStats& stats() const { return stats_; }
+  const Geometry& geometry() const { return g_; }
+  uint64_t MemoryBytes() const;
+
+ private:
+  static constexpr uint32_t kChunk = 4096;  // map entries per allocated chunk
+  struct WritePoint {
+    uint32_t sb = kUnmapped;
+    uint64_t next = 0;  // next unit offset inside sb
+  };
+  struct Zone {
+    std::vector<uint32_t> superblocks;
+    uint64_t written = 0;
+  };
+  void SetMap(uint64_t lpn, uint32_t ppn);
+  void Invalidate(uint32_t ppn);
+  bool OpenNext(WritePoint& wp, bool reverse_map);
+  uint32_t Place(WritePoint& wp, uint64_t lpn);
+  uint64_t UnitInSuperblock(uint32_t ppn) const { return ppn % g_.units_per_superblock; }
+
+  Geometry g_;
+  NandProfile nand_;
+  FtlProfile f_;
+  uint32_t rows_per_block_ = 0;
+  std::unordered_map<uint64_t, std::unique_ptr<uint32_t[]>> map_;  // lookups only
+  std::vector<uint32_t> valid_;                                     // per superblock
+  std::vector<std::unique_ptr<uint64_t[]>> reverse_;                // per open/closed superblock
+  std::deque<uint32_t> free_;                                       // FIFO for wear spreading
+  std::set<std::pair<uint32_t, uint32_t>> closed_;                  // (valid, superblock)
+  std::vector<uint8_t> closed_flag_;
+  WritePoint wp_;
+  bool gc_active_ = false;
+  std::map<uint32_t, uint64_t> zoned_;                              // nsid -> zone units
+  std::map<std::pair<uint32_t, uint64_t>, Zone> zones_;
+  FtlStats stats_;
+};
+
+}  // namespace nvmesim::device::media

@@ -1,0 +1,146 @@
+#include "device_model/media/nand.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace nvmesim::device::media {
+
+uint64_t Calendar::Reserve(uint64_t earliest, uint64_t len) {
+  uint64_t t = earliest;
+  auto it = busy_.upper_bound(t);
+  if (it != busy_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->second > t) t = prev->second;
+  }
+  while (it != busy_.end() && it->first < t + len) {
+    t = std::max(t, it->second);
+    ++it;
+  }
+  busy_ps_ += len;
+  if (len == 0) return t;
+  // Merge with a neighbour that touches, to keep the calendar short.
+  auto next = busy_.find(t + len);
+  uint64_t end = t + len;
+  if (next != busy_.end()) {
+    end = next->second;
+    busy_.erase(next);
+  }
+  auto after = busy_.upper_bound(t);
+  if (after != busy_.begin()) {
+    auto prev = std::prev(after);
+    if (prev->second == t) {
+      prev->second = end;
+      return t;
+    }
+  }
+  busy_.emplace(t, end);
+  return t;
+}
+
+void Calendar::Prune(uint64_t t) {
+  while (!busy_.empty() && busy_.begin()->second <= t) busy_.erase(busy_.begin());
+}
+
+NandArray::NandArray(const MediaProfile& p)
+    : n_(p.nand),
+      channels_(p.nand.channels),
+      planes_(p.nand.planes_per_die),
+      t_read_ps_(p.nand.t_read_ns * 1000),
+      t_prog_ps_(p.nand.t_prog_ns * 1000),
+      t_erase_ps_(p.nand.t_erase_ns * 1000),
+      t_cmd_ps_(p.nand.t_cmd_ns * 1000),
+      t_suspend_ps_(p.nand.t_suspend_ns * 1000),
+      t_resume_ps_(p.nand.t_resume_ns * 1000),
+      // One byte per transfer on the 8-bit bus: 1e6 / MT/s ps per byte; spare
+      // (ECC parity) travels with the user data in proportion.
+      ps_per_byte_(1e6 / p.nand.channel_mts *
+                   (1.0 + static_cast<double>(p.nand.spare_bytes) / p.nand.page_bytes)),
+      channels_cal_(p.nand.channels),
+      plane_busy_(size_t{p.nand.channels} * p.nand.dies_per_channel * p.nand.planes_per_die, 0),
+      long_op_(size_t{p.nand.channels} * p.nand.dies_per_channel) {}
+
+uint64_t NandArray::TransferPs(uint64_t bytes) const {
+  return static_cast<uint64_t>(static_cast<double>(bytes) * ps_per_byte_ + 0.5);
+}
+
+uint64_t NandArray::DieFreePs(uint32_t die) const {
+  uint64_t t = 0;
+  for (uint32_t p = 0; p < planes_; ++p) t = std::max(t, plane_busy_[die * planes_ + p]);
+  return t;
+}
+
+void NandArray::SetDieBusy(uint32_t die, uint64_t t) {
+  for (uint32_t p = 0; p < planes_; ++p) PlaneBusy(die, p) = t;
+}
+
+uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps) {
+  Calendar& ch = channels_cal_[ChannelOf(die)];
+  const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
+  const uint64_t cmd_end = cmd + t_cmd_ps_;
+  const bool single = plane_mask && !(plane_mask & (plane_mask - 1));
+  const bool plane_level = n_.independent_plane_reads && single;
+  // Without independent plane reads the die runs one array operation at a time.
+  uint64_t free = 0;
+  for (uint32_t p = 0; p < planes_; ++p)
+    if (!plane_level || (plane_mask >> p & 1u)) free = std::max(free, PlaneBusy(die, p));
+  LongOp& lo = long_op_[die];
+  uint64_t array_start = std::max(cmd_end, free);
+  bool suspended = false;
+  if (n_.suspend && array_start > cmd_end && lo.end == DieFreePs(die) && lo.end > cmd_end &&
+      lo.suspends < n_.max_suspends) {
+    // Suspend the program/erase that holds the die; the read goes first.
+    array_start = cmd_end + (cmd_end >= lo.start ? t_suspend_ps_ : 0);
+    suspended = true;
+  }
+  const uint64_t tr_end = array_start + t_read_ps_;
+  const uint64_t xfer = TransferPs(bytes);
+  const uint64_t out = ch.Reserve(tr_end, xfer);
+  const uint64_t done = out + xfer;
+  if (suspended) {
+    const uint64_t shift = (done - array_start) + t_suspend_ps_ + t_resume_ps_;
+    lo.end += shift;
+    lo.start = std::max(lo.start, done);  // resumes after the read
+    ++lo.suspends;
+    SetDieBusy(die, lo.end);
+    ++stats_.suspends;
+  } else {
+    for (uint32_t p = 0; p < planes_; ++p)
+      if (!plane_level || (plane_mask >> p & 1u)) PlaneBusy(die, p) = std::max(PlaneBusy(die, p), done);
+  }
+  ++stats_.reads;
+  if (!single) ++stats_.multi_plane_reads;
+  stats_.read_bytes += bytes;
+  return done;
+}
+
+uint64_t NandArray::Program(uint32_t die, uint64_t bytes, uint64_t ready_ps) {
+  Calendar& ch = channels_cal_[ChannelOf(die)];
+  // Data goes into the die's cache register while the array may still be busy
+  // (cache program); the array operation starts when the die is free.
+  const uint64_t len = t_cmd_ps_ + TransferPs(bytes);
+  const uint64_t in = ch.Reserve(ready_ps, len);
+  const uint64_t start = std::max(in + len, DieFreePs(die));
+  const uint64_t end = start + t_prog_ps_;
+  SetDieBusy(die, end);
+  long_op_[die] = {start, end, 0};
+  ++stats_.programs;
+  stats_.program_bytes += bytes;
+  return end;
+}
+
+uint64_t NandArray::Erase(uint32_t die, uint64_t ready_ps) {
+  Calendar& ch = channels_cal_[ChannelOf(die)];
+  const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
+  const uint64_t start = std::max(cmd + t_cmd_ps_, DieFreePs(die));
+  const uint64_t end = start + t_erase_ps_ * (n_.multi_plane ? 1 : planes_);
+  SetDieBusy(die, end);
+  long_op_[die] = {start, end, 0};
+  ++stats_.erases;
+  return end;
+}
+
+void NandArray::Prune(uint64_t now_ps) {
+  for (Calendar& c : channels_cal_) c.Prune(now_ps);
+}
+
+}  // namespace nvmesim::device::media
