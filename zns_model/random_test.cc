@@ -9,7 +9,9 @@
 
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "zns_model/test_util.h"
 
@@ -71,7 +73,8 @@ class Driver {
       }
       return s;
     }
-    if (kind < 620) return ns.CheckRead(Pick(ns.zone_count() * 64), nlb);
+    if (kind < 610) return ns.CheckRead(Pick(ns.zone_count() * 64), nlb);
+    if (kind < 620) return CheckedReport();
     ZoneSendRequest r;
     r.slba = Pick(16) == 0 ? zslba + 1 + Pick(63) : zslba;
     if (kind < 680) r.action = ZoneSendAction::kOpen;
@@ -104,6 +107,83 @@ class Driver {
       return ns.FaultFinishByController(z);
     }
     return ns.ZoneSend(r);
+  }
+
+  // A random report, compared with a brute-force walk of the zones.
+  Status CheckedReport() {
+    ZonedNamespace& ns = *ns_;
+    ReportRequest req;
+    req.slba = Pick(ns.zone_count() * 64);
+    const ReportFilter filters[] = {
+        ReportFilter::kAll, ReportFilter::kEmpty, ReportFilter::kImplicitlyOpened,
+        ReportFilter::kExplicitlyOpened, ReportFilter::kClosed, ReportFilter::kFull,
+        ReportFilter::kReadOnly, ReportFilter::kOffline, ReportFilter::kResetRecommended,
+        ReportFilter::kFinishRecommended, ReportFilter::kNonWritePointer};
+    req.filter = filters[Pick(11)];
+    req.partial = Pick(2);
+    req.extended = Pick(2);
+    const size_t entry = req.extended ? 128 : 64;
+    report_.assign(64 + Pick(20) * entry + Pick(3), 0xAB);
+    ReportResult res;
+    const Status s = ns.Report(req, report_, &res);
+    if (!s.ok()) return s;
+    std::vector<uint32_t> want;
+    for (uint32_t z = ns.ZoneIndex(req.slba); z < ns.zone_count(); ++z) {
+      const ZoneInfo i = ns.Zone(z);
+      const bool wp_invalid = i.state == ZoneState::kFull || i.state == ZoneState::kReadOnly ||
+                              i.state == ZoneState::kOffline;
+      bool match = false;
+      switch (req.filter) {
+        case ReportFilter::kAll: match = true; break;
+        case ReportFilter::kResetRecommended:
+          match = i.attributes & spec::kZoneAttrResetZoneRecommended; break;
+        case ReportFilter::kFinishRecommended:
+          match = i.attributes & spec::kZoneAttrFinishZoneRecommended; break;
+        case ReportFilter::kNonWritePointer: match = wp_invalid; break;
+        case ReportFilter::kEmpty: match = i.state == ZoneState::kEmpty; break;
+        case ReportFilter::kImplicitlyOpened: match = i.state == ZoneState::kImplicitlyOpened; break;
+        case ReportFilter::kExplicitlyOpened: match = i.state == ZoneState::kExplicitlyOpened; break;
+        case ReportFilter::kClosed: match = i.state == ZoneState::kClosed; break;
+        case ReportFilter::kFull: match = i.state == ZoneState::kFull; break;
+        case ReportFilter::kReadOnly: match = i.state == ZoneState::kReadOnly; break;
+        case ReportFilter::kOffline: match = i.state == ZoneState::kOffline; break;
+      }
+      if (match) want.push_back(z);
+    }
+    const uint64_t room = (report_.size() - 64) / entry;
+    const uint64_t returned = std::min<uint64_t>(room, want.size());
+    uint64_t nrz;
+    std::memcpy(&nrz, report_.data(), 8);
+    if (res.descriptors != returned || nrz != (req.partial ? returned : want.size())) {
+      ADD_FAILURE() << "report counts: NRZ " << nrz << " descriptors " << res.descriptors
+                    << ", want " << want.size() << " matching, room " << room;
+    }
+    for (uint64_t k = 0; k < returned; ++k) {
+      spec::ZoneDescriptor d;
+      std::memcpy(&d, report_.data() + 64 + k * entry, sizeof d);
+      const ZoneInfo i = ns.Zone(want[k]);
+      if (d.zslba != i.zslba || d.wp != i.wp || d.state() != i.state || d.za != i.attributes ||
+          d.zcap != i.zcap) {
+        ADD_FAILURE() << "descriptor " << k << " differs from zone " << want[k];
+      }
+      if (req.extended) {
+        const bool valid = i.attributes & spec::kZoneAttrZoneDescriptorExtensionValid;
+        const auto ext = ns.DescriptorExtension(want[k]);
+        for (size_t b = 0; b < 64; ++b) {
+          if (report_[64 + k * entry + 64 + b] != (valid ? ext[b] : 0)) {
+            ADD_FAILURE() << "extension of zone " << want[k];
+            break;
+          }
+        }
+      }
+    }
+    for (size_t b = 64 + returned * entry; b < report_.size(); ++b) {
+      if (report_[b] != 0) {
+        ADD_FAILURE() << "byte " << b << " after the report is not zero";
+        break;
+      }
+    }
+    return s;
   }
 
   // Checks after each operation; returns false after the first failure.
@@ -168,6 +248,7 @@ class Driver {
   int variant_;
   std::unique_ptr<ZonedNamespace> ns_;
   std::vector<uint8_t> ext_;
+  std::vector<uint8_t> report_;
   testing::Snapshot before_, after_;
   uint64_t ops_ = 0;
   uint64_t errors_ = 0;
