@@ -128,7 +128,7 @@ class ZonedNamespace {
   void FillIdentifyNamespace(spec::ZnsIdentifyNamespace* id, unsigned lba_format_index) const;
   void FillIdentifyController(spec::ZnsIdentifyController* id) const;
 
-  // --- Queries ---
+  // --- Queries (zone indexes must be < zone_count()) ---
   const ZonedNamespaceConfig& config() const { return config_; }
   uint32_t zone_count() const { return config_.zone_count; }
   uint64_t capacity_lbas() const { return capacity_lbas_; }
