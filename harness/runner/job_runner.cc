@@ -10,16 +10,16 @@ namespace {
 constexpr size_t kMaxFailures = 1024;
 constexpr size_t kMaxMismatches = 64;
 
-DirectionStats& StatsFor(JobRecord& r, IoOp op) {
+IoDirection DirectionOf(IoOp op) {
   switch (op) {
-    case IoOp::kRead: return r.read;
+    case IoOp::kRead: return IoDirection::kRead;
     case IoOp::kWrite:
-    case IoOp::kZoneAppend: return r.write;
+    case IoOp::kZoneAppend: return IoDirection::kWrite;
     case IoOp::kTrim:
-    case IoOp::kZoneReset: return r.trim;
-    case IoOp::kFlush: return r.flush;
+    case IoOp::kZoneReset: return IoDirection::kTrim;
+    case IoOp::kFlush: return IoDirection::kFlush;
   }
-  return r.read;
+  return IoDirection::kRead;
 }
 }  // namespace
 
@@ -34,6 +34,10 @@ JobRunner::JobRunner(const JobSpec& job, uint32_t instance, const JobTarget& tar
       generator_(job, target.geometry, seed) {
   record_.name = job.name;
   record_.instance = instance;
+  record_.stats = JobStats(job.name);
+  record_.stats.options["rw"] = RwModeName(job.rw);
+  record_.stats.options["bs"] = std::to_string(job.bs);
+  record_.stats.options["iodepth"] = std::to_string(job.iodepth);
   const uint64_t buffer_bytes = job_.MaxBlockSize();
   for (uint32_t i = 0; i < std::max<uint32_t>(1, job_.iodepth); ++i) {
     auto slot = std::make_unique<Slot>();
@@ -52,9 +56,10 @@ JobRunner::~JobRunner() {
 
 void JobRunner::Start(std::function<void()> on_done) {
   on_done_ = std::move(on_done);
-  record_.start_ns = clock_.NowNs();
+  const uint64_t start_ns = clock_.NowNs();
+  record_.stats.Start(start_ns * 1000);
   if (job_.runtime_ps != 0) {
-    deadline_ns_ = record_.start_ns + job_.runtime_ps / 1000;
+    deadline_ns_ = start_ns + job_.runtime_ps / 1000;
     clock_.StartTimer(job_.runtime_ps / 1000, [this] { Stop(); });
   }
   if (slots_.empty()) {
@@ -142,6 +147,7 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
   }
   slot.busy = true;
   slot.callback_seen = false;
+  slot.submit_ns = clock_.NowNs();
   ++record_.submitted;
   ++in_flight_;
   Slot* sp = &slot;
@@ -156,7 +162,9 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
     if (io.op == IoOp::kWrite && target_.oracle) target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
     slot.busy = false;
     stopping_ = true;  // the controller cannot take work: end the job rather than spin
+    return;
   }
+  if (on_submit_) on_submit_();
 }
 
 void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
@@ -170,14 +178,12 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
   ++record_.completed;
   record_.retries += result.retries;
   const uint64_t now = clock_.NowNs();
-  record_.end_ns = now;
+  record_.stats.Finish(now * 1000);
   const IoRequest& io = slot.io;
   const uint32_t lba_size = target_.geometry.lba_size;
-  DirectionStats& d = StatsFor(record_, io.op);
+  record_.stats.Record(DirectionOf(io.op), uint64_t{io.nlb} * lba_size, result.latency_ns,
+                       result.status);
   if (result.status.ok()) {
-    ++d.ios;
-    d.bytes += uint64_t{io.nlb} * lba_size;
-    d.latencies_ns.push_back(result.latency_ns);
     record_.last_success_ns = now;
     if (target_.oracle) {
       switch (io.op) {
@@ -205,7 +211,6 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
       }
     }
   } else {
-    ++d.errors;
     ++record_.statuses[result.status.ToString()];
     if (record_.failures.size() < kMaxFailures) {
       record_.failures.push_back({io.lba, io.nlb, io.op, result.status, now});
@@ -218,6 +223,7 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
       }
     }
   }
+  if (on_complete_) on_complete_({io.op, io.lba, io.nlb, slot.submit_ns, now, result.status});
   Pump();
 }
 

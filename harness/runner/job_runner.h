@@ -15,6 +15,7 @@
 
 #include "driver/controller.h"
 #include "driver/hal/hal.h"
+#include "harness/report/job_stats.h"
 #include "harness/workload/data_oracle.h"
 #include "harness/workload/io_generator.h"
 #include "harness/workload/job_spec.h"
@@ -23,24 +24,16 @@
 
 namespace nvmesim::harness {
 
-// What one direction (read, write, trim, flush) of a job did.
-struct DirectionStats {
-  uint64_t ios = 0;
-  uint64_t bytes = 0;
-  uint64_t errors = 0;
-  std::vector<uint64_t> latencies_ns;  // successful requests, in completion order
-};
-
 struct JobRecord {
   std::string name;
   uint32_t instance = 0;
-  DirectionStats read, write, trim, flush;
+  JobStats stats;                   // per direction: I/Os, bytes, latency histogram, errors
   uint64_t submitted = 0;
   uint64_t completed = 0;           // callbacks received (exactly once per submitted request)
   uint64_t duplicate_callbacks = 0; // a request completed twice (a driver bug if ever non-zero)
   uint64_t refused = 0;             // Submit() refused the request (no callback owed)
   uint64_t retries = 0;
-  std::map<std::string, uint64_t> statuses;  // failing status name -> count
+  std::map<std::string, uint64_t> statuses;  // failing status name -> count (incl. refused)
   struct Failure {
     uint64_t lba;
     uint32_t nlb;
@@ -51,8 +44,17 @@ struct JobRecord {
   std::vector<Failure> failures;               // the first 1024 failed requests
   std::vector<StampMismatch> mismatches;       // the first 64 verification failures
   uint64_t mismatch_count = 0;
-  uint64_t start_ns = 0, end_ns = 0;           // first submit, last completion
   uint64_t last_success_ns = 0;
+};
+
+// One finished request, for the runner's fault triggers and recovery measurement.
+struct CompletionEvent {
+  IoOp op;
+  uint64_t lba;
+  uint32_t nlb;
+  uint64_t submit_ns;
+  uint64_t complete_ns;
+  spec::Status status;
 };
 
 struct JobTarget {
@@ -70,6 +72,13 @@ class JobRunner {
             driver::hal::DmaMemory& dma, driver::hal::Clock& clock, uint64_t seed,
             uint64_t* write_generation);
   ~JobRunner();
+
+  // Hooks (optional): after each accepted submission; after each completion.
+  void SetHooks(std::function<void()> on_submit,
+                std::function<void(const CompletionEvent&)> on_complete) {
+    on_submit_ = std::move(on_submit);
+    on_complete_ = std::move(on_complete);
+  }
 
   // Starts submitting; `on_done` runs once when the job has nothing left in flight and
   // nothing more to send (its I/O count / size reached, runtime over, or Stop()).
@@ -89,6 +98,7 @@ class JobRunner {
     IoRequest io;
     WriteStamp stamp;
     uint64_t flush_token = 0;
+    uint64_t submit_ns = 0;
     bool busy = false;
     bool callback_seen = false;
   };
@@ -108,6 +118,8 @@ class JobRunner {
   std::optional<IoRequest> pending_;  // drawn from the generator, not yet issued
   JobRecord record_;
   std::function<void()> on_done_;
+  std::function<void()> on_submit_;
+  std::function<void(const CompletionEvent&)> on_complete_;
   uint64_t in_flight_ = 0;
   uint64_t deadline_ns_ = 0;  // 0 = none
   bool stopping_ = false;

@@ -1,0 +1,175 @@
+// nvmesim: run NVMe co-simulation scenarios.
+//
+//   nvmesim run SCENARIO [--seed N] [--fidelity functional|approximate|cycle]
+//                        [--json F] [--junit F] [--trace F] [--quiet]
+//   nvmesim check SCENARIO        parse and validate only
+//   nvmesim faults                the fault catalogue
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/faults/fault_catalogue.h"
+#include "harness/report/chrome_trace.h"
+#include "harness/report/fio_output.h"
+#include "harness/report/junit.h"
+#include "harness/report_text.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/diagnostic.h"
+#include "harness/scenario/scenario_spec.h"
+
+namespace nh = nvmesim::harness;
+
+namespace {
+
+std::optional<nh::ScenarioSpec> Load(const std::string& path) {
+  try {
+    nh::ScenarioSpec s = nh::LoadScenario(path);
+    std::vector<nh::Diagnostic> problems = nh::Validate(s);
+    if (!problems.empty()) {
+      for (const auto& d : problems) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+      return std::nullopt;
+    }
+    return s;
+  } catch (const nh::ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.diagnostic().ToString().c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.what());
+  }
+  return std::nullopt;
+}
+
+bool WriteFile(const std::string& path, const std::string& text, const char* what) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) {
+    std::fprintf(stderr, "nvmesim: cannot write the %s to %s\n", what, path.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::vector<nh::JobStats> MergedJobStats(const nh::RunResult& run) {
+  std::vector<nh::JobStats> out;
+  for (const nh::JobRecord& r : run.jobs) {
+    if (!out.empty() && out.back().name() == r.name && r.instance > 0) {
+      out.back().Merge(r.stats);
+    } else {
+      out.push_back(r.stats);
+    }
+  }
+  return out;
+}
+
+int Run(const std::string& path, std::optional<uint64_t> seed, const std::string& fidelity,
+        const std::string& json, const std::string& junit, const std::string& trace, bool quiet) {
+  std::optional<nh::ScenarioSpec> s = Load(path);
+  if (!s) return 2;
+  nh::RunOptions options;
+  options.seed = seed;
+  if (!fidelity.empty()) {
+    if (fidelity == "functional") options.fidelity = nh::ScenarioFidelity::kFunctional;
+    else if (fidelity == "approximate") options.fidelity = nh::ScenarioFidelity::kApproximate;
+    else options.fidelity = nh::ScenarioFidelity::kCycle;
+  }
+  options.keep_event_log = !trace.empty();
+  options.progress = quiet ? nullptr : stderr;
+  options.log = quiet ? nullptr : stdout;
+  if (!quiet) {
+    std::printf("nvmesim: running %s (%s)\n", s->info.name.c_str(), path.c_str());
+    if (!s->info.description.empty()) std::printf("  %s\n", s->info.description.c_str());
+    std::fflush(stdout);
+  }
+  nh::RunResult run = nh::RunScenario(*s, options);
+
+  nh::RunSummary summary;
+  summary.scenario = run.scenario;
+  summary.seed = run.seed;
+  summary.fidelity = nh::FidelityName(run.fidelity);
+  summary.simulated_ps = run.simulated_ps;
+  summary.trace_hash = run.trace_hash_hex;
+  summary.trace_events = run.trace_events;
+  const std::vector<nh::JobStats> jobs = MergedJobStats(run);
+  std::printf("%s", nh::FormatFioText(jobs, summary).c_str());
+  std::printf("%s", nh::FormatRunReport(run).c_str());
+
+  bool wrote = true;
+  if (!json.empty()) {
+    nlohmann::json doc = nh::FioJson(jobs, summary);
+    doc["nvmesim"]["passed"] = run.passed;
+    doc["nvmesim"]["error"] = run.error;
+    for (const auto& [k, v] : run.counters) doc["nvmesim"]["counters"][k] = v;
+    for (const auto& e : run.expectations) {
+      doc["nvmesim"]["expectations"].push_back(
+          {{"name", e.name}, {"kind", e.kind}, {"passed", e.outcome == nh::ExpectationOutcome::kPassed},
+           {"reason", e.reason}});
+    }
+    wrote &= WriteFile(json, doc.dump(2) + "\n", "JSON results");
+  }
+  if (!junit.empty()) {
+    wrote &= WriteFile(junit,
+                       nh::FormatJUnit(run.scenario, run.expectations,
+                                       {{"seed", std::to_string(run.seed)},
+                                        {"fidelity", summary.fidelity},
+                                        {"trace_hash", run.trace_hash_hex}},
+                                       static_cast<double>(run.simulated_ps) / 1e12),
+                       "JUnit XML");
+  }
+  if (!trace.empty()) {
+    nh::ChromeTraceWriter writer;
+    writer.AddEventLog(run.event_log);
+    std::ofstream out(trace, std::ios::binary);
+    writer.Write(out);
+    if (!out) {
+      std::fprintf(stderr, "nvmesim: cannot write the trace to %s\n", trace.c_str());
+      wrote = false;
+    }
+  }
+  return run.passed && wrote ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nvmesim: NVMe 2.0 device model and driver co-simulation"};
+  app.require_subcommand(1);
+
+  std::string path, fidelity, json, junit, trace;
+  std::optional<uint64_t> seed;
+  bool quiet = false;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and check its expectations (exit 0 when all hold)");
+  run->add_option("scenario", path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  run->add_option("--seed", seed, "Seed for every random choice (default: the scenario's)");
+  run->add_option("--fidelity", fidelity, "Timing fidelity")
+      ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
+  run->add_option("--json", json, "Write results as fio-shaped JSON to this file");
+  run->add_option("--junit", junit, "Write expectations as JUnit XML to this file");
+  run->add_option("--trace", trace, "Write a Chrome/Perfetto trace (JSON) to this file");
+  run->add_flag("--quiet", quiet, "Print only the summary");
+
+  CLI::App* check = app.add_subcommand("check", "Parse and validate a scenario without running it");
+  std::string check_path;
+  check->add_option("scenario", check_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+
+  CLI::App* faults = app.add_subcommand("faults", "List the faults a scenario can inject, with their parameters");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run) return Run(path, seed, fidelity, json, junit, trace, quiet);
+  if (*check) {
+    std::optional<nh::ScenarioSpec> s = Load(check_path);
+    if (!s) return 2;
+    std::printf("%s: valid (%zu controller(s), %zu namespace(s), %zu job(s), %zu fault(s), %zu expectation(s))\n",
+                check_path.c_str(), s->controllers.size(), s->namespaces.size(), s->jobs.size(),
+                s->faults.size(), s->expectations.size());
+    return 0;
+  }
+  if (*faults) {
+    std::printf("%s", nh::FormatFaultCatalogue().c_str());
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,57 @@
+#include "harness/report_text.h"
+
+#include <cstdio>
+
+namespace nvmesim::harness {
+
+namespace {
+std::string Ms(uint64_t ps) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.3f ms", static_cast<double>(ps) / 1e9);
+  return b;
+}
+}  // namespace
+
+std::string FormatRunReport(const RunResult& run) {
+  std::string out;
+  if (!run.faults.empty()) {
+    out += "\nFaults:\n";
+    for (const FaultRecord& f : run.faults) {
+      out += "  " + f.description + "\n";
+      if (!f.applied) {
+        out += "    not applied" + (f.error.empty() ? std::string() : ": " + f.error) + "\n";
+        continue;
+      }
+      out += "    applied at " + Ms(f.start_ps);
+      if (f.end_ps) out += ", ended at " + Ms(*f.end_ps);
+      out += "; " + std::to_string(f.caught_requests) + " request(s) caught";
+      if (f.recovered) out += "; recovered after " + Ms(f.drained_ps - f.start_ps);
+      else out += "; I/O did not succeed again";
+      out += "\n";
+      if (!f.error.empty()) out += "    " + f.error + "\n";
+    }
+  }
+  if (!run.expectations.empty()) {
+    out += "\nExpectations:\n";
+    for (const ExpectationResult& e : run.expectations) {
+      const bool ok = e.outcome == ExpectationOutcome::kPassed;
+      out += std::string("  [") + (ok ? "PASS" : "FAIL") + "] " + e.name + " (" + e.kind + ")";
+      if (!e.reason.empty()) out += ": " + e.reason;
+      out += "\n";
+      if (!ok && !e.details.empty()) out += "         " + e.details + "\n";
+      if (ok && !e.details.empty()) out += "         " + e.details + "\n";
+    }
+  }
+  if (!run.error.empty()) out += "\nerror: " + run.error + "\n";
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "\n%s: %s  (seed %llu, %.3f ms simulated, %.2f s host, trace hash %s, %llu events)\n",
+                run.scenario.c_str(), run.passed ? "PASSED" : "FAILED",
+                static_cast<unsigned long long>(run.seed), static_cast<double>(run.simulated_ps) / 1e9,
+                run.wall_seconds, run.trace_hash_hex.c_str(),
+                static_cast<unsigned long long>(run.trace_events));
+  out += line;
+  return out;
+}
+
+}  // namespace nvmesim::harness

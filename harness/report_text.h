@@ -1,0 +1,13 @@
+// What `nvmesim run` prints after the fio-style job summary: the faults with
+// their recovery, every expectation with its verdict, and the verdict line.
+#pragma once
+
+#include <string>
+
+#include "harness/runner/runner.h"
+
+namespace nvmesim::harness {
+
+std::string FormatRunReport(const RunResult& run);
+
+}  // namespace nvmesim::harness

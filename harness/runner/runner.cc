@@ -1,0 +1,218 @@
+#include "harness/runner/runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
+#include "harness/faults/fault_spec.h"
+#include "harness/runner/counters.h"
+#include "harness/runner/expectations.h"
+#include "harness/runner/fault_injector.h"
+#include "harness/runner/scenario_to_system.h"
+#include "harness/system/sim_system.h"
+#include "harness/workload/data_oracle.h"
+
+namespace nvmesim::harness {
+
+namespace {
+
+using sc_core::sc_time;
+
+uint64_t NowPs() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value()); }
+
+// SplitMix64: a per-instance seed from the run's seed and the job's position.
+uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (a * 1315423911ULL + b + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+class Run {
+ public:
+  Run(const ScenarioSpec& scenario, const RunOptions& options)
+      : scenario_(scenario), options_(options), hasher_(options.keep_event_log) {}
+
+  RunResult Execute();
+
+ private:
+  bool StartJobs();
+  void OnJobDone();
+  void Finish(const std::string& error);
+  void ScheduleGuards();
+
+  const ScenarioSpec& scenario_;
+  RunOptions options_;
+  RunResult result_;
+  TraceHasher hasher_;
+  std::unique_ptr<SimSystem> system_;
+  std::unique_ptr<FaultInjector> injector_;
+  std::map<std::string, std::unique_ptr<DataOracle>> oracles_;  // by namespace name
+  std::vector<std::unique_ptr<JobRunner>> jobs_;
+  size_t jobs_running_ = 0;
+  uint64_t write_generation_ = 0;
+  uint64_t submitted_ = 0;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point wall_start_;
+  uint64_t wall_limit_ms_ = 0;
+};
+
+RunResult Run::Execute() {
+  wall_start_ = std::chrono::steady_clock::now();
+  result_.scenario = scenario_.info.name;
+  result_.path = scenario_.path;
+  result_.seed = options_.seed.value_or(scenario_.info.seed);
+  result_.fidelity = options_.fidelity.value_or(scenario_.info.fidelity);
+  wall_limit_ms_ = scenario_.info.wall_time_limit_ms;
+
+  SystemBuild build = BuildSystemSpec(scenario_, result_.fidelity);
+  if (!build.ok()) {
+    for (const auto& e : build.errors) result_.error += (result_.error.empty() ? "" : "\n") + e;
+    return result_;
+  }
+  for (auto& c : build.spec.controllers) c.link.seed = result_.seed;
+  build.spec.trace = &hasher_;
+  build.spec.echo = options_.log;
+  try {
+    system_ = std::make_unique<SimSystem>(build.spec);
+  } catch (const std::exception& e) {
+    result_.error = scenario_.path + ": cannot build the system: " + e.what();
+    return result_;
+  }
+  injector_ = std::make_unique<FaultInjector>(scenario_, *system_, oracles_, &result_.faults);
+  injector_->ApplyInitialAnaStates();
+
+  system_->Boot([this](spec::Status s) {
+    if (!s.ok()) {
+      Finish("driver bring-up failed: " + s.ToString());
+      return;
+    }
+    result_.booted = true;
+    if (!StartJobs()) return;
+    injector_->Schedule([this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
+    ScheduleGuards();
+  });
+
+  sc_core::sc_start(sc_time::from_value(scenario_.info.time_limit_ps));
+  result_.simulated_ps = NowPs();
+  if (!finished_) {
+    result_.time_limit_hit = true;
+    if (result_.error.empty()) {
+      result_.error = "simulated time limit of " +
+                      std::to_string(scenario_.info.time_limit_ps / 1'000'000'000) +
+                      " ms reached before the workload ended";
+    }
+  }
+
+  for (auto& j : jobs_) result_.jobs.push_back(j->record());
+  result_.counters = CollectCounters(*system_, scenario_, jobs_, submitted_);
+  result_.states = CollectStates(*system_, scenario_);
+  result_.expectations = EvaluateExpectations(scenario_, result_);
+  result_.trace_hash = hasher_.Hash();
+  result_.trace_hash_hex = hasher_.HexHash();
+  result_.trace_events = hasher_.event_count();
+  if (options_.keep_event_log) result_.event_log = hasher_.log();
+  result_.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  bool all_held = true;
+  for (const auto& e : result_.expectations) all_held &= e.outcome == ExpectationOutcome::kPassed;
+  result_.passed = result_.booted && result_.error.empty() && all_held;
+  return std::move(result_);
+}
+
+bool Run::StartJobs() {
+  // One data oracle per namespace that a job touches.
+  for (size_t ji = 0; ji < scenario_.jobs.size(); ++ji) {
+    const JobSpec& job = scenario_.jobs[ji];
+    JobTargetInfo t = ResolveJobTarget(scenario_, *system_, job);
+    if (!t.error.empty()) {
+      Finish(job.file + ":" + std::to_string(job.line) + ": job " + job.name + ": " + t.error);
+      return false;
+    }
+    auto& oracle = oracles_[t.namespace_name];
+    if (!oracle) oracle = std::make_unique<DataOracle>(t.target.geometry.lba_size);
+    t.target.oracle = oracle.get();
+    const uint32_t instances = std::max<uint32_t>(1, job.numjobs);
+    for (uint32_t inst = 0; inst < instances; ++inst) {
+      JobTarget target = t.target;
+      target.queue = static_cast<uint16_t>(jobs_.size());
+      const uint64_t seed = job.randseed ? MixSeed(*job.randseed, 0, inst)
+                                         : MixSeed(result_.seed, ji, inst);
+      try {
+        jobs_.push_back(std::make_unique<JobRunner>(job, inst, target, system_->dma(),
+                                                    system_->clock(), seed, &write_generation_));
+      } catch (const std::exception& e) {
+        Finish(job.file + ":" + std::to_string(job.line) + ": job " + job.name + ": " + e.what());
+        return false;
+      }
+    }
+  }
+  if (jobs_.empty()) {
+    Finish("");
+    return false;
+  }
+  jobs_running_ = jobs_.size();
+  for (auto& j : jobs_) {
+    j->SetHooks([this] { injector_->OnSubmitted(++submitted_); },
+                [this](const CompletionEvent& e) { injector_->OnCompleted(e); });
+  }
+  for (auto& j : jobs_) {
+    JobRunner* runner = j.get();
+    system_->cpu().Post(sc_time::from_value(runner->job().startdelay_ps),
+                        [this, runner] { runner->Start([this] { OnJobDone(); }); });
+  }
+  return true;
+}
+
+void Run::OnJobDone() {
+  if (--jobs_running_ == 0) Finish("");
+}
+
+void Run::Finish(const std::string& error) {
+  if (finished_) return;
+  finished_ = true;
+  if (!error.empty() && result_.error.empty()) result_.error = error;
+  result_.simulated_ps = NowPs();
+  injector_->Stop();
+  system_->cpu().Halt();
+  sc_core::sc_stop();
+}
+
+void Run::ScheduleGuards() {
+  // Wall-clock guard and progress line: checked every 100 us of simulated time. The wall
+  // clock only ever stops a run; it never changes what the run does before that.
+  const sc_time period(100, sc_core::SC_US);
+  auto tick = std::make_shared<std::function<void()>>();
+  auto last_progress = std::make_shared<std::chrono::steady_clock::time_point>(wall_start_);
+  *tick = [this, period, tick, last_progress] {
+    if (finished_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto elapsed_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - wall_start_).count();
+    if (wall_limit_ms_ != 0 && static_cast<uint64_t>(elapsed_ms) > wall_limit_ms_) {
+      result_.wall_limit_hit = true;
+      Finish("wall-time limit of " + std::to_string(wall_limit_ms_ / 1000) + " s reached");
+      return;
+    }
+    if (options_.progress && now - *last_progress > std::chrono::seconds(2)) {
+      *last_progress = now;
+      uint64_t done = 0;
+      for (auto& j : jobs_) done += j->record().completed;
+      std::fprintf(options_.progress, "  ... %.3f ms simulated, %llu I/Os completed\n",
+                   static_cast<double>(NowPs()) / 1e9, static_cast<unsigned long long>(done));
+      std::fflush(options_.progress);
+    }
+    system_->cpu().Post(period, *tick);
+  };
+  system_->cpu().Post(period, *tick);
+}
+
+}  // namespace
+
+RunResult RunScenario(const ScenarioSpec& scenario, const RunOptions& options) {
+  Run run(scenario, options);
+  return run.Execute();
+}
+
+}  // namespace nvmesim::harness

@@ -1,0 +1,69 @@
+// The scenario runner: elaborates the scenario's system, boots the driver on
+// it, runs the jobs, injects the faults on their schedule, checks the
+// expectations and gathers the results. One run per process (SystemC).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/report/junit.h"
+#include "harness/report/trace_hasher.h"
+#include "harness/runner/job_runner.h"
+#include "harness/scenario/scenario_spec.h"
+
+namespace nvmesim::harness {
+
+struct RunOptions {
+  std::optional<uint64_t> seed;                 // overrides [scenario].seed
+  std::optional<ScenarioFidelity> fidelity;     // overrides [scenario].fidelity
+  bool keep_event_log = false;                  // for the Chrome/Perfetto trace
+  std::FILE* progress = nullptr;                // progress lines on long runs (may be null)
+  std::FILE* log = nullptr;                     // driver log lines at warning and above
+};
+
+struct FaultRecord {
+  std::string name;
+  std::string description;  // DescribeFault()
+  bool applied = false;
+  std::string error;        // why it could not be applied
+  uint64_t start_ps = 0;
+  std::optional<uint64_t> end_ps;
+  // Recovery: every request in flight at the start (or submitted while the fault
+  // lasted) finished by `drained_ps`; `recovered` once I/O succeeded again.
+  uint64_t drained_ps = 0;
+  bool recovered = false;
+  uint64_t caught_requests = 0;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::string path;
+  uint64_t seed = 0;
+  ScenarioFidelity fidelity = ScenarioFidelity::kApproximate;
+  bool booted = false;
+  std::string error;                 // set when the run could not start or was cut short
+  std::vector<JobRecord> jobs;       // one per job instance
+  std::vector<FaultRecord> faults;
+  std::vector<ExpectationResult> expectations;
+  std::map<std::string, double> counters;      // final counters (names in the reference)
+  std::map<std::string, std::string> states;   // object -> state name at the end
+  uint64_t simulated_ps = 0;
+  double wall_seconds = 0;
+  bool time_limit_hit = false;
+  bool wall_limit_hit = false;
+  uint64_t trace_hash = 0;
+  std::string trace_hash_hex;
+  uint64_t trace_events = 0;
+  std::vector<LoggedEvent> event_log;          // when RunOptions::keep_event_log
+  bool passed = false;                         // booted, not cut short, every expectation held
+};
+
+// Runs a loaded, validated scenario. Never throws for scenario problems: they
+// end up in RunResult::error with passed = false.
+RunResult RunScenario(const ScenarioSpec& scenario, const RunOptions& options);
+
+}  // namespace nvmesim::harness

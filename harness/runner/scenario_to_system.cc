@@ -1,0 +1,132 @@
+#include "harness/runner/scenario_to_system.h"
+
+#include <algorithm>
+
+#include "driver/config_toml.h"
+
+namespace nvmesim::harness {
+
+namespace {
+std::string At(const ScenarioSpec& s, int line, const std::string& key) {
+  return s.path + ":" + std::to_string(line) + ": " + key + ": ";
+}
+
+device::AnaState ToDeviceAna(AnaStateSpec a) { return static_cast<device::AnaState>(a); }
+}  // namespace
+
+pcie::Fidelity ToPcieFidelity(ScenarioFidelity f) {
+  switch (f) {
+    case ScenarioFidelity::kFunctional: return pcie::Fidelity::kFunctional;
+    case ScenarioFidelity::kApproximate: return pcie::Fidelity::kApproximate;
+    case ScenarioFidelity::kCycle: return pcie::Fidelity::kCycle;
+  }
+  return pcie::Fidelity::kApproximate;
+}
+
+int ControllerIndex(const ScenarioSpec& scenario, const std::string& name) {
+  for (size_t i = 0; i < scenario.controllers.size(); ++i) {
+    if (scenario.controllers[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidelity) {
+  SystemBuild out;
+  SimSystemSpec& spec = out.spec;
+  spec.fidelity = ToPcieFidelity(fidelity);
+
+  // Subsystems and their namespaces.
+  for (const SubsystemSpec& sub : scenario.subsystems) {
+    device::SubsystemConfig cfg;
+    if (!sub.nqn.empty()) cfg.nqn = sub.nqn;
+    cfg.namespaces.clear();
+    uint32_t groups = 1;
+    for (const AnaGroupSpec& g : sub.ana_groups) groups = std::max(groups, g.id);
+    cfg.ana_groups = groups;
+    uint64_t capacity = 0;
+    for (const NamespaceSpec& ns : scenario.namespaces) {
+      if (ns.subsystem != sub.name) continue;
+      device::NamespaceConfig n;
+      n.nsid = ns.nsid;
+      n.lba_bytes = ns.lba_size;
+      n.size_lbas = ns.lba_count();
+      n.csi = ns.kind == NamespaceKind::kZoned ? 2 : 0;
+      n.ana_group = ns.ana_group == 0 ? 1 : ns.ana_group;
+      // The write cache is a property of the controllers that serve the namespace.
+      n.volatile_write_cache = false;
+      for (const ControllerSpec& c : scenario.controllers) {
+        if (c.subsystem != sub.name) continue;
+        const bool attached = ns.controllers.empty() ||
+                              std::find(ns.controllers.begin(), ns.controllers.end(), c.name) !=
+                                  ns.controllers.end();
+        if (!attached) continue;
+        n.volatile_write_cache = n.volatile_write_cache || c.volatile_write_cache;
+        if (!ns.controllers.empty()) n.attached.push_back(c.cntlid);
+      }
+      n.shared = true;
+      capacity += ns.size_bytes;
+      cfg.namespaces.push_back(n);
+    }
+    cfg.max_namespaces = std::max<uint32_t>(cfg.max_namespaces, static_cast<uint32_t>(cfg.namespaces.size()));
+    cfg.capacity_bytes = std::max(cfg.capacity_bytes, capacity);
+    if (std::string e = device::ValidateSubsystemConfig(cfg); !e.empty()) {
+      out.errors.push_back(At(scenario, sub.line, "subsystem " + sub.name) + e);
+    }
+    spec.subsystems.push_back(std::move(cfg));
+  }
+
+  // Controllers behind their links.
+  for (const ControllerSpec& c : scenario.controllers) {
+    SimControllerSpec cs;
+    for (size_t i = 0; i < scenario.subsystems.size(); ++i) {
+      if (scenario.subsystems[i].name == c.subsystem) cs.subsystem = i;
+    }
+    cs.device.name = c.name;
+    cs.device.cntlid = c.cntlid;
+    cs.device.max_queue_entries = c.max_queue_entries;
+    cs.device.max_io_queues = static_cast<uint16_t>(c.io_queues);
+    cs.device.msix_vectors = static_cast<uint16_t>(std::min<uint32_t>(c.io_queues + 1, 2048));
+    cs.device.mdts = static_cast<uint8_t>(c.mdts);
+    cs.device.weighted_round_robin = c.arbitration == ArbitrationSpec::kWeightedRoundRobin;
+    cs.link.generation = c.link.generation;
+    cs.link.width = c.link.width;
+    cs.link.max_payload_size = c.link.max_payload_size;
+    cs.link.max_read_request_size = c.link.max_read_request_size;
+    cs.link.seed = scenario.info.seed;
+    if (std::string e = device::ValidateControllerConfig(cs.device); !e.empty()) {
+      out.errors.push_back(At(scenario, c.line, "controller " + c.name) + e);
+    }
+    if (std::string e = pcie::ValidateLinkConfig(cs.link); !e.empty()) {
+      out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".link") + e);
+    }
+    spec.controllers.push_back(std::move(cs));
+  }
+
+  // ANA states as the scenario starts them are applied after elaboration (runner).
+
+  // The driver's [advanced_nvme] section.
+  if (scenario.advanced_nvme) {
+    driver::ConfigResult r = driver::LoadAdvancedNvmeSection(*scenario.advanced_nvme);
+    for (const std::string& e : r.errors) {
+      out.errors.push_back(At(scenario, scenario.advanced_nvme_line, "advanced_nvme") + e);
+    }
+    spec.driver.config = r.config;
+  }
+  // The [driver] table: options of each driver instance.
+  const DriverOptionsSpec& d = scenario.driver;
+  driver::ControllerOptions& o = spec.driver;
+  if (d.io_timeout_ps) o.io_timeout_ns = *d.io_timeout_ps / 1000;
+  if (d.admin_timeout_ps) o.admin_timeout_ns = *d.admin_timeout_ps / 1000;
+  if (d.watchdog_interval_ps) o.watchdog_interval_ns = *d.watchdog_interval_ps / 1000;
+  if (d.keep_alive_ps) o.keep_alive_ms = static_cast<uint32_t>(*d.keep_alive_ps / 1'000'000'000);
+  if (d.max_retries) o.max_retries = *d.max_retries;
+  if (d.max_reset_attempts) o.max_reset_attempts = *d.max_reset_attempts;
+  if (d.admin_queue_entries) o.admin_queue_entries = *d.admin_queue_entries;
+  if (d.max_transfer_bytes) o.max_transfer_bytes = static_cast<uint32_t>(*d.max_transfer_bytes);
+  if (d.use_interrupts) o.use_interrupts = *d.use_interrupts;
+  if (d.prefer_sgl) o.prefer_sgl = *d.prefer_sgl;
+  (void)ToDeviceAna;
+  return out;
+}
+
+}  // namespace nvmesim::harness
