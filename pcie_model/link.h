@@ -89,7 +89,7 @@ class Link : public sc_core::sc_module {
   LinkState StateAt(const sc_core::sc_time& at) const;
   LinkState State() const { return StateAt(sc_core::sc_time_stamp()); }
   const LinkConfig& config() const { return config_; }
-  const LinkTiming& timing() const { return steps_.back().timing; }
+  const LinkTiming& timing() const;  // at sc_time_stamp()
 
   const DirectionCounters& counters(Direction d) const { return dir_[Index(d)].counters; }
   // busy time / elapsed, 0..1.
@@ -104,8 +104,10 @@ class Link : public sc_core::sc_module {
     std::deque<Return> returns;
   };
   enum CreditClass { kPosted = 0, kNonPosted = 1, kCompletion = 2 };
+  struct PendingDllp { uint64_t at_ps, duration_ps; };
   struct DirState {
     uint64_t busy_until_ps = 0;
+    std::deque<PendingDllp> dllps;  // generated, not yet placed on the wire (sorted by at_ps)
     CreditPool credits[3];  // advertised by the receiver at the far end
     DirectionCounters counters;
     uint32_t ack_phase = 0, fc_phase = 0;  // TLPs received since the last Ack / UpdateFC
@@ -137,6 +139,9 @@ class Link : public sc_core::sc_module {
   // Transmits one TLP no earlier than t_ps; per-TLP (cycle, or any fault active).
   Sent SendTlp(Direction d, uint64_t t_ps, uint32_t payload, unsigned header_dw,
                CreditClass cls, bool use_credits);
+  // Earliest start of a TLP ready at t_ps on d, after placing the DLLPs that
+  // became ready before it (DLLPs go first: 3.5, Ack/UpdateFC scheduling).
+  uint64_t StartAfter(DirState& s, uint64_t t_ps);
   // Charges `count` DLLPs generated at `at_ps` to direction d.
   void ChargeDllps(Direction d, uint64_t at_ps, uint32_t count);
   // DLLPs the receiver of direction d owes after receiving `tlps` more TLPs.
@@ -170,9 +175,8 @@ class Link : public sc_core::sc_module {
   std::vector<uint64_t> change_times_;  // future state changes, for the listener
   sc_core::sc_event change_event_;
   LinkState last_reported_;
-  const char* source_down_;
-  const char* source_up_;
-  std::string source_names_;
+  std::string source_names_[2];
+  std::vector<uint64_t> tag_done_;  // scratch: completion times of outstanding reads
 };
 
 }  // namespace nvmesim::pcie

@@ -120,9 +120,13 @@ class RootComplex : public sc_core::sc_module {
   void ConfigAccess(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void DeliverMsis();
   static void FillOnes(tlm::tlm_generic_payload& trans);
+  uint64_t ToPs(const sc_core::sc_time& t) const;
+  sc_core::sc_time Ps(uint64_t ps) const;
 
   RootComplexConfig config_;
   spec::TraceSink* trace_;
+  bool resolution_is_ps_ = true;
+  sc_core::sc_time read_latency_, write_latency_, cpu_latency_;
   std::vector<std::unique_ptr<RootPort>> ports_;
   std::vector<Window> windows_;
   HostMemory memory_;

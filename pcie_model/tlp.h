@@ -4,8 +4,9 @@
 // address is the full bus address. Configuration requests carry a
 // TlpExtension with type kConfigRead / kConfigWrite and the configuration
 // space offset (0..4095) as the address. Every hop that ends a request early
-// (link down, unsupported request, completion timeout) records why in
-// `completion` and sets the TLM response status (docs/pcie.md, "Errors").
+// (link down, unsupported request, completion timeout) sets the TLM response
+// status and, if the payload has an extension, its `completion` field
+// (docs/pcie.md, "Errors"). The model never adds an extension to a payload.
 #pragma once
 
 #include <tlm>
@@ -47,23 +48,36 @@ class TlpExtension : public tlm::tlm_extension<TlpExtension> {
   }
 };
 
-// Convenience: the completion status recorded on a payload (kSuccessful when absent).
-inline CompletionStatus CompletionOf(const tlm::tlm_generic_payload& trans) {
-  const TlpExtension* ext = trans.get_extension<TlpExtension>();
-  return ext ? ext->completion : CompletionStatus::kSuccessful;
+// Records `status` on the payload: the TLM response status (UR ->
+// TLM_ADDRESS_ERROR_RESPONSE, CA -> TLM_COMMAND_ERROR_RESPONSE, timeout ->
+// TLM_GENERIC_ERROR_RESPONSE, success -> TLM_OK_RESPONSE) and, when the payload
+// carries a TlpExtension, its `completion` field. Never allocates an extension.
+inline void SetCompletion(tlm::tlm_generic_payload& trans, CompletionStatus status) {
+  switch (status) {
+    case CompletionStatus::kSuccessful: trans.set_response_status(tlm::TLM_OK_RESPONSE); break;
+    case CompletionStatus::kUnsupportedRequest:
+      trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      break;
+    case CompletionStatus::kCompleterAbort:
+      trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      break;
+    case CompletionStatus::kCompletionTimeout:
+      trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+      break;
+  }
+  if (TlpExtension* ext = trans.get_extension<TlpExtension>()) ext->completion = status;
 }
 
-// Records `status` on the payload, adding an extension (owned by the payload,
-// freed with it) when there is none. Used by completers and by the link.
-inline void SetCompletion(tlm::tlm_generic_payload& trans, CompletionStatus status) {
-  TlpExtension* ext = trans.get_extension<TlpExtension>();
-  if (!ext) {
-    if (status == CompletionStatus::kSuccessful) return;
-    ext = new TlpExtension;
-    ext->type = trans.is_read() ? TlpType::kMemoryRead : TlpType::kMemoryWrite;
-    trans.set_extension(ext);  // freed by the payload's destructor / caller's clear
+// The completion status of a finished request: the extension's field when
+// present, otherwise derived from the TLM response status.
+inline CompletionStatus CompletionOf(const tlm::tlm_generic_payload& trans) {
+  if (const TlpExtension* ext = trans.get_extension<TlpExtension>()) return ext->completion;
+  switch (trans.get_response_status()) {
+    case tlm::TLM_OK_RESPONSE: return CompletionStatus::kSuccessful;
+    case tlm::TLM_ADDRESS_ERROR_RESPONSE: return CompletionStatus::kUnsupportedRequest;
+    case tlm::TLM_GENERIC_ERROR_RESPONSE: return CompletionStatus::kCompletionTimeout;
+    default: return CompletionStatus::kCompleterAbort;
   }
-  ext->completion = status;
 }
 
 inline bool IsConfigRequest(const tlm::tlm_generic_payload& trans) {
