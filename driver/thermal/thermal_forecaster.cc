@@ -1,0 +1,99 @@
+#include "driver/thermal/thermal_forecaster.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nvmesim::driver::thermal {
+
+namespace {
+constexpr double kRefKelvin = 300.0;
+constexpr double kGB = 1e9;
+}  // namespace
+
+ThermalForecaster::ThermalForecaster(const ForecasterConfig& config)
+    : cfg_(config), rls_(config.lambda, 10.0, 1e6) {}
+
+double ThermalForecaster::Forecast(double horizon_s, double rate_bps) const {
+  if (!have_last_) return 0;
+  const double u = (std::isfinite(rate_bps) ? rate_bps : last_rate_) / kGB;
+  const double t0 = last_kelvin_ - kRefKelvin;
+  const double drive = a() + b() * u;
+  const double cc = c();
+  if (cc < -1e-6) {  // restoring: exponential approach to the steady state
+    const double tinf = -drive / cc;
+    return kRefKelvin + tinf + (t0 - tinf) * std::exp(cc * horizon_s);
+  }
+  return last_kelvin_ + (drive + cc * t0) * horizon_s;  // no restoring force seen yet
+}
+
+double ThermalForecaster::AddSample(uint64_t time_ns, double kelvin, double rate_bps) {
+  ++stats_.samples;
+  if (have_last_ && time_ns > last_ns_) {
+    const double dt = static_cast<double>(time_ns - last_ns_) / 1e9;
+    const double slope = (kelvin - last_kelvin_) / dt;
+    const double mid = 0.5 * (kelvin + last_kelvin_) - kRefKelvin;
+    rls_.Update({1.0, rate_bps / kGB, mid}, slope);
+    if (limiting()) stats_.limited_ns += time_ns - last_ns_;
+  }
+  have_last_ = true;
+  last_ns_ = time_ns;
+  last_kelvin_ = kelvin;
+  last_rate_ = rate_bps;
+  peak_rate_ = std::max(peak_rate_, rate_bps);
+  if (stats_.samples < cfg_.min_samples) return limit_bps_;
+
+  ++stats_.decisions;
+  const double forecast = Forecast(cfg_.horizon_s, rate_bps);
+  stats_.last_forecast_kelvin = forecast;
+  const double target = limit_ - cfg_.margin_kelvin;
+  if (forecast >= target) {
+    const double base = limiting() ? std::min(limit_bps_, std::max(rate_bps, cfg_.min_rate_bps))
+                                   : std::max(rate_bps, cfg_.min_rate_bps);
+    limit_bps_ = std::max(cfg_.min_rate_bps, base * cfg_.decrease);
+    ++stats_.reductions;
+  } else if (limiting() && forecast < target - cfg_.band_kelvin) {
+    limit_bps_ *= cfg_.increase;
+    ++stats_.relaxations;
+    if (limit_bps_ > peak_rate_ * 1.2) limit_bps_ = kUnlimited;
+  }
+  return limit_bps_;
+}
+
+void ThermalForecaster::Refill(uint64_t now_ns) {
+  if (!limiting()) return;
+  const double depth = std::max(limit_bps_ * cfg_.burst_s, 1.0 * (1 << 20));
+  if (now_ns > bucket_ns_) {
+    tokens_ += limit_bps_ * static_cast<double>(now_ns - bucket_ns_) / 1e9;
+  }
+  bucket_ns_ = std::max(bucket_ns_, now_ns);
+  tokens_ = std::min(tokens_, depth);
+}
+
+bool ThermalForecaster::Admit(uint64_t now_ns, uint64_t bytes) {
+  if (!limiting()) {
+    ++stats_.admitted;
+    bucket_ns_ = now_ns;
+    tokens_ = 1.0 * (1 << 20);  // a limit imposed later starts with a small burst
+    return true;
+  }
+  Refill(now_ns);
+  if (tokens_ >= static_cast<double>(bytes)) {
+    tokens_ -= static_cast<double>(bytes);
+    ++stats_.admitted;
+    return true;
+  }
+  ++stats_.deferred;
+  return false;
+}
+
+uint64_t ThermalForecaster::NextAdmitNs(uint64_t now_ns, uint64_t bytes) const {
+  if (!limiting()) return now_ns;
+  double tokens = tokens_;
+  if (now_ns > bucket_ns_) tokens += limit_bps_ * static_cast<double>(now_ns - bucket_ns_) / 1e9;
+  tokens = std::min(tokens, std::max(limit_bps_ * cfg_.burst_s, 1.0 * (1 << 20)));
+  const double need = static_cast<double>(bytes) - tokens;
+  if (need <= 0) return now_ns;
+  return now_ns + static_cast<uint64_t>(std::ceil(need / limit_bps_ * 1e9));
+}
+
+}  // namespace nvmesim::driver::thermal
