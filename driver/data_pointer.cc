@@ -54,6 +54,9 @@ spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offs
                       uint64_t length, uint32_t page_size, spec::Sqe& sqe,
                       hal::DmaBuffer& list_page, hal::DmaMemory* dma) {
   const uint64_t mask = page_size - 1;
+  uint64_t available = 0;
+  for (uint32_t i = 0; i < count; ++i) available += segments[i].length;
+  if (length == 0 || offset + length > available) return spec::GenericStatus::kDataSglLengthInvalid;
   // Pass 1: validate and count entries (one per memory page touched).
   uint64_t entries = 0;
   uint64_t first_entry = 0;
