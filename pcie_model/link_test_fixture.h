@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "pcie_model/link.h"
@@ -63,8 +64,11 @@ struct LinkBench {
   End host;
   End dev;
   Link link;
-  LinkBench(const LinkConfig& c, uint64_t host_latency_ps = 0, uint64_t dev_latency_ps = 0)
-      : host("host", FromPs(host_latency_ps)), dev("dev", FromPs(dev_latency_ps)), link("link", c) {
+  LinkBench(const LinkConfig& c, uint64_t host_latency_ps = 0, uint64_t dev_latency_ps = 0,
+            const std::string& prefix = "")
+      : host((prefix + "host").c_str(), FromPs(host_latency_ps)),
+        dev((prefix + "dev").c_str(), FromPs(dev_latency_ps)),
+        link((prefix + "link").c_str(), c) {
     host.initiator.bind(link.down_target);
     link.down_initiator.bind(dev.target);
     dev.initiator.bind(link.up_target);

@@ -92,7 +92,8 @@ class RootComplex : public sc_core::sc_module {
               spec::TraceSink* trace = nullptr);
   ~RootComplex() override;
 
-  tlm_utils::simple_target_socket<RootComplex> cpu_target;
+  // Optional binding: a harness may instead call CpuTransport() directly.
+  tlm_utils::simple_target_socket_optional<RootComplex> cpu_target;
   RootPort& port(unsigned i) { return *ports_.at(i); }
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
 
