@@ -8,14 +8,17 @@
 //
 //     dT/dt = a + b * rate + c * (T - 300 K)
 //
-// a, b, c are learnt online by recursive least squares with forgetting from
-// consecutive samples (slope between samples against their midpoint). The
+// Readings are whole kelvin, so they first pass a Holt filter (level and
+// trend); a, b, c are learnt online by recursive least squares with
+// forgetting from the filtered trend against the filtered level. The
 // forecast over a horizon H at a given rate is the closed-form solution of
 // that equation (exponential approach when c < 0, straight line otherwise).
 //
 // Decision (each sample). With the limit L (TMT1 when the host set one, else
 // WCTEMP: where the device starts throttling) and a margin m:
-//   forecast(H, current rate) >= L - m      -> rate limit = current rate x decrease
+//   forecast(H, current rate) >= L - m      -> rate limit = the model's rate for
+//                                              L - m at the horizon, bounded
+//                                              below by current rate x decrease
 //   forecast(H, current rate) <  L - m - band and limited -> limit x increase,
 //                                              unlimited once above the peak demand.
 // The I/O path consults Admit() (a token bucket at the limit) before each
@@ -36,8 +39,13 @@ struct ForecasterConfig {
   double decrease = 0.85;       // multiplicative decrease of the rate limit
   double increase = 1.03;       // multiplicative increase while relaxing
   double min_rate_bps = 20e6;   // never limit below this
-  double lambda = 0.95;         // RLS forgetting factor
+  double lambda = 0.999;        // RLS forgetting factor
+  // Holt smoothing of the readings (SMART reports whole kelvin): level and
+  // trend gains; 1 and 1 use the raw readings and secant slopes.
+  double level_gain = 0.3;
+  double trend_gain = 0.2;
   uint32_t min_samples = 4;     // no decision before this many samples
+  uint32_t model_samples = 20;  // use the model's own rate bound after this many
   double burst_s = 0.005;       // token bucket depth, seconds at the limit
 };
 
@@ -83,6 +91,9 @@ class ThermalForecaster {
 
  private:
   void Refill(uint64_t now_ns);
+  // Rate (bytes/s) whose forecast lands on `target_kelvin` at the horizon;
+  // negative while the model is not physically plausible.
+  double MaxRateFor(double target_kelvin) const;
   ForecasterConfig cfg_;
   optimizer::Rls<3> rls_;
   double limit_ = 343;
@@ -90,7 +101,8 @@ class ThermalForecaster {
   double peak_rate_ = 0;
   bool have_last_ = false;
   uint64_t last_ns_ = 0;
-  double last_kelvin_ = 0, last_rate_ = 0;
+  double last_kelvin_ = 0, last_rate_ = 0;  // smoothed level
+  double trend_ = 0;                         // smoothed K/s
   // token bucket
   double tokens_ = 0;
   uint64_t bucket_ns_ = 0;
