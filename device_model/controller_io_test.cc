@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 
 #include "device_model/controller.h"
 #include "device_model/test_host.h"
 #include "spec/opcodes.h"
+#include "spec/registers.h"
+#include "spec/trace.h"
 #include "tests/support/sim_test.h"
 
 namespace nvmesim::device {
@@ -114,6 +117,266 @@ NVMESIM_SIM_TEST(ControllerIo, FlushAndFua) {
   f.nsid = 0xFFFFFFFF;
   EXPECT_TRUE(b.host.Io(1, f).status_value().ok());
   EXPECT_TRUE(b.host.WriteLbas(1, 1, 1, Pattern(4096, 1), 4096, true).ok());
+}
+
+spec::Sqe Lba(uint8_t op, uint32_t nsid, uint64_t slba, uint32_t nlb) {
+  spec::Sqe s = MakeSqe(op, nsid);
+  s.cdw10 = static_cast<uint32_t>(slba);
+  s.cdw11 = static_cast<uint32_t>(slba >> 32);
+  s.cdw12 = nlb - 1;
+  return s;
+}
+
+NVMESIM_SIM_TEST(ControllerIo, SglDataBlockSegmentAndBitBucket) {
+  Bench b;
+  const auto data = Pattern(8192, 5);
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 40, data, 4096).ok());
+  // Read through a Segment holding two data blocks and a bit bucket.
+  const uint64_t a = b.host.Alloc(4096), c = b.host.Alloc(4096), seg = b.host.Alloc(4096);
+  spec::SglDescriptor d[3];
+  d[0].address = a;
+  d[0].length = 3000;
+  d[0].set_type(spec::SglDescriptorType::kDataBlock);
+  d[1].length = 1096;
+  d[1].set_type(spec::SglDescriptorType::kBitBucket);
+  d[2].address = c;
+  d[2].length = 4096;
+  d[2].set_type(spec::SglDescriptorType::kDataBlock);
+  std::memcpy(b.host.Mem(seg), d, sizeof d);
+  spec::Sqe r = Lba(0x02, 1, 40, 2);
+  r.set_psdt(spec::DataPointerType::kSglMptrContiguous);
+  spec::SglDescriptor s1;
+  s1.address = seg;
+  s1.length = sizeof d;
+  s1.set_type(spec::SglDescriptorType::kLastSegment);
+  r.set_sgl(s1);
+  ASSERT_TRUE(b.host.Io(1, r).status_value().ok());
+  EXPECT_EQ(0, std::memcmp(b.host.Mem(a), data.data(), 3000));
+  EXPECT_EQ(b.host.Mem(a)[3000], testing::kPoison);
+  EXPECT_EQ(0, std::memcmp(b.host.Mem(c), data.data() + 4096, 4096));
+  // Write with a single data block SGL.
+  spec::Sqe w = Lba(0x01, 1, 60, 1);
+  w.set_psdt(spec::DataPointerType::kSglMptrContiguous);
+  spec::SglDescriptor blk;
+  blk.address = c;
+  blk.length = 4096;
+  blk.set_type(spec::SglDescriptorType::kDataBlock);
+  w.set_sgl(blk);
+  ASSERT_TRUE(b.host.Io(1, w).status_value().ok());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 60, 1, 4096, &out).ok());
+  EXPECT_EQ(0, std::memcmp(out.data(), data.data() + 4096, 4096));
+  // Bit bucket in a write, SGL at the BAR, short SGL.
+  w.set_sgl(s1);
+  w.cdw12 = 1;
+  EXPECT_TRUE(b.host.Io(1, w).status_value().Is(GenericStatus::kSglDescriptorTypeInvalid));
+  blk.address = testing::kBar0Base;
+  w.set_sgl(blk);
+  w.cdw12 = 0;
+  EXPECT_TRUE(b.host.Io(1, w).status_value().Is(GenericStatus::kDataTransferError));
+  blk.address = c;
+  blk.length = 100;
+  w.set_sgl(blk);
+  EXPECT_TRUE(b.host.Io(1, w).status_value().Is(GenericStatus::kDataSglLengthInvalid));
+  spec::Sqe bad = Lba(0x02, 1, 0, 1);
+  bad.flags = 0xC0;  // PSDT 11b reserved
+  EXPECT_TRUE(b.host.Io(1, bad).status_value().Is(GenericStatus::kInvalidField));
+  bad.flags = 0x01;  // fused first: not supported
+  EXPECT_TRUE(b.host.Io(1, bad).status_value().Is(GenericStatus::kInvalidField));
+}
+
+NVMESIM_SIM_TEST(ControllerIo, SglRefusedWhenUnsupported) {
+  ControllerConfig cfg;
+  cfg.sgl_support = false;
+  Bench b(cfg);
+  spec::Sqe r = Lba(0x02, 1, 0, 1);
+  r.set_psdt(spec::DataPointerType::kSglMptrContiguous);
+  EXPECT_TRUE(b.host.Io(1, r).status_value().Is(GenericStatus::kInvalidField));
+}
+
+NVMESIM_SIM_TEST(ControllerIo, WriteZeroesDeallocateCompareUncorrectableVerifyCopy) {
+  Bench b;
+  const auto data = Pattern(4 * 4096, 11);
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 0, data, 4096).ok());
+  std::vector<uint8_t> out;
+  // Write Zeroes on block 1.
+  ASSERT_TRUE(b.host.Io(1, Lba(0x08, 1, 1, 1)).status_value().ok());
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 0, 2, 4096, &out).ok());
+  EXPECT_EQ(0, std::memcmp(out.data(), data.data(), 4096));
+  EXPECT_EQ(std::vector<uint8_t>(out.begin() + 4096, out.end()), std::vector<uint8_t>(4096, 0));
+  EXPECT_TRUE(b.host.Io(1, Lba(0x08, 1, (1u << 20) - 1, 2)).status_value().Is(GenericStatus::kLbaOutOfRange));
+  // Dataset Management deallocate block 2.
+  spec::Sqe dsm = MakeSqe(0x09, 1);
+  dsm.prp1 = b.host.Alloc(4096);
+  uint32_t range[4] = {0, 1, 2, 0};  // attributes, NLB, SLBA low, high
+  std::memcpy(b.host.Mem(dsm.prp1), range, 16);
+  dsm.cdw10 = 0;
+  dsm.cdw11 = 1u << 2;
+  ASSERT_TRUE(b.host.Io(1, dsm).status_value().ok());
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 2, 1, 4096, &out).ok());
+  EXPECT_EQ(out, std::vector<uint8_t>(4096, 0));
+  range[2] = 0xFFFFFFF0;
+  std::memcpy(b.host.Mem(dsm.prp1), range, 16);
+  EXPECT_TRUE(b.host.Io(1, dsm).status_value().Is(GenericStatus::kLbaOutOfRange));
+  // Compare block 0 (match) and block 3 (mismatch).
+  spec::Sqe cmp = Lba(0x05, 1, 0, 1);
+  cmp.prp1 = b.host.Alloc(4096);
+  std::memcpy(b.host.Mem(cmp.prp1), data.data(), 4096);
+  EXPECT_TRUE(b.host.Io(1, cmp).status_value().ok());
+  cmp.cdw10 = 3;
+  EXPECT_TRUE(b.host.Io(1, cmp).status_value().Is(spec::MediaStatus::kCompareFailure));
+  // Write Uncorrectable on block 3: reads and verify fail, a write heals it.
+  ASSERT_TRUE(b.host.Io(1, Lba(0x04, 1, 3, 1)).status_value().ok());
+  EXPECT_TRUE(b.host.ReadLbas(1, 1, 3, 1, 4096, &out).Is(spec::MediaStatus::kUnrecoveredReadError));
+  EXPECT_TRUE(b.host.Io(1, Lba(0x0C, 1, 2, 2)).status_value().Is(spec::MediaStatus::kUnrecoveredReadError));
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 3, Pattern(4096, 1), 4096).ok());
+  EXPECT_TRUE(b.host.Io(1, Lba(0x0C, 1, 2, 2)).status_value().ok());
+  // Copy blocks 0 and 3 to 100..101.
+  spec::Sqe cp = MakeSqe(0x19, 1);
+  cp.cdw10 = 100;
+  cp.cdw12 = 1;  // 2 ranges
+  cp.prp1 = b.host.Alloc(4096);
+  uint8_t desc[64] = {};
+  uint64_t slba = 0;
+  std::memcpy(desc + 8, &slba, 8);
+  slba = 3;
+  std::memcpy(desc + 32 + 8, &slba, 8);
+  std::memcpy(b.host.Mem(cp.prp1), desc, 64);
+  ASSERT_TRUE(b.host.Io(1, cp).status_value().ok());
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 100, 2, 4096, &out).ok());
+  EXPECT_EQ(0, std::memcmp(out.data(), data.data(), 4096));
+  EXPECT_EQ(0, std::memcmp(out.data() + 4096, Pattern(4096, 1).data(), 4096));
+  cp.cdw10 = (1u << 20) - 1;  // destination past the end
+  EXPECT_TRUE(b.host.Io(1, cp).status_value().Is(GenericStatus::kLbaOutOfRange));
+  cp.cdw10 = 100;
+  cp.cdw12 = 1 | (1u << 8);  // descriptor format 1 unsupported
+  EXPECT_TRUE(b.host.Io(1, cp).status_value().Is(GenericStatus::kInvalidField));
+}
+
+NVMESIM_SIM_TEST(ControllerIo, VolatileWriteCacheAndPowerLoss) {
+  SubsystemConfig sc;
+  sc.namespaces[0].volatile_write_cache = true;
+  Bench b({}, sc);
+  spec::Sqe f = MakeSqe(0x09);
+  f.cdw10 = 0x06;
+  f.cdw11 = 1;
+  ASSERT_TRUE(b.host.AdminStatus(f).ok());
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 0, Pattern(4096, 1), 4096).ok());         // cached
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 1, Pattern(4096, 2), 4096, true).ok());   // FUA
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 2, Pattern(4096, 3), 4096).ok());         // cached
+  ASSERT_TRUE(b.host.Io(1, Lba(0x00, 1, 0, 1)).status_value().ok());          // flush
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 3, Pattern(4096, 4), 4096).ok());         // cached, lost
+  b.ctrl.InjectPowerLoss();
+  EXPECT_EQ(b.host.Read32(spec::kRegCsts) & 1u, 0u);
+  ASSERT_TRUE(b.host.Enable());
+  ASSERT_TRUE(b.host.CreateIoQueues(1, 16, 1).ok());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 0, 4, 4096, &out).ok());
+  EXPECT_EQ(0, std::memcmp(out.data(), Pattern(4096, 1).data(), 4096));
+  EXPECT_EQ(0, std::memcmp(out.data() + 4096, Pattern(4096, 2).data(), 4096));
+  EXPECT_EQ(0, std::memcmp(out.data() + 8192, Pattern(4096, 3).data(), 4096));
+  EXPECT_EQ(std::vector<uint8_t>(out.begin() + 12288, out.end()), std::vector<uint8_t>(4096, 0));
+  EXPECT_EQ(b.ctrl.health().unsafe_shutdowns, 1u);
+}
+
+NVMESIM_SIM_TEST(ControllerIo, Lba512Namespace) {
+  SubsystemConfig sc;
+  sc.namespaces[0].lba_bytes = 512;
+  Bench b({}, sc);
+  const auto data = Pattern(512 * 3, 9);
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 7, data, 512).ok());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(b.host.ReadLbas(1, 1, 6, 5, 512, &out).ok());
+  EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.begin() + 512), std::vector<uint8_t>(512, 0));
+  EXPECT_EQ(0, std::memcmp(out.data() + 512, data.data(), data.size()));
+}
+
+struct OrderSink : spec::TraceSink {
+  std::vector<uint64_t> sqids;
+  void Emit(const spec::TraceEvent& e) override {
+    if (std::string(e.name) == "cmd" && e.a != 0) sqids.push_back(e.a);
+  }
+};
+
+NVMESIM_SIM_TEST(ControllerIo, WeightedRoundRobinFavoursHighPriority) {
+  OrderSink sink;
+  ControllerConfig cfg;
+  cfg.trace = &sink;
+  Subsystem sub(SubsystemConfig{});
+  NvmeController ctrl("ctrl", cfg, sub);
+  TestHost host("host", ctrl);
+  host.ConfigurePcie();
+  ASSERT_TRUE(host.Enable(32, 1));  // CC.AMS = WRR + urgent
+  spec::Sqe arb = MakeSqe(0x09);
+  arb.cdw10 = 0x01;
+  arb.cdw11 = (7u << 24) | (1u << 16) | (0u << 8) | 0;  // burst 1; high 8, medium 2, low 1
+  ASSERT_TRUE(host.AdminStatus(arb).ok());
+  ASSERT_TRUE(host.CreateIoQueues(1, 64, 1, 1).ok());  // high
+  ASSERT_TRUE(host.CreateIoQueues(2, 64, 1, 3).ok());  // low
+  ASSERT_TRUE(host.CreateIoQueues(3, 64, 1, 0).ok());  // urgent
+  for (int i = 0; i < 20; ++i) {
+    host.Submit(1, MakeSqe(0x00, 1), false);
+    host.Submit(2, MakeSqe(0x00, 1), false);
+  }
+  for (int i = 0; i < 3; ++i) host.Submit(3, MakeSqe(0x00, 1), false);
+  host.RingSq(1);
+  host.RingSq(2);
+  host.RingSq(3);
+  host.Run(1000);
+  ASSERT_EQ(sink.sqids.size(), 43u);
+  // Urgent first, then 8 high for each low.
+  const std::vector<uint64_t> expect = {3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2};
+  EXPECT_EQ(std::vector<uint64_t>(sink.sqids.begin(), sink.sqids.begin() + expect.size()), expect);
+}
+
+NVMESIM_SIM_TEST(ControllerIo, RoundRobinAlternatesQueues) {
+  OrderSink sink;
+  ControllerConfig cfg;
+  cfg.trace = &sink;
+  Subsystem sub(SubsystemConfig{});
+  NvmeController ctrl("ctrl", cfg, sub);
+  TestHost host("host", ctrl);
+  host.ConfigurePcie();
+  ASSERT_TRUE(host.Enable());
+  spec::Sqe arb = MakeSqe(0x09);
+  arb.cdw10 = 0x01;
+  arb.cdw11 = 1;  // burst 2
+  ASSERT_TRUE(host.AdminStatus(arb).ok());
+  ASSERT_TRUE(host.CreateIoQueues(1, 64, 1).ok());
+  ASSERT_TRUE(host.CreateIoQueues(2, 64, 1).ok());
+  for (int i = 0; i < 4; ++i) {
+    host.Submit(1, MakeSqe(0x00, 1), false);
+    host.Submit(2, MakeSqe(0x00, 1), false);
+  }
+  host.RingSq(1);
+  host.RingSq(2);
+  host.Run(1000);
+  EXPECT_EQ(sink.sqids, (std::vector<uint64_t>{1, 1, 2, 2, 1, 1, 2, 2}));
+}
+
+NVMESIM_SIM_TEST(ControllerIo, SharedNamespaceAcrossTwoControllers) {
+  Subsystem sub(SubsystemConfig{});
+  ControllerConfig c0, c1;
+  c0.cntlid = 1;
+  c1.cntlid = 2;
+  c1.name = "ctrl1";
+  NvmeController a("a", c0, sub), bctl("b", c1, sub);
+  TestHost ha("ha", a), hb("hb", bctl);
+  ha.ConfigurePcie();
+  hb.ConfigurePcie();
+  ASSERT_TRUE(ha.Enable());
+  ASSERT_TRUE(hb.Enable());
+  ASSERT_TRUE(ha.CreateIoQueues(1, 16, 1).ok());
+  ASSERT_TRUE(hb.CreateIoQueues(1, 16, 1).ok());
+  const auto data = Pattern(4096, 77);
+  ASSERT_TRUE(ha.WriteLbas(1, 1, 9, data, 4096).ok());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(hb.ReadLbas(1, 1, 9, 1, 4096, &out).ok());
+  EXPECT_EQ(out, data);
+  // ANA state is per controller: inaccessible through b only.
+  bctl.SetAnaState(1, AnaState::kInaccessible);
+  EXPECT_TRUE(hb.ReadLbas(1, 1, 9, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessInaccessible));
+  EXPECT_TRUE(ha.ReadLbas(1, 1, 9, 1, 4096, &out).ok());
 }
 
 }  // namespace
