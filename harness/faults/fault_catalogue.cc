@@ -254,6 +254,7 @@ const char* FaultTargetName(FaultTarget target) {
 namespace {
 
 std::string FormatLimit(double v) {
+  if (v >= 9.2e18) return "9223372036854775807";  // INT64_MAX: TOML integers are signed 64-bit
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;

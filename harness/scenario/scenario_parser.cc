@@ -458,6 +458,7 @@ class Parser {
         if (!e.empty()) r.Fail("", e);
         j.target_namespace = ns;
         j.host = host;
+        j.scenario_line = r.line();
         spec_.jobs.push_back(std::move(j));
       }
       r.RejectUnknown();

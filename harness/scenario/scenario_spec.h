@@ -15,6 +15,7 @@
 #include "harness/faults/condition.h"
 #include "harness/faults/fault_spec.h"
 #include "harness/scenario/diagnostic.h"
+#include "harness/workload/io_generator.h"
 #include "harness/workload/job_spec.h"
 #include "spec/status.h"
 
@@ -176,6 +177,9 @@ struct ScenarioSpec {
   const JobSpec* FindJob(const std::string& name) const;
   const FaultSpec* FindFault(const std::string& name) const;
 };
+
+// The geometry a job sees on a namespace (for IoGenerator, before the driver reports it).
+TargetGeometry GeometryOf(const NamespaceSpec& ns);
 
 // Parses scenario text; `path` names the file in errors and anchors relative paths (job files,
 // profiles). Throws ScenarioError (file, line, key, what was expected) on the first problem.

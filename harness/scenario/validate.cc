@@ -127,26 +127,15 @@ class Checker {
     }
   }
 
-  static TargetGeometry GeometryOf(const NamespaceSpec& n) {
-    TargetGeometry g;
-    g.lba_size = n.lba_size;
-    g.lba_count = n.lba_count();
-    if (n.kind == NamespaceKind::kZoned) {
-      g.zone_size_lbas = n.zone_size_bytes / n.lba_size;
-      g.zone_capacity_lbas = n.zone_capacity_bytes / n.lba_size;
-      g.max_open_zones = n.max_open_zones;
-    }
-    return g;
-  }
-
   void Jobs() {
     for (size_t i = 0; i < s_.jobs.size(); ++i) {
       const JobSpec& j = s_.jobs[i];
+      const int line = j.scenario_line;
       std::string key = "job \"" + j.name + "\"";
-      if (s_.FindHost(j.host) == nullptr) Add(j.line, key + ".host", "no host named \"" + j.host + "\"");
+      if (s_.FindHost(j.host) == nullptr) Add(line, key + ".host", "no host named \"" + j.host + "\"");
       const NamespaceSpec* n = s_.FindNamespace(j.target_namespace);
       if (n == nullptr) {
-        Add(j.line, key + ".namespace", "no namespace named \"" + j.target_namespace + "\"");
+        Add(line, key + ".namespace", "no namespace named \"" + j.target_namespace + "\"");
         continue;
       }
       bool reachable = false;
@@ -155,10 +144,10 @@ class Checker {
         reachable = reachable || (c != nullptr && c->host == j.host);
       }
       if (!reachable) {
-        Add(j.line, key + ".namespace", "namespace \"" + n->name + "\" is not attached to any controller of host \"" + j.host + "\"");
+        Add(line, key + ".namespace", "namespace \"" + n->name + "\" is not attached to any controller of host \"" + j.host + "\"");
       }
       std::string e = IoGenerator::Check(j, GeometryOf(*n));
-      if (!e.empty()) Add(j.line, key, e + " (namespace \"" + n->name + "\")");
+      if (!e.empty()) Add(line, key, e + " (namespace \"" + n->name + "\")");
     }
   }
 
@@ -267,6 +256,18 @@ class Checker {
 };
 
 }  // namespace
+
+TargetGeometry GeometryOf(const NamespaceSpec& n) {
+  TargetGeometry g;
+  g.lba_size = n.lba_size;
+  g.lba_count = n.lba_count();
+  if (n.kind == NamespaceKind::kZoned) {
+    g.zone_size_lbas = n.zone_size_bytes / n.lba_size;
+    g.zone_capacity_lbas = n.zone_capacity_bytes / n.lba_size;
+    g.max_open_zones = n.max_open_zones;
+  }
+  return g;
+}
 
 std::vector<Diagnostic> Validate(const ScenarioSpec& scenario) { return Checker(scenario).Run(); }
 

@@ -75,6 +75,28 @@ TEST(Validate, CrossReferences) {
                 "namespace[1].ana_group", "no ANA group 3");
 }
 
+TEST(Validate, JobFileProblemsPointAtTheJobTable) {
+  // mixed.fio's jobs span 256 MiB (hot-reads) and 256m+256m (writer): beyond a 64 MiB namespace.
+  std::vector<Diagnostic> p = Problems("\n[[job]]\nfile = \"scenarios/jobs/mixed.fio\"\n");
+  ASSERT_EQ(p.size(), 2u);
+  for (const Diagnostic& d : p) {
+    EXPECT_EQ(d.file, "v.toml");
+    EXPECT_EQ(d.line, 11);  // the [[job]] table, not the line in the job file
+    EXPECT_NE(d.message.find("beyond the namespace"), std::string::npos) << d.message;
+  }
+  EXPECT_EQ(p[0].key, "job \"hot-reads\"");
+  EXPECT_EQ(p[1].key, "job \"writer\"");
+  EXPECT_NE(p[1].message.find("offset=268435456 is beyond"), std::string::npos) << p[1].message;
+  ScenarioSpec s = ParseScenario(std::string(kBase) + "[[job]]\nfile = \"scenarios/jobs/mixed.fio\"\n", "v.toml");
+  ASSERT_EQ(s.jobs.size(), 2u);
+  EXPECT_EQ(s.jobs[0].name, "hot-reads");
+  EXPECT_EQ(s.jobs[1].fsync, 64u);
+  EXPECT_EQ(s.jobs[1].iodepth, 32u);  // from [global]
+  TargetGeometry g = GeometryOf(s.namespaces[0]);
+  EXPECT_EQ(g.lba_count, 16384u);
+  EXPECT_EQ(g.zone_size_lbas, 0u);
+}
+
 TEST(Validate, ReportsEveryProblemInLineOrder) {
   std::vector<Diagnostic> p = Problems(
       "[[job]]\nnamespace = \"nsX\"\n[[fault]]\nkind = \"link_down\"\ntarget = \"c9\"\nat = \"1ms\"\n");

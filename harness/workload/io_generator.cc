@@ -23,6 +23,11 @@ const char* IoOpName(IoOp op) {
   return "?";
 }
 
+uint64_t JobInstanceSeed(const JobSpec& job, uint64_t run_seed, uint32_t instance) {
+  if (job.randseed) return DeriveSeed(*job.randseed, "randseed", instance);
+  return DeriveSeed(run_seed, job.name, instance);
+}
+
 namespace {
 
 struct Region {

@@ -32,6 +32,10 @@ struct IoRequest {
   uint64_t index = 0;  // position in the job's stream, from 0
 };
 
+// The seed of instance `instance` (0..numjobs-1) of a job: from randseed when the job sets it,
+// else from the run seed and the job name (DeriveSeed).
+uint64_t JobInstanceSeed(const JobSpec& job, uint64_t run_seed, uint32_t instance);
+
 class IoGenerator {
  public:
   // "" when the job fits the geometry, else why not (block size not a multiple of the LBA size,

@@ -60,6 +60,16 @@ TEST(IoGenerator, SameSeedSameStreamOtherSeedOtherStream) {
   EXPECT_EQ(ra[4999].nlb, 4u);
 }
 
+TEST(IoGenerator, InstanceSeeds) {
+  JobSpec j = Job({{"rw", "randread"}});
+  EXPECT_EQ(JobInstanceSeed(j, 1, 0), DeriveSeed(1, "t", 0));
+  EXPECT_NE(JobInstanceSeed(j, 1, 0), JobInstanceSeed(j, 1, 1));
+  EXPECT_NE(JobInstanceSeed(j, 1, 0), JobInstanceSeed(j, 2, 0));
+  JobSpec r = Job({{"rw", "randread"}, {"randseed", "42"}});
+  EXPECT_EQ(JobInstanceSeed(r, 1, 0), JobInstanceSeed(r, 2, 0));  // randseed wins
+  EXPECT_NE(JobInstanceSeed(r, 1, 0), JobInstanceSeed(r, 1, 1));
+}
+
 TEST(IoGenerator, MixAndBlockSizesFollowTheJob) {
   JobSpec j = Job({{"rw", "randrw"}, {"rwmixread", "70"}, {"bssplit", "4k/50:8k/30:64k/20"},
                    {"number_ios", "100000"}});

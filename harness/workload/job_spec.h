@@ -68,6 +68,7 @@ struct JobSpec {
   // Set by the scenario: which namespace (and host) the job runs against.
   std::string target_namespace;
   std::string host;
+  int scenario_line = 0;  // line of the [[job]] table that brought the job in
 
   bool IsRandom() const;
   bool HasReads() const;
