@@ -1,0 +1,77 @@
+#include "driver/optimizer/tuner.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace nvmesim::driver::optimizer {
+namespace {
+
+// Synthetic plant: a device serving 32 commands at once in 80 us each; the
+// host spends 1 us per completion plus 4 us per interrupt; coalescing delays
+// completions by half its aggregation time on average.
+EpochMetrics Plant(const TunerKnobs& k) {
+  const double n = k.queue_depth;
+  const double coalesce_us = k.coalescing_time_100us * 100.0 / 2;
+  const double mean = 80.0 * std::max(1.0, n / 32) + coalesce_us;
+  const double device_iops = n / mean * 1e6;
+  const double cpu_iops = 1e6 / (1.0 + 4.0 / (k.coalescing_threshold + 1));
+  EpochMetrics m;
+  m.iops = std::min(device_iops, cpu_iops);
+  m.mean_us = mean;
+  m.p99_us = 1.5 * mean + coalesce_us;
+  m.interrupts_per_s = m.iops / (k.coalescing_threshold + 1);
+  return m;
+}
+
+TEST(CoalescingTuner, ReachesALatencyGoalTheDefaultMisses) {
+  const TunerKnobs start{7, 5, 256};
+  ASSERT_GT(Plant(start).p99_us, 400.0);  // the static default misses the goal
+  CoalescingTuner t(TunerGoal{TunerGoalKind::kLatency, 400}, TunerLimits{}, start);
+  TunerKnobs k = start;
+  int reached = -1;
+  for (int e = 0; e < 60; ++e) {
+    const EpochMetrics m = Plant(k);
+    if (m.p99_us <= 400 && reached < 0) reached = e;
+    if (reached >= 0) {
+      EXPECT_LE(m.p99_us, 400.0) << "epoch " << e;  // and stays there
+    }
+    k = t.Decide(m);
+  }
+  ASSERT_GE(reached, 0);
+  EXPECT_LE(reached, 20);
+  EXPECT_EQ(k.coalescing_time_100us, 0);
+  // Not by starving the device: throughput stays near its 400k IOPS ceiling
+  // within what the goal allows.
+  EXPECT_GT(Plant(k).iops, 0.9 * 200'000);
+  EXPECT_FALSE(t.changes().empty());
+  EXPECT_NE(std::string(t.changes().front().reason).find("coalescing time"), std::string::npos);
+}
+
+TEST(CoalescingTuner, ThroughputGoalClimbsToTheCeiling) {
+  const TunerKnobs start{0, 0, 4};
+  CoalescingTuner t(TunerGoal{TunerGoalKind::kThroughput, 0}, TunerLimits{}, start);
+  TunerKnobs k = start;
+  for (int e = 0; e < 60 && !t.settled(); ++e) k = t.Decide(Plant(k));
+  EXPECT_TRUE(t.settled());
+  EXPECT_GE(Plant(k).iops, 0.95 * 400'000);  // coalescing time costs a little latency
+  EXPECT_GE(k.queue_depth, 32u);
+  EXPECT_GE(k.coalescing_threshold, 1);  // the CPU would cap it at 200k otherwise
+  EXPECT_GT(Plant(k).iops, 4 * Plant(start).iops);
+}
+
+TEST(CoalescingTuner, RespectsLimits) {
+  TunerLimits lim;
+  lim.max_depth = 16;
+  lim.max_threshold = 0;
+  CoalescingTuner t(TunerGoal{TunerGoalKind::kThroughput, 0}, lim, TunerKnobs{0, 0, 4});
+  TunerKnobs k{0, 0, 4};
+  for (int e = 0; e < 40; ++e) {
+    k = t.Decide(Plant(k));
+    EXPECT_LE(k.queue_depth, 16u);
+    EXPECT_EQ(k.coalescing_threshold, 0);
+  }
+}
+
+}  // namespace
+}  // namespace nvmesim::driver::optimizer
