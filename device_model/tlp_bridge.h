@@ -1,15 +1,12 @@
-// The few TLP-extension operations the controller needs (pcie_model/tlp.h).
-// When the build provides the pcie_model TLP header (NVMESIM_DEVICE_HAVE_TLP)
-// config requests are recognised by their TlpExtension; otherwise every
-// payload is a memory request and config space is reached through
-// NvmeController::pcie().
+// The few TLP-extension operations the controller needs (pcie_model/tlp.h):
+// config requests are recognised by their TlpExtension, completers report
+// PCIe completion status through it.
 #pragma once
 
 #include <tlm>
 
-#ifdef NVMESIM_DEVICE_HAVE_TLP
+#define NVMESIM_DEVICE_HAVE_TLP 1
 #include "pcie_model/tlp.h"
-#endif
 
 namespace nvmesim::device {
 
