@@ -5,6 +5,7 @@
 #include "driver/commands.h"
 #include "driver/controller.h"
 #include "driver/internal/nvme_defs.h"
+#include "spec/identify.h"
 #include "spec/registers.h"
 
 namespace nvmesim::driver {
@@ -184,28 +185,30 @@ void Controller::IdentifyController() {
     if (epoch != epoch_) return;
     const spec::Status st = cqe.status_value();
     if (!st.ok()) return InitFailed(st, "Identify Controller failed");
-    const uint8_t* p = identify_page_.cpu;
-    using namespace nvme::idctl;
-    info_.vid = nvme::Load<uint16_t>(p, kVid);
-    info_.serial = Trim(p + kSn, 20);
-    info_.model = Trim(p + kMn, 40);
-    info_.firmware = Trim(p + kFr, 8);
-    info_.mdts = p[kMdts];
-    info_.cntlid = nvme::Load<uint16_t>(p, kCntlid);
-    info_.rtd3e_us = nvme::Load<uint32_t>(p, kRtd3e);
-    info_.oaes = nvme::Load<uint32_t>(p, kOaes);
-    for (int i = 0; i < 3; ++i) info_.crdt[i] = nvme::Load<uint16_t>(p, kCrdt1 + 2 * i);
-    info_.oacs = nvme::Load<uint16_t>(p, kOacs);
-    info_.acl = p[kAcl];
-    info_.aerl = p[kAerl];
-    info_.kas = nvme::Load<uint16_t>(p, kKas);
-    info_.nn = nvme::Load<uint32_t>(p, kNn);
-    info_.oncs = nvme::Load<uint16_t>(p, kOncs);
-    info_.sgls = static_cast<SglSupport>(nvme::Load<uint32_t>(p, kSgls) & 0x3);
+    const auto id = nvme::ParsePage<spec::IdentifyController>(identify_page_.cpu);
+    info_.vid = id.vid;
+    info_.serial = Trim(reinterpret_cast<const uint8_t*>(id.sn), sizeof id.sn);
+    info_.model = Trim(reinterpret_cast<const uint8_t*>(id.mn), sizeof id.mn);
+    info_.firmware = Trim(reinterpret_cast<const uint8_t*>(id.fr), sizeof id.fr);
+    info_.mdts = id.mdts;
+    info_.cntlid = id.cntlid;
+    info_.rtd3e_us = id.rtd3e;
+    info_.oaes = id.oaes;
+    info_.crdt[0] = id.crdt1;
+    info_.crdt[1] = id.crdt2;
+    info_.crdt[2] = id.crdt3;
+    info_.oacs = id.oacs;
+    info_.acl = id.acl;
+    info_.aerl = id.aerl;
+    info_.kas = id.kas;
+    info_.nn = id.nn;
+    info_.oncs = id.oncs;
+    // SGLS bits 1:0: 01b byte-aligned SGLs, 10b dword-aligned (Figure 275).
+    info_.sgls = static_cast<SglSupport>(id.sgls & 0x3);
     if (info_.sgls != SglSupport::kByteAligned && info_.sgls != SglSupport::kDwordAligned) {
       info_.sgls = SglSupport::kNone;
     }
-    const uint8_t sqes = p[kSqes], cqes = p[kCqes];
+    const uint8_t sqes = id.sqes, cqes = id.cqes;
     // SQES/CQES: required (3:0) <= our entry size <= maximum (7:4) (Figure 275).
     if ((sqes & 0xF) > spec::kSqesLog2 || (sqes >> 4) < spec::kSqesLog2 ||
         (cqes & 0xF) > spec::kCqesLog2 || (cqes >> 4) < spec::kCqesLog2) {

@@ -5,6 +5,7 @@
 
 #include "driver/commands.h"
 #include "driver/internal/nvme_defs.h"
+#include "spec/identify.h"
 
 namespace nvmesim::driver {
 
@@ -25,21 +26,20 @@ bool NamespaceManager::EnsurePage() {
 }
 
 NamespaceInfo NamespaceManager::ParseIdentifyNamespace(uint32_t nsid, const uint8_t* p) {
+  const auto id = nvme::ParsePage<spec::IdentifyNamespace>(p);
   NamespaceInfo ns;
   ns.nsid = nsid;
-  ns.nsze = nvme::Load<uint64_t>(p, nvme::idns::kNsze);
-  ns.ncap = nvme::Load<uint64_t>(p, nvme::idns::kNcap);
-  ns.nuse = nvme::Load<uint64_t>(p, nvme::idns::kNuse);
-  ns.nsfeat = p[nvme::idns::kNsfeat];
-  ns.nmic = p[nvme::idns::kNmic];
-  ns.anagrpid = nvme::Load<uint32_t>(p, nvme::idns::kAnagrpid);
-  const uint8_t flbas = p[nvme::idns::kFlbas];
+  ns.nsze = id.nsze;
+  ns.ncap = id.ncap;
+  ns.nuse = id.nuse;
+  ns.nsfeat = id.nsfeat;
+  ns.nmic = id.nmic;
+  ns.anagrpid = id.anagrpid;
   // FLBAS bits 3:0 low and 6:5 high index of the format in use (NVM 2.0 Figure 97).
-  ns.lba_format = static_cast<uint8_t>((flbas & 0xF) | (((flbas >> 5) & 0x3) << 4));
-  const uint32_t lbaf = nvme::Load<uint32_t>(p, nvme::idns::kLbaf0 + 4u * ns.lba_format);
-  ns.metadata_size = static_cast<uint16_t>(lbaf & 0xFFFF);
-  const uint32_t lbads = (lbaf >> 16) & 0xFF;
-  ns.lba_size = (lbads >= 9 && lbads < 32) ? (1u << lbads) : 0;  // LBADS >= 9 (Figure 98)
+  ns.lba_format = id.FormatIndex();
+  const spec::LbaFormat& f = id.lbaf[ns.lba_format < 64 ? ns.lba_format : 0];
+  ns.metadata_size = f.ms;
+  ns.lba_size = (f.lbads >= 9 && f.lbads < 32) ? (1u << f.lbads) : 0;  // LBADS >= 9 (Figure 98)
   return ns;
 }
 
@@ -144,11 +144,13 @@ void NamespaceManager::Create(const NamespaceCreateParams& p,
   hal::DmaBuffer page = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
   if (!page.valid()) return done(spec::GenericStatus::kInternalError, 0);
   // Host-specified fields of the create data structure (base 2.0 Figure 307).
-  std::memcpy(page.cpu + nvme::idns::kNsze, &p.nsze, 8);
-  std::memcpy(page.cpu + nvme::idns::kNcap, &p.ncap, 8);
-  page.cpu[nvme::idns::kFlbas] = p.flbas;
-  page.cpu[nvme::idns::kNmic] = p.nmic;
-  std::memcpy(page.cpu + nvme::idns::kAnagrpid, &p.anagrpid, 4);
+  spec::IdentifyNamespace create;
+  create.nsze = p.nsze;
+  create.ncap = p.ncap;
+  create.flbas = p.flbas;
+  create.nmic = p.nmic;
+  create.anagrpid = p.anagrpid;
+  std::memcpy(page.cpu, &create, sizeof create);
   const spec::Status s = admin_->SubmitAdmin(
       commands::NamespaceCreate(p.csi, page.bus), [this, page, done](const spec::Cqe& cqe) {
         admin_->dma()->Free(page);

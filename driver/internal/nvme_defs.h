@@ -1,37 +1,35 @@
-// NVMe 2.0 facts the driver needs that spec/ does not (yet) declare: command
-// dword layouts, feature and log identifiers, and the byte offsets of the
-// Identify fields the driver reads. Each value names its section or figure.
-// Identify data is read from the raw 4 KiB page through these offsets so the
-// driver does not depend on the full structure layout.
+// The few NVMe 2.0 values the driver uses, as short names over spec/
+// (identifiers, AEN DW0 fields, queue-creation dwords, capability bits).
+// Identify data is parsed with spec::IdentifyController / IdentifyNamespace.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 
+#include "spec/features.h"
+#include "spec/identify.h"
+#include "spec/log_pages.h"
+
 namespace nvmesim::driver::nvme {
 
 // Identify CNS values, base 2.0 Figure 273.
-inline constexpr uint8_t kCnsNamespace = 0x00;
-inline constexpr uint8_t kCnsController = 0x01;
-inline constexpr uint8_t kCnsActiveNamespaceList = 0x02;
-inline constexpr uint8_t kCnsAllocatedNamespaceList = 0x10;
-inline constexpr uint8_t kCnsControllerList = 0x13;
-inline constexpr uint8_t kCnsIoCommandSetActiveNamespaceList = 0x07;
+inline constexpr uint8_t kCnsNamespace = static_cast<uint8_t>(spec::Cns::kNamespace);
+inline constexpr uint8_t kCnsController = static_cast<uint8_t>(spec::Cns::kController);
+inline constexpr uint8_t kCnsActiveNamespaceList =
+    static_cast<uint8_t>(spec::Cns::kActiveNamespaceList);
 inline constexpr uint32_t kIdentifyBytes = 4096;  // base 2.0 5.17: every Identify structure
 
 // Feature identifiers, base 2.0 Figure 317.
-inline constexpr uint8_t kFeatArbitration = 0x01;
-inline constexpr uint8_t kFeatInterruptCoalescing = 0x08;
-inline constexpr uint8_t kFeatNumberOfQueues = 0x07;
-inline constexpr uint8_t kFeatAsyncEventConfig = 0x0B;
-inline constexpr uint8_t kFeatKeepAliveTimer = 0x0F;
+inline constexpr uint8_t kFeatInterruptCoalescing =
+    static_cast<uint8_t>(spec::FeatureId::kInterruptCoalescing);
+inline constexpr uint8_t kFeatNumberOfQueues = static_cast<uint8_t>(spec::FeatureId::kNumberOfQueues);
+inline constexpr uint8_t kFeatAsyncEventConfig =
+    static_cast<uint8_t>(spec::FeatureId::kAsyncEventConfiguration);
+inline constexpr uint8_t kFeatKeepAliveTimer = static_cast<uint8_t>(spec::FeatureId::kKeepAliveTimer);
 
 // Log page identifiers, base 2.0 Figure 202.
-inline constexpr uint8_t kLogErrorInformation = 0x01;
-inline constexpr uint8_t kLogSmartHealth = 0x02;
-inline constexpr uint8_t kLogFirmwareSlot = 0x03;
-inline constexpr uint8_t kLogChangedNamespaceList = 0x04;
-inline constexpr uint8_t kLogAna = 0x0C;
+inline constexpr uint8_t kLogChangedNamespaceList =
+    static_cast<uint8_t>(spec::LogPageId::kChangedNamespaceList);
 
 // Asynchronous Event Request completion DW0, base 2.0 Figure 146:
 // type 2:0, information 15:8, log page identifier 23:16.
@@ -59,14 +57,6 @@ inline constexpr uint32_t CreateSqCdw11(uint16_t cqid, uint8_t qprio) {
   return (uint32_t{cqid} << 16) | (uint32_t{qprio & 3u} << 1) | 1u;
 }
 
-// Identify Controller byte offsets, base 2.0 Figure 275.
-namespace idctl {
-inline constexpr uint32_t kVid = 0, kSn = 4, kMn = 24, kFr = 64, kMdts = 77, kCntlid = 78,
-                          kVer = 80, kRtd3e = 88, kOaes = 92, kCrdt1 = 134, kCrdt2 = 136,
-                          kCrdt3 = 138, kOacs = 256, kAcl = 258, kAerl = 259, kLpa = 261,
-                          kKas = 320, kSqes = 512, kCqes = 513, kMaxcmd = 514, kNn = 516,
-                          kOncs = 520, kVwc = 525, kSgls = 536, kMnan = 540;
-}  // namespace idctl
 // OACS bit 3: Namespace Management and Attachment supported (Figure 275).
 inline constexpr uint16_t kOacsNamespaceManagement = 1u << 3;
 // ONCS bits (Figure 275): 0 Compare, 2 DSM, 3 Write Zeroes, 8 Copy.
@@ -75,17 +65,20 @@ inline constexpr uint16_t kOncsCompare = 1u << 0, kOncsDsm = 1u << 2,
 // OAES bit 8 Namespace Attribute Notices, bit 11 ANA Change Notices (Figure 275).
 inline constexpr uint32_t kOaesNamespaceAttribute = 1u << 8, kOaesAnaChange = 1u << 11;
 
-// Identify Namespace byte offsets, NVM command set 2.0 Figure 97.
-namespace idns {
-inline constexpr uint32_t kNsze = 0, kNcap = 8, kNuse = 16, kNsfeat = 24, kNlbaf = 25,
-                          kFlbas = 26, kNmic = 30, kAnagrpid = 92, kNguid = 104, kEui64 = 120,
-                          kLbaf0 = 128;  // 64 x 4 B: MS 15:0, LBADS 23:16, RP 25:24
-}  // namespace idns
 
 template <typename T>
 inline T Load(const uint8_t* page, uint32_t offset) {
   T v;
   std::memcpy(&v, page + offset, sizeof v);
+  return v;
+}
+
+// A 4 KiB Identify page as its spec structure.
+template <typename T>
+inline T ParsePage(const uint8_t* page) {
+  static_assert(sizeof(T) == kIdentifyBytes);
+  T v;
+  std::memcpy(&v, page, sizeof v);
   return v;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "driver/internal/nvme_defs.h"
+#include "spec/identify.h"
 #include "spec/opcodes.h"
 #include "spec/registers.h"
 
@@ -14,7 +15,7 @@ constexpr uint32_t kPage = 4096;
 using spec::GenericStatus;
 using spec::CommandSpecificStatus;
 template <typename T>
-void Put(uint8_t* p, uint32_t off, T v) {
+[[maybe_unused]] void Put(uint8_t* p, uint32_t off, T v) {
   std::memcpy(p + off, &v, sizeof v);
 }
 }  // namespace
@@ -312,35 +313,37 @@ spec::Status FakeNvmeController::CopyIn(const spec::Sqe& s, uint8_t* dst, uint64
 }
 
 void FakeNvmeController::FillIdentifyController(uint8_t* p) {
-  using namespace nvme::idctl;
-  Put<uint16_t>(p, kVid, 0x1B36);
-  std::memcpy(p + kSn, "FAKE0001            ", 20);
-  std::memcpy(p + kMn, "nvmesim test controller                 ", 40);
-  std::memcpy(p + kFr, "1.0     ", 8);
-  p[kMdts] = cfg_.mdts;
-  Put<uint16_t>(p, kCntlid, 1);
-  Put<uint32_t>(p, kVer, spec::kNvmeVersion2_0);
-  Put<uint32_t>(p, kOaes, cfg_.oaes);
-  for (int i = 0; i < 3; ++i) Put<uint16_t>(p, kCrdt1 + 2 * i, cfg_.crdt[i]);
-  Put<uint16_t>(p, kOacs, nvme::kOacsNamespaceManagement);
-  p[kAcl] = cfg_.acl;
-  p[kAerl] = cfg_.aerl;
-  Put<uint16_t>(p, kKas, cfg_.kas);
-  p[kSqes] = 0x66;
-  p[kCqes] = 0x44;
-  Put<uint32_t>(p, kNn, 1024);
-  Put<uint16_t>(p, kOncs, cfg_.oncs);
-  Put<uint32_t>(p, kSgls, cfg_.sgls);
+  spec::IdentifyController id;
+  id.vid = 0x1B36;
+  std::memcpy(id.sn, "FAKE0001            ", 20);
+  std::memcpy(id.mn, "nvmesim test controller                 ", 40);
+  std::memcpy(id.fr, "1.0     ", 8);
+  id.mdts = cfg_.mdts;
+  id.cntlid = 1;
+  id.ver = spec::kNvmeVersion2_0;
+  id.oaes = cfg_.oaes;
+  id.crdt1 = cfg_.crdt[0];
+  id.crdt2 = cfg_.crdt[1];
+  id.crdt3 = cfg_.crdt[2];
+  id.oacs = nvme::kOacsNamespaceManagement;
+  id.acl = cfg_.acl;
+  id.aerl = cfg_.aerl;
+  id.kas = cfg_.kas;
+  id.sqes = 0x66;
+  id.cqes = 0x44;
+  id.nn = 1024;
+  id.oncs = cfg_.oncs;
+  id.sgls = cfg_.sgls;
+  std::memcpy(p, &id, sizeof id);
 }
 
 void FakeNvmeController::FillIdentifyNamespace(uint8_t* p, uint32_t) {
-  using namespace nvme::idns;
-  Put<uint64_t>(p, kNsze, cfg_.nsze);
-  Put<uint64_t>(p, kNcap, cfg_.nsze);
-  Put<uint64_t>(p, kNuse, 0);
-  p[kNlbaf] = 0;
-  p[kFlbas] = 0;
-  Put<uint32_t>(p, kLbaf0, uint32_t{cfg_.lba_shift} << 16);
+  spec::IdentifyNamespace id;
+  id.nsze = id.ncap = cfg_.nsze;
+  id.nlbaf = 0;
+  id.flbas = 0;
+  id.lbaf[0].lbads = cfg_.lba_shift;
+  std::memcpy(p, &id, sizeof id);
 }
 
 void FakeNvmeController::ExecuteAdmin(const spec::Sqe& s) {
