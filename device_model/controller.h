@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "device_model/arbiter.h"
+#include "device_model/command_set.h"
 #include "device_model/config.h"
 #include "device_model/data_transfer.h"
 #include "device_model/faults.h"
@@ -49,7 +50,10 @@ struct ControllerStats {
   uint64_t resets = 0;
 };
 
-class NvmeController : public sc_core::sc_module, public SubsystemListener, private DmaPort {
+class NvmeController : public sc_core::sc_module,
+                       public SubsystemListener,
+                       private DmaPort,
+                       private IoServices {
  public:
   tlm_utils::simple_target_socket<NvmeController> pcie_target;
   tlm_utils::simple_initiator_socket<NvmeController> pcie_initiator;
@@ -86,6 +90,10 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   // Media error on [slba, slba + nlb) of a namespace: reads end in
   // Unrecovered Read Error until cleared (nlb 0 clears the namespace's list).
   void InjectMediaError(uint32_t nsid, uint64_t slba, uint64_t nlb);
+
+  // I/O for namespaces of command set `csi` (2 = Zoned) goes to `handler`
+  // (not owned; null removes). The NVM command set (0) is built in.
+  void RegisterCommandSet(uint8_t csi, IoCommandSetHandler* handler);
 
   // SubsystemListener
   void OnNamespaceAttributeChanged(uint32_t nsid) override;
@@ -146,7 +154,7 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   void PushTimed(const Timed& t);
   Timed PopTimed();
   void CompleteInFlightForSq(uint16_t sqid, const spec::Status& s);
-  uint64_t NowPs() const;
+  uint64_t NowPs() const override;
   void Trace(const char* event, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0);
   void ScheduleEngine();
   void UpdateAvail(uint16_t qid);
@@ -171,9 +179,14 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   spec::Status FirmwareDownload(Command& c);
   spec::Status FirmwareCommit(Command& c);
   // Moves `len` bytes of a device buffer to the command's data pointer.
-  spec::Status ToHost(const spec::Sqe& s, const void* data, uint64_t len, bool allow_bucket = true);
-  spec::Status FromHost(const spec::Sqe& s, void* data, uint64_t len);
-  spec::Status CheckMdts(uint64_t bytes) const;
+  spec::Status ToHostBuffer(const spec::Sqe& s, const void* data, uint64_t len, bool allow_bucket);
+  // IoServices (also used by the built-in commands)
+  spec::Status ToHost(const spec::Sqe& s, const void* data, uint64_t len) override {
+    return ToHostBuffer(s, data, len, true);
+  }
+  spec::Status FromHost(const spec::Sqe& s, void* data, uint64_t len) override;
+  spec::Status CheckMdts(uint64_t bytes) const override;
+  void AddMediaTime(const MediaOp& op) override;
   void QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_page);
   void DeliverAsyncEvents();
 
@@ -194,6 +207,8 @@ class NvmeController : public sc_core::sc_module, public SubsystemListener, priv
   Health health_;
   ControllerStats stats_;
   Arbiter arbiter_;
+  std::array<IoCommandSetHandler*, 256> command_sets_{};
+  uint64_t pending_media_ps_ = 0;       // AddMediaTime() during the current command
 
   // ---- registers (Base 2.0 Figure 33)
   spec::CapRegister cap_;

@@ -21,7 +21,8 @@ Status NvmeController::CheckMdts(uint64_t bytes) const {
   return bytes <= limit ? Status::Ok() : Status(GenericStatus::kInvalidField, true);
 }
 
-Status NvmeController::ToHost(const spec::Sqe& s, const void* data, uint64_t len, bool allow_bucket) {
+Status NvmeController::ToHostBuffer(const spec::Sqe& s, const void* data, uint64_t len,
+                                    bool allow_bucket) {
   TransferLimits lim;
   lim.page_size = page_size_;
   lim.sgl_supported = cfg_.sgl_support;
@@ -43,6 +44,14 @@ Status NvmeController::FromHost(const spec::Sqe& s, void* data, uint64_t len) {
   if (!CopyFromHost(*this, segs_, static_cast<uint8_t*>(data), len))
     return Status(GenericStatus::kDataTransferError);
   return Status::Ok();
+}
+
+void NvmeController::AddMediaTime(const MediaOp& op) {
+  pending_media_ps_ += media_->LatencyPs(op, NowPs());
+}
+
+void NvmeController::RegisterCommandSet(uint8_t csi, IoCommandSetHandler* handler) {
+  command_sets_[csi] = handler;
 }
 
 Status NvmeController::ExecuteAdmin(Command& c) {
@@ -236,7 +245,12 @@ void NvmeController::QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_pag
     const uint32_t bit = info == 0x00 ? 8u : info == 0x01 ? 9u : info == 0x03 ? 11u : 0u;
     if (bit && !(async_event_config_ & (1u << bit))) return;
   }
-  if (type == 1 && !(async_event_config_ & 0xFFu)) return;  // SMART critical warnings
+  if (type == 1) {
+    // SMART events follow the critical warning bits they report (Figure 330):
+    // 00h reliability -> bit 2, 01h temperature -> bit 1, 02h spare -> bit 0.
+    const uint32_t bit = info == 0x00 ? 2u : info == 0x01 ? 1u : 0u;
+    if (!(async_event_config_ & (1u << bit))) return;
+  }
   if (std::find(event_queue_.begin(), event_queue_.end(), dw0) == event_queue_.end() &&
       event_queue_.size() < 64) {
     event_queue_.push_back(dw0);

@@ -122,6 +122,7 @@ void NvmeController::Complete(const Command& c, const Status& s) {
     return;
   }
   uint64_t extra = c.media_ps;
+  health_.busy_ps += c.media_ps + cfg_.command_overhead_ps;  // SMART Controller Busy Time
   const FaultHooks::Action a = faults_.OnCompletion(c.sqid, c.sqe.cid);
   if (a.delay_ps) extra += a.delay_ps;
   if (extra > 0) {

@@ -205,7 +205,7 @@ Status NvmeController::GetFeatures(Command& c) {
     case kAutonomousPowerState: {
       uint8_t table[256] = {};
       c.dw0 = dflt ? 0 : apst_;
-      return ToHost(s, table, sizeof table, false);
+      return ToHostBuffer(s, table, sizeof table, false);
     }
     case kTimestamp: {
       // Timestamp 47:0, Synch bit 48 clear, origin 51:49 (001b: set by host) (Figure 335).
@@ -220,12 +220,12 @@ Status NvmeController::GetFeatures(Command& c) {
       }
       std::memcpy(data, &ts, 6);
       data[6] = static_cast<uint8_t>(attrs);
-      return ToHost(s, data, sizeof data, false);
+      return ToHostBuffer(s, data, sizeof data, false);
     }
     case kKeepAliveTimer: c.dw0 = dflt ? 0 : kato_ms_; break;
     case kHostBehaviorSupport: {
       std::array<uint8_t, 512> zero{};
-      return ToHost(s, dflt ? zero.data() : host_behavior_.data(), 512, false);
+      return ToHostBuffer(s, dflt ? zero.data() : host_behavior_.data(), 512, false);
     }
     case kIoCommandSetProfile: c.dw0 = dflt ? 0 : io_command_set_profile_; break;
     default: break;

@@ -224,7 +224,7 @@ Status NvmeController::Identify(Command& c) {
     default:
       return Status(GenericStatus::kInvalidField, true);  // unsupported CNS (Figure 273)
   }
-  return ToHost(s, buf, spec::kIdentifyDataSize, false);
+  return ToHostBuffer(s, buf, spec::kIdentifyDataSize, false);
 }
 
 }  // namespace nvmesim::device

@@ -381,3 +381,50 @@ NVMESIM_SIM_TEST(ControllerIo, SharedNamespaceAcrossTwoControllers) {
 
 }  // namespace
 }  // namespace nvmesim::device
+
+namespace nvmesim::device {
+namespace {
+
+// A stand-in command set for CSI 02h: records what it was given.
+struct FakeZoned : IoCommandSetHandler {
+  int calls = 0;
+  spec::Status Execute(IoCommand& cmd, IoServices& io) override {
+    ++calls;
+    uint8_t data[512];
+    std::memset(data, 0x5A, sizeof data);
+    cmd.dw0 = 0xABCD;
+    MediaOp op;
+    op.kind = MediaOp::Kind::kRead;
+    io.AddMediaTime(op);
+    return io.ToHost(cmd.sqe, data, sizeof data);
+  }
+};
+
+NVMESIM_SIM_TEST(ControllerIo, CommandSetSeamRoutesByCsi) {
+  SubsystemConfig sc;
+  sc.namespaces = {NamespaceConfig{}, NamespaceConfig{}};
+  sc.namespaces[1].nsid = 2;
+  sc.namespaces[1].csi = 2;
+  Subsystem sub(sc);
+  NvmeController ctrl("ctrl", ControllerConfig{}, sub);
+  testing::TestHost host("host", ctrl);
+  host.ConfigurePcie();
+  ASSERT_TRUE(host.Enable());
+  ASSERT_TRUE(host.CreateIoQueues(1, 16, 1).ok());
+  spec::Sqe s = testing::MakeSqe(0x7A, 2);
+  s.prp1 = host.Alloc(4096);
+  EXPECT_TRUE(host.Io(1, s).status_value().Is(spec::GenericStatus::kInvalidOpcode));
+  FakeZoned z;
+  ctrl.RegisterCommandSet(2, &z);
+  spec::Cqe c = host.Io(1, s);
+  EXPECT_TRUE(c.status_value().ok());
+  EXPECT_EQ(c.dw0, 0xABCDu);
+  EXPECT_EQ(host.Mem(s.prp1)[511], 0x5A);
+  EXPECT_EQ(z.calls, 1);
+  // NVM namespace unaffected.
+  std::vector<uint8_t> out;
+  EXPECT_TRUE(host.ReadLbas(1, 1, 0, 1, 4096, &out).ok());
+}
+
+}  // namespace
+}  // namespace nvmesim::device

@@ -133,7 +133,7 @@ Status NvmeController::GetLogPage(Command& c) {
   const uint64_t avail = std::min<uint64_t>(len, log.size() - offset);
   std::memcpy(out, log.data() + offset, avail);
   std::memset(out + avail, 0, len - avail);
-  st = ToHost(s, out, len, false);
+  st = ToHostBuffer(s, out, len, false);
   if (!st.ok()) return st;
   if (!rae && event_type_to_clear != 0xFF) {
     masked_event_types_ &= ~(1u << event_type_to_clear);

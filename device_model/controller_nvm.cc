@@ -56,9 +56,19 @@ Status NvmeController::ExecuteIo(Command& c) {
   Namespace* ns = nullptr;
   Status st = ResolveNamespace(s.nsid, &ns);
   if (!st.ok()) return st;
-  // I/O dispatch per command set of the namespace (Base 2.0 Figure 286).
-  // Zoned namespaces (CSI 02h) are served by the ZNS command set.
-  if (ns->csi() != 0) return Status(GenericStatus::kInvalidOpcode, true);
+  // I/O dispatch per command set of the namespace (Base 2.0 Figure 286):
+  // NVM is built in; others (Zoned, CSI 02h) go to their registered handler.
+  if (ns->csi() != 0) {
+    IoCommandSetHandler* h = command_sets_[ns->csi()];
+    if (!h) return Status(GenericStatus::kInvalidOpcode, true);
+    IoCommand cmd{s, *ns, c.sqid};
+    pending_media_ps_ = 0;
+    st = h->Execute(cmd, *this);
+    c.dw0 = cmd.dw0;
+    c.dw1 = cmd.dw1;
+    c.media_ps += pending_media_ps_;
+    return st;
+  }
   switch (op) {
     case NvmOpcode::kRead: return ReadWrite(c, false);
     case NvmOpcode::kWrite: return ReadWrite(c, true);
@@ -104,7 +114,7 @@ Status NvmeController::ReadWrite(Command& c, bool write) {
       return Status(MediaStatus::kUnrecoveredReadError);
     }
     ns.store().Read(off, buf, bytes);
-    st = ToHost(s, buf, bytes, true);
+    st = ToHostBuffer(s, buf, bytes, true);
     if (!st.ok()) return st;
     health_.read_bytes += bytes;
     ++health_.host_read_commands;
