@@ -263,10 +263,18 @@ void Link::ChargeDllps(Direction d, uint64_t at_ps, uint32_t count) {
 
 void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
   DirState& s = dir_[Index(d)];
-  const uint64_t acks = (s.ack_phase + tlps) / config_.ack_every;
-  s.ack_phase = static_cast<uint32_t>((s.ack_phase + tlps) % config_.ack_every);
-  const uint64_t fcs = (s.fc_phase + tlps) / config_.update_fc_every;
-  s.fc_phase = static_cast<uint32_t>((s.fc_phase + tlps) % config_.update_fc_every);
+  uint64_t acks = 0, fcs = 0;
+  uint64_t a = s.ack_phase + tlps, f = s.fc_phase + tlps;
+  if (a >= config_.ack_every) {  // most transactions are a TLP or a few: avoid dividing
+    acks = a / config_.ack_every;
+    a %= config_.ack_every;
+  }
+  if (f >= config_.update_fc_every) {
+    fcs = f / config_.update_fc_every;
+    f %= config_.update_fc_every;
+  }
+  s.ack_phase = static_cast<uint32_t>(a);
+  s.fc_phase = static_cast<uint32_t>(f);
   if (acks + fcs) ChargeDllps(Reverse(d), at_ps, static_cast<uint32_t>(acks + fcs));
 }
 
@@ -309,7 +317,8 @@ Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned hea
   }
   if (faults_active_ && DownAt(start)) {
     ++s.counters.dropped_tlps;
-    if (need_h || need_d) s.credits[cls].returns.push_front({start, need_h, need_d});
+    s.credits[cls].header_free += need_h;  // never sent: the credits stay with us
+    s.credits[cls].data_free += need_d;
     return Sent{start, start, true};
   }
   const LinkTiming& tm = TimingAt(start);

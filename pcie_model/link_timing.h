@@ -51,7 +51,7 @@ constexpr uint64_t ChunkCount(uint64_t address, uint64_t length, uint32_t limit)
   if (length == 0) return 1;  // a zero-length request is still one TLP
   const uint64_t first = address & ~uint64_t(limit - 1);
   const uint64_t last = (address + length - 1) & ~uint64_t(limit - 1);
-  return (last - first) / limit + 1;
+  return ((last - first) >> __builtin_ctz(limit)) + 1;  // limit is a power of two
 }
 // 2.3.1.1: completions of one read request. Every completion but the last ends
 // on a Read Completion Boundary; none carries more than MPS. The completer
