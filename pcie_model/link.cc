@@ -108,6 +108,17 @@ bool Link::DrawLcrcError(double p) {
   return static_cast<double>(rng_()) < threshold;
 }
 
+void Link::UpdateFaultHorizon() {
+  // Past this time no fault window is open: the fast path may run again.
+  uint64_t until = 0;
+  for (const auto* list : {&down_, &lcrc_, &cpl_loss_}) {
+    for (const Interval& i : *list) {
+      if (i.end_ps > i.start_ps) until = std::max(until, i.end_ps);
+    }
+  }
+  fault_until_ps_ = until;
+}
+
 void Link::SetLinkDown(bool down) {
   const uint64_t now = NowPs();
   if (down) {
@@ -117,14 +128,14 @@ void Link::SetLinkDown(bool down) {
       if (i.start_ps <= now && now < i.end_ps) i.end_ps = now;
     }
   }
-  faults_active_ = true;
+  UpdateFaultHorizon();
   NotifyChangeAt(now);
 }
 
 void Link::ScheduleLinkDown(const sc_core::sc_time& start, const sc_core::sc_time& end) {
   const uint64_t e = end == sc_core::sc_max_time() ? kForever : ToPs(end);
   down_.push_back({ToPs(start), e, 0});
-  faults_active_ = true;
+  UpdateFaultHorizon();
   NotifyChangeAt(ToPs(start));
   if (e != kForever) NotifyChangeAt(e);
 }
@@ -151,7 +162,7 @@ std::string Link::ScheduleRetrain(const sc_core::sc_time& at, unsigned generatio
   auto it = std::upper_bound(steps_.begin(), steps_.end(), t,
                              [](uint64_t v, const Step& s) { return v < s.at_ps; });
   steps_.insert(it, Step{t, LinkTiming(config_, generation, width)});
-  faults_active_ = true;
+  UpdateFaultHorizon();
   NotifyChangeAt(t);
   return "";
 }
@@ -164,7 +175,7 @@ std::string Link::SetLcrcErrorRate(double p) {
     if (i.start_ps <= now && now < i.end_ps) i.end_ps = now;
   }
   if (p > 0) lcrc_.push_back({now, kForever, p});
-  faults_active_ = true;
+  UpdateFaultHorizon();
   return "";
 }
 
@@ -173,13 +184,13 @@ std::string Link::ScheduleLcrcErrorRate(const sc_core::sc_time& start, const sc_
   std::string e = CheckRate(p);
   if (!e.empty()) return e;
   lcrc_.push_back({ToPs(start), end == sc_core::sc_max_time() ? kForever : ToPs(end), p});
-  faults_active_ = true;
+  UpdateFaultHorizon();
   return "";
 }
 
 void Link::ScheduleCompletionLoss(const sc_core::sc_time& start, const sc_core::sc_time& end) {
   cpl_loss_.push_back({ToPs(start), end == sc_core::sc_max_time() ? kForever : ToPs(end), 0});
-  faults_active_ = true;
+  UpdateFaultHorizon();
 }
 
 void Link::SetStateListener(std::function<void(const LinkState&)> listener) {
@@ -315,7 +326,7 @@ Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned hea
     start = AcquireCredits(s, cls, start, 1, DataCredits(payload), &stall);
     s.counters.credit_stall_ps += stall;
   }
-  if (faults_active_ && DownAt(start)) {
+  if (start < fault_until_ps_ && DownAt(start)) {
     ++s.counters.dropped_tlps;
     s.credits[cls].header_free += need_h;  // never sent: the credits stay with us
     s.credits[cls].data_free += need_d;
@@ -324,7 +335,7 @@ Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned hea
   const LinkTiming& tm = TimingAt(start);
   const uint32_t wire = tm.TlpWireBytes(payload, header_dw);
   const uint64_t dur = tm.WireTimePs(wire);
-  if (faults_active_) {
+  if (start < fault_until_ps_) {
     const double p = LcrcRateAt(start);
     while (p > 0 && DrawLcrcError(p)) {
       // 3.6.2.1: the receiver Naks, the transmitter replays from this TLP on;
@@ -393,9 +404,9 @@ void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_
   const uint64_t len = trans.get_data_length();
   const uint32_t mps = config_.max_payload_size;
   DirectionCounters& c = dir_[Index(d)].counters;
-  if (faults_active_) {
-    const uint64_t now = NowPs();
-    const uint64_t t0 = now + ToPs(delay);
+  const uint64_t now = NowPs();
+  const uint64_t t0 = now + ToPs(delay);
+  if (t0 < fault_until_ps_) {
     if (DownAt(t0)) {
       if (posted) {
         c.dropped_tlps += ChunkCount(trans.get_address(), len, mps);
@@ -452,9 +463,9 @@ void Link::PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc
   const uint32_t mps = config_.max_payload_size;
   Trace("tlp_mwr", d, t0, addr, len);
 
-  if (config_.fidelity == Fidelity::kApproximate && !faults_active_) {
+  if (config_.fidelity == Fidelity::kApproximate && t0 >= fault_until_ps_) {
     // One block: n TLPs back to back (2.2.2 MPS split), one multiply.
-    const LinkTiming& tm = steps_[0].timing;
+    const LinkTiming& tm = TimingAt(t0);
     const uint64_t n = ChunkCount(addr, len, mps);
     const uint64_t overhead = n * tm.TlpOverheadBytes(hdr);
     const uint64_t dur = tm.WireTimePs(len + overhead);
@@ -524,8 +535,8 @@ void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   const uint32_t rcb = config_.read_completion_boundary;
   Trace(config ? "tlp_cfg" : "tlp_mrd", d, t0, addr, len);
 
-  if (!config && config_.fidelity == Fidelity::kApproximate && !faults_active_) {
-    const LinkTiming& tm = steps_[0].timing;
+  if (!config && config_.fidelity == Fidelity::kApproximate && t0 >= fault_until_ps_) {
+    const LinkTiming& tm = TimingAt(t0);
     const uint64_t nreq = ChunkCount(addr, len, mrrs);
     const uint64_t req_ps = tm.TlpTimePs(0, hdr);
     const uint64_t start = StartAfter(s, t0);
@@ -592,7 +603,7 @@ void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
       t = std::max(t, tag_done_[tag_head++]);  // 2.2.6.2: wait for a free tag
     }
     const Sent q = SendTlp(d, t, req_payload, hdr, kNonPosted, credits);
-    if (q.lost || (faults_active_ && CompletionLostAt(q.start_ps))) {
+    if (q.lost || (q.start_ps < fault_until_ps_ && CompletionLostAt(q.start_ps))) {
       TimeOut(d, trans, delay, now, q.start_ps);
       return;
     }

@@ -149,7 +149,7 @@ class Link : public sc_core::sc_module {
   uint64_t AcquireCredits(DirState& s, CreditClass cls, uint64_t t_ps, uint32_t header,
                           uint32_t data, uint64_t* stall_ps);
 
-  bool FaultsActive() const { return faults_active_; }
+  void UpdateFaultHorizon();
   bool DownAt(uint64_t t_ps) const;
   bool CompletionLostAt(uint64_t t_ps) const;
   double LcrcRateAt(uint64_t t_ps) const;
@@ -169,7 +169,7 @@ class Link : public sc_core::sc_module {
   DirState dir_[2];
   std::vector<Step> steps_;  // sorted by time; steps_[0] at 0 with the configured speed
   std::vector<Interval> down_, lcrc_, cpl_loss_;
-  bool faults_active_ = false;
+  uint64_t fault_until_ps_ = 0;  // no fault window is open at or after this time
   boost::random::mt19937 rng_;
   std::function<void(const LinkState&)> listener_;
   std::vector<uint64_t> change_times_;  // future state changes, for the listener
