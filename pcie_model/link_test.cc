@@ -327,3 +327,79 @@ NVMESIM_SIM_TEST(LinkConfigCheck, BadConfigurationIsRejected) {
 
 }  // namespace
 }  // namespace nvmesim::pcie
+
+namespace nvmesim::pcie {
+namespace {
+
+struct Recorder : spec::TraceSink {
+  std::vector<spec::TraceEvent> events;
+  void Emit(const spec::TraceEvent& e) override { events.push_back(e); }
+};
+
+// Approximate and cycle give the same TLPs, bytes and data for a random mix,
+// and times within 1 % when credits and tags do not limit.
+NVMESIM_SIM_TEST(LinkFidelity, ApproximateMatchesCycle) {
+  LinkConfig ca;
+  ca.fidelity = Fidelity::kApproximate;
+  LinkConfig cc = ca;
+  cc.fidelity = Fidelity::kCycle;
+  testing::LinkBench a(ca, 50'000, 30'000, "a");
+  testing::LinkBench c(cc, 50'000, 30'000, "c");
+  sc_core::sc_time ta, tc;
+  auto mix = [](testing::LinkBench& b, sc_core::sc_time& total) {
+    uint32_t x = 12345;  // fixed LCG: the same mix on both links
+    for (int i = 0; i < 3000; ++i) {
+      x = x * 1664525u + 1013904223u;
+      const uint64_t addr = kHigh + (x >> 8) % (1 << 19);
+      const uint32_t len = 1 + (x >> 3) % 8192;
+      sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+      switch (x % 4) {
+        case 0: b.dev.Access(true, addr, len, d); break;
+        case 1: b.dev.Access(false, addr, len, d); break;
+        case 2: b.host.Access(true, 0xC0000000 + (x % 4096), 4, d); break;
+        default: b.host.Access(false, 0xC0000000 + (x % 4096) / 4 * 4, 4, d); break;
+      }
+      sc_core::wait(d);
+    }
+    total = sc_core::sc_time_stamp();
+  };
+  sc_core::sc_spawn([&] { mix(a, ta); });
+  sc_core::sc_spawn([&] { mix(c, tc); });
+  sc_core::sc_start();
+  for (Direction d : {Direction::kDownstream, Direction::kUpstream}) {
+    EXPECT_EQ(a.link.counters(d).tlps, c.link.counters(d).tlps);
+    EXPECT_EQ(a.link.counters(d).payload_bytes, c.link.counters(d).payload_bytes);
+    EXPECT_EQ(a.link.counters(d).dllps, c.link.counters(d).dllps);
+  }
+  EXPECT_EQ(a.host.received_bytes, c.host.received_bytes);
+  EXPECT_EQ(a.dev.received, c.dev.received);
+  EXPECT_NEAR(ta.to_seconds(), tc.to_seconds(), 0.01 * tc.to_seconds());
+}
+
+NVMESIM_SIM_TEST(LinkTrace, OneEventPerTransaction) {
+  Recorder rec;
+  LinkConfig c;
+  End host("host", sc_core::SC_ZERO_TIME), dev("dev", sc_core::SC_ZERO_TIME);
+  Link link("link0", c, &rec);
+  host.initiator.bind(link.down_target);
+  link.down_initiator.bind(dev.target);
+  dev.initiator.bind(link.up_target);
+  link.up_initiator.bind(host.target);
+  RunThread([&] {
+    sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    dev.Access(true, kHigh, 512, d);
+    d = sc_core::SC_ZERO_TIME;
+    host.Access(false, 0x1000, 4, d);
+  });
+  ASSERT_EQ(rec.events.size(), 2u);
+  EXPECT_STREQ(rec.events[0].name, "tlp_mwr");
+  EXPECT_STREQ(rec.events[0].source, "link0.up");
+  EXPECT_EQ(rec.events[0].time_ps, 1'000'000u);
+  EXPECT_EQ(rec.events[0].b, 512u);
+  EXPECT_STREQ(rec.events[1].name, "tlp_mrd");
+  EXPECT_STREQ(rec.events[1].source, "link0.down");
+}
+
+}  // namespace
+}  // namespace nvmesim::pcie
