@@ -195,9 +195,17 @@ void NvmeController::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
     Trace("mmio_bad_write", off, len);
     return;
   }
+  // Work a register write causes (CQEs for a drained backlog, an async
+  // event completion, an MSI-X) happens at the write's annotated time.
+  const bool outer = !in_engine_;
+  const sc_core::sc_time saved = local_;
+  if (outer) local_ = delay;
   RegisterWrite(off, 4, static_cast<uint32_t>(v));
   if (len == 8) RegisterWrite(off + 4, 4, static_cast<uint32_t>(v >> 32));
-  (void)delay;
+  if (outer) {
+    delay = local_;
+    local_ = saved;
+  }
 }
 
 unsigned NvmeController::transport_dbg(tlm::tlm_generic_payload& p) {

@@ -19,7 +19,8 @@ const sc_core::sc_time kQuantum(1, sc_core::SC_US);
 }  // namespace
 
 void NvmeController::ScheduleEngine() {
-  if (!in_engine_) engine_event_.notify(sc_core::SC_ZERO_TIME);
+  // From outside the engine local_ is the caller's annotated time offset.
+  if (!in_engine_) engine_event_.notify(local_);
 }
 
 void NvmeController::UpdateAvail(uint16_t qid) {
@@ -233,6 +234,7 @@ void NvmeController::FlushInterrupts() {
 }
 
 void NvmeController::CoalesceProcess() {
+  local_ = sc_core::SC_ZERO_TIME;
   coalesce_armed_ = false;
   for (uint16_t v = 0; v < coalesce_count_.size(); ++v) {
     if (coalesce_count_[v] > 0) {
@@ -240,9 +242,11 @@ void NvmeController::CoalesceProcess() {
       SendMsix(v);
     }
   }
+  local_ = sc_core::SC_ZERO_TIME;
 }
 
 void NvmeController::CompletionProcess() {
+  local_ = sc_core::SC_ZERO_TIME;
   const uint64_t now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() * res_ps_);
   while (!timed_.empty() && timed_.front().due_ps <= now) {
     Timed t = PopTimed();
@@ -254,6 +258,7 @@ void NvmeController::CompletionProcess() {
         sc_core::sc_time(static_cast<double>(timed_.front().due_ps - now), sc_core::SC_PS));
   }
   ScheduleEngine();  // CQ room may have appeared
+  local_ = sc_core::SC_ZERO_TIME;
 }
 
 void NvmeController::PushTimed(const Timed& t) {

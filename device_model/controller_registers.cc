@@ -115,6 +115,7 @@ void NvmeController::WriteCc(uint32_t value) {
 }
 
 void NvmeController::StateProcess() {
+  local_ = sc_core::SC_ZERO_TIME;
   if (disable_pending_) {
     disable_pending_ = false;
     csts_.set_rdy(0);
@@ -150,6 +151,7 @@ void NvmeController::StateProcess() {
     csts_.set_shst(static_cast<uint8_t>(spec::ShutdownStatus::kComplete));
     Trace("shutdown_complete");
   }
+  local_ = sc_core::SC_ZERO_TIME;
 }
 
 bool NvmeController::StartController() {
