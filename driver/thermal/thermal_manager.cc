@@ -159,6 +159,7 @@ void ThermalManager::SmartDone(const spec::Cqe& cqe) {
     std::memcpy(&log, buffer_.cpu + 2048, sizeof(log));
     const SmartSample sample = SampleFromSmartLog(now, log);
     monitor_.AddSample(sample);
+    if (smart_observer_) smart_observer_(sample);
     const double dt = now > last_poll_ns_ ? static_cast<double>(now - last_poll_ns_) / 1e9 : 0;
     const double rate = dt > 0 ? static_cast<double>(io_bytes_ - io_bytes_at_poll_) / dt : 0;
     if (options_.predictive_thermal_management) {

@@ -68,6 +68,10 @@ class ThermalManager {
   uint64_t NextAdmitNs(uint64_t now_ns, uint64_t bytes) const;
   // Reads SMART now (also used on threshold events).
   void PollNow();
+  // Called with every SMART sample read (e.g. to feed predictive maintenance).
+  void SetSmartObserver(std::function<void(const SmartSample&)> observer) {
+    smart_observer_ = std::move(observer);
+  }
 
   const ThermalMonitor& monitor() const { return monitor_; }
   const ThermalForecaster& forecaster() const { return forecaster_; }
@@ -101,6 +105,7 @@ class ThermalManager {
   spec::IdentifyController id_{};
   hal::DmaBuffer buffer_;  // 4 KiB: Identify, then SMART log / APST table
   DoneCallback on_started_;
+  std::function<void(const SmartSample&)> smart_observer_;
   hal::Clock::TimerId timer_ = hal::Clock::kNoTimer;
   bool running_ = false;
   bool poll_in_flight_ = false;

@@ -185,9 +185,13 @@ TEST(ThermalManager, ProgramsApstAndHctmThenPolls) {
 TEST(ThermalManager, TemperatureEventReadsSmartAtOnce) {
   Rig rig;
   ThermalManager tm(rig.admin, rig.clock, ThermalManagerOptions{});
+  std::vector<SmartSample> seen;
+  tm.SetSmartObserver([&](const SmartSample& s) { seen.push_back(s); });
   tm.Start([](spec::Status) {});
   rig.admin.CompleteAll();
   const uint64_t reads = rig.admin.smart_reads;
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].composite_kelvin, 320);
   rig.clock.RunUntil(kSec / 2);
   tm.OnAsyncEvent(spec::AsyncEventDw0(spec::AsyncEventType::kSmartHealthStatus, 0x01, 0x02));
   rig.admin.CompleteAll();
