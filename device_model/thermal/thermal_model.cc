@@ -255,8 +255,14 @@ void ThermalModel::Advance(uint64_t now_ps, const Activity& activity) {
       for (int i = 0; i < kMachineCount; ++i) {
         if (!m_[i].enabled) continue;
         const double t = CrossingSeconds(m_[i], watts);
-        if (!(t * kPsPerSecond < static_cast<double>(seg))) continue;
-        seg = static_cast<uint64_t>(std::llround(std::max(0.0, t) * kPsPerSecond));
+        if (!std::isfinite(t)) continue;
+        const double tps = std::max(0.0, t) * kPsPerSecond;
+        if (tps > static_cast<double>(seg)) continue;
+        // A crossing at the very end of the interval counts now; at a tie
+        // the earlier-listed condition goes first.
+        const uint64_t at = std::min<uint64_t>(seg, static_cast<uint64_t>(std::llround(tps)));
+        if (which >= 0 && at >= seg) continue;
+        seg = at;
         which = i;
       }
     }
@@ -318,11 +324,14 @@ uint64_t ThermalModel::CommandStarted(uint64_t now_ps) {
 void ThermalModel::CommandCompleted(uint64_t now_ps, uint64_t bytes) {
   pending_bytes_ += bytes;
   if (outstanding_ == 0) return;
-  if (--outstanding_ == 0) {
-    Tick(now_ps);
+  if (outstanding_ == 1) {
+    Tick(now_ps);  // still busy up to now
+    outstanding_ = 0;
     idle_ = true;
     idle_since_ps_ = now_ps;
+    return;
   }
+  --outstanding_;
 }
 
 void ThermalModel::SetAmbient(uint64_t now_ps, double kelvin) {

@@ -239,3 +239,46 @@ TEST(ThermalModel, PowerManagementFeatureAndIdentify) {
 
 }  // namespace
 }  // namespace nvmesim::device::thermal
+
+namespace nvmesim::device::thermal {
+namespace {
+
+TEST(ThermalModel, EventStyleFeedingTracksBusyTimeExactly) {
+  ThermalConfig cfg;
+  ThermalModel m(cfg);
+  // Busy 0-10 ms and 20-30 ms with 30 MB moved in each burst, idle otherwise.
+  m.CommandStarted(0);
+  m.CommandStarted(2 * kMs);  // overlapping command: still one busy interval
+  m.CommandCompleted(8 * kMs, 10'000'000);
+  m.CommandCompleted(10 * kMs, 20'000'000);
+  m.CommandStarted(20 * kMs);
+  m.CommandCompleted(30 * kMs, 30'000'000);
+  m.Tick(40 * kMs);
+  // Energy: idle 1 W for 40 ms + (active - idle) 2 W for 20 ms + 60 MB x 1 nJ/B.
+  EXPECT_NEAR(m.stats().energy_joules, 0.040 + 0.040 + 0.060, 1e-9);
+}
+
+TEST(ThermalModel, NextEventPsIsTheNextCrossing) {
+  ThermalConfig cfg;
+  ThermalModel m(cfg);
+  m.Advance(1 * kS, Load(1 * kS, 3e9));  // 6 W from now on
+  const uint64_t next = m.NextEventPs();
+  // First boundary ahead: the device light throttle / over threshold / warning at 342.5 K.
+  const double t0 = m.temperature_kelvin();
+  const double expect = 30.0 * std::log((344.0 - t0) / (344.0 - 342.5));
+  EXPECT_NEAR((next - m.now_ps()) / 1e12, expect, 1e-6);
+  m.Advance(next - 1'000'000, Load(next - 1'000'000 - m.now_ps(), 3e9));
+  EXPECT_EQ(m.device_level(), ThrottleLevel::kNone);  // 1 us before
+  // (Load() truncates bytes, so the power is a hair under 6 W: allow 1 ns.)
+  m.Advance(next + 1'000, Load(next + 1'000 - m.now_ps(), 3e9));
+  EXPECT_EQ(m.device_level(), ThrottleLevel::kLight);
+  // With APST armed and idle, the next event is the idle transition.
+  ThermalModel idle(cfg);
+  spec::ApstData t;
+  t.entry[0].set_itps(3).set_itpt(25);
+  ASSERT_TRUE(idle.SetApst(0, true, t).ok());
+  EXPECT_EQ(idle.NextEventPs(), 25 * kMs);
+}
+
+}  // namespace
+}  // namespace nvmesim::device::thermal
