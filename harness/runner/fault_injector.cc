@@ -248,16 +248,22 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
     }
     case FaultKind::kAnaStateChange: {
       if (auto e = need_controller(); !e.empty()) return e;
-      if (!start) return "";
       const ControllerSpec& c = scenario_.controllers[static_cast<size_t>(ci)];
-      const int si = SubsystemIndex(c.subsystem);
-      system_.subsystem(static_cast<size_t>(si))
-          .SetAnaState(static_cast<uint32_t>(f.Int("group")), c.cntlid, AnaFromName(f.Text("state")));
+      device::Subsystem& sub = system_.subsystem(static_cast<size_t>(SubsystemIndex(c.subsystem)));
+      const uint32_t group = static_cast<uint32_t>(f.Int("group"));
+      if (start) {
+        saved_ana_[&f] = sub.GetAnaState(group, c.cntlid);  // the end restores it
+        sub.SetAnaState(group, c.cntlid, AnaFromName(f.Text("state")));
+      } else if (auto it = saved_ana_.find(&f); it != saved_ana_.end()) {
+        sub.SetAnaState(group, c.cntlid, it->second);
+      }
       return "";
     }
     case FaultKind::kNamespaceHotRemove:
     case FaultKind::kNamespaceAttach: {
-      if (!start) return "";
+      if (!start && f.kind == FaultKind::kNamespaceAttach) return "";
+      // A hot remove ends by attaching the namespace again.
+      const bool detach = f.kind == FaultKind::kNamespaceHotRemove && start;
       const NamespaceSpec* ns = TargetNamespace(f);
       if (ns == nullptr) return "target `" + f.target + "` is not a namespace of this scenario";
       const int si = SubsystemIndex(ns->subsystem);
@@ -265,8 +271,7 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       for (const ControllerSpec& c : scenario_.controllers) {
         if (c.subsystem != ns->subsystem || (!only.empty() && c.name != only)) continue;
         device::Subsystem& sub = system_.subsystem(static_cast<size_t>(si));
-        const spec::Status s = f.kind == FaultKind::kNamespaceHotRemove ? sub.Detach(ns->nsid, c.cntlid)
-                                                                        : sub.Attach(ns->nsid, c.cntlid);
+        const spec::Status s = detach ? sub.Detach(ns->nsid, c.cntlid) : sub.Attach(ns->nsid, c.cntlid);
         if (!s.ok()) return "namespace " + ns->name + " on " + c.name + ": " + s.ToString();
       }
       return "";

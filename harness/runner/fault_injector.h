@@ -51,6 +51,7 @@ class FaultInjector {
   std::vector<FaultRecord>* records_;
   CounterSource counters_;
   std::vector<bool> started_, ended_;
+  std::map<const FaultSpec*, device::AnaState> saved_ana_;  // ANA state before a change
   bool polling_ = false;
   bool stopped_ = false;
 };

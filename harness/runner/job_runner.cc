@@ -159,6 +159,9 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
     --record_.submitted;
     ++record_.refused;
     ++record_.statuses[accepted.ToString()];
+    if (record_.failures.size() < kMaxFailures) {
+      record_.failures.push_back({io.lba, io.nlb, io.op, accepted, clock_.NowNs()});
+    }
     if (io.op == IoOp::kWrite && target_.oracle) target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
     slot.busy = false;
     stopping_ = true;  // the controller cannot take work: end the job rather than spin

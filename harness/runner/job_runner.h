@@ -31,7 +31,8 @@ struct JobRecord {
   uint64_t submitted = 0;
   uint64_t completed = 0;           // callbacks received (exactly once per submitted request)
   uint64_t duplicate_callbacks = 0; // a request completed twice (a driver bug if ever non-zero)
-  uint64_t refused = 0;             // Submit() refused the request (no callback owed)
+  uint64_t refused = 0;             // Submit() refused the request (no callback owed);
+                                    // listed in `failures` with the refusal status
   uint64_t retries = 0;
   std::map<std::string, uint64_t> statuses;  // failing status name -> count (incl. refused)
   struct Failure {

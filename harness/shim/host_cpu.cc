@@ -55,11 +55,15 @@ void HostCpu::Run() {
       wait(sc_core::sc_time::from_value(it->first.time_ps - now_ps), wake_);
       continue;
     }
-    Task task = std::move(it->second.second);
-    index_.erase(it->second.first);
-    queue_.erase(it);
-    local_offset_ = sc_core::SC_ZERO_TIME;
-    task();
+    {
+      // Scoped so the closure is destroyed before the thread waits: a thread that never
+      // resumes (the simulation stopped) must not keep a task's captures alive.
+      Task task = std::move(it->second.second);
+      index_.erase(it->second.first);
+      queue_.erase(it);
+      local_offset_ = sc_core::SC_ZERO_TIME;
+      task();
+    }
     ++tasks_run_;
     if (local_offset_ != sc_core::SC_ZERO_TIME) {
       const sc_core::sc_time spent = local_offset_;
