@@ -42,15 +42,17 @@ double ThermalForecaster::AddSample(uint64_t time_ns, double kelvin, double rate
     const double slope = (level - last_kelvin_) / dt;
     // The first slope seeds the trend; later ones are smoothed into it.
     trend_ = stats_.samples == 2 ? (kelvin - last_kelvin_) / dt : trend_ + cfg_.trend_gain * (slope - trend_);
-    // The trend over [last, now] against the level at its midpoint.
-    const double mid = 0.5 * (level + last_kelvin_) - kRefKelvin;
-    if (stats_.samples > 2 || cfg_.trend_gain >= 1.0) {
-      rls_.Update({1.0, rate_bps / kGB, mid}, cfg_.trend_gain >= 1.0 ? slope : trend_);
-    }
+    // Identification uses the raw readings (secant slope against the
+    // midpoint): unbiased, and the long memory of the RLS averages out the
+    // whole-kelvin steps; the forecast starts from the smoothed level.
+    const double raw_slope = (kelvin - last_raw_) / dt;
+    const double mid = 0.5 * (kelvin + last_raw_) - kRefKelvin;
+    rls_.Update({1.0, rate_bps / kGB, mid}, raw_slope);
     last_kelvin_ = level;
     if (limiting()) stats_.limited_ns += time_ns - last_ns_;
   }
   have_last_ = true;
+  last_raw_ = kelvin;
   last_ns_ = time_ns;
   last_rate_ = rate_bps;
   peak_rate_ = std::max(peak_rate_, rate_bps);

@@ -8,9 +8,11 @@
 //
 //     dT/dt = a + b * rate + c * (T - 300 K)
 //
-// Readings are whole kelvin, so they first pass a Holt filter (level and
-// trend); a, b, c are learnt online by recursive least squares with
-// forgetting from the filtered trend against the filtered level. The
+// a, b, c are learnt online by recursive least squares with forgetting from
+// the raw readings (secant slope between readings against their midpoint:
+// unbiased; the long memory averages out SMART's whole-kelvin steps). The
+// forecast starts from a Holt-smoothed level (level and trend filter), so a
+// one-kelvin flicker does not move it. The
 // forecast over a horizon H at a given rate is the closed-form solution of
 // that equation (exponential approach when c < 0, straight line otherwise).
 //
@@ -40,8 +42,8 @@ struct ForecasterConfig {
   double increase = 1.03;       // multiplicative increase while relaxing
   double min_rate_bps = 20e6;   // never limit below this
   double lambda = 0.999;        // RLS forgetting factor
-  // Holt smoothing of the readings (SMART reports whole kelvin): level and
-  // trend gains; 1 and 1 use the raw readings and secant slopes.
+  // Holt smoothing of the level the forecast starts from (SMART reports
+  // whole kelvin): level and trend gains; 1 and 1 follow the raw readings.
   double level_gain = 0.3;
   double trend_gain = 0.2;
   uint32_t min_samples = 4;     // no decision before this many samples
@@ -103,6 +105,7 @@ class ThermalForecaster {
   uint64_t last_ns_ = 0;
   double last_kelvin_ = 0, last_rate_ = 0;  // smoothed level
   double trend_ = 0;                         // smoothed K/s
+  double last_raw_ = 0;                      // last reading as given
   // token bucket
   double tokens_ = 0;
   uint64_t bucket_ns_ = 0;

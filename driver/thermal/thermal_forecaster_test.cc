@@ -148,9 +148,9 @@ TEST(ThermalForecaster, ClosedLoopAvoidsDeviceThrottling) {
   EXPECT_GT(off.throttled_s, 60.0);
   EXPECT_LT(on.throttled_s, off.throttled_s / 10);
   EXPECT_LT(on.max_kelvin, 342.5);
-  // Limiting costs a little throughput while the model learns (about 7 %
-  // over this 600 s window), never more than 10 %.
-  EXPECT_GT(on.bytes, off.bytes * 0.90);
+  // Holding just under the threshold moves as many bytes as throttling
+  // around it (here +0.2 %): never noticeably fewer.
+  EXPECT_GT(on.bytes, off.bytes * 0.99);
   // Sustainable at 342 K: P = (342 - 308) / 6 W = 1 + (2 / 3.5 + 1) x GB/s.
   const double sustainable = ((342.0 - 308.0) / 6.0 - 1.0) / (2.0 / 3.5e9 + 1e-9);
   EXPECT_GT(on.final_limit, 0.9 * sustainable);
