@@ -23,9 +23,41 @@ constexpr Tables MakeTables() {
 
 constexpr Tables kTables = MakeTables();
 
+#if defined(__x86_64__)
+// The SSE4.2 CRC32 instruction computes the same CRC-32C, about ten times faster; chosen at run
+// time so the build needs no -msse4.2 and other machines fall back to the tables.
+__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const uint8_t* p, size_t size) {
+  uint64_t c = ~crc;
+  while (size >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);  // x86 is little-endian: memory order, as the tables use
+    c = __builtin_ia32_crc32di(c, word);
+    p += 8;
+    size -= 8;
+  }
+  uint32_t c32 = static_cast<uint32_t>(c);
+  while (size-- > 0) c32 = __builtin_ia32_crc32qi(c32, *p++);
+  return ~c32;
+}
+
+bool HaveHardwareCrc() {
+  static const bool have = __builtin_cpu_supports("sse4.2");
+  return have;
+}
+#endif
+
 }  // namespace
 
+uint32_t Crc32cTables(uint32_t crc, const void* data, size_t size);
+
 uint32_t Crc32c(uint32_t crc, const void* data, size_t size) {
+#if defined(__x86_64__)
+  if (HaveHardwareCrc()) return Crc32cHardware(crc, static_cast<const uint8_t*>(data), size);
+#endif
+  return Crc32cTables(crc, data, size);
+}
+
+uint32_t Crc32cTables(uint32_t crc, const void* data, size_t size) {
   const uint8_t* p = static_cast<const uint8_t*>(data);
   uint32_t c = ~crc;
   while (size >= 8) {

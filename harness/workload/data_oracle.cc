@@ -48,11 +48,13 @@ void DataOracle::Complete(uint64_t lba, const Value& v, bool durable) {
   e.candidates.clear();
   if (durable) {
     e.durable = v;
-    e.volatile_values.clear();
-    dirty_.erase(lba);
+    e.volatile_values.clear();  // stays listed in dirty_ until the next flush drops it
   } else {
     e.volatile_values.push_back(v);
-    dirty_.insert(lba);
+    if (!e.dirty) {
+      e.dirty = true;
+      dirty_.push_back(lba);
+    }
   }
 }
 
@@ -103,8 +105,10 @@ void DataOracle::TrimFailed(uint64_t lba, uint32_t nlb) {
 }
 
 void DataOracle::FlushCompleted(uint64_t token) {
-  for (auto it = dirty_.begin(); it != dirty_.end();) {
-    Entry& e = entries_[*it];
+  // Each listed LBA is handled on its own: the list order does not change the outcome.
+  size_t keep = 0;
+  for (uint64_t lba : dirty_) {
+    Entry& e = entries_[lba];
     auto last = std::find_if(e.volatile_values.rbegin(), e.volatile_values.rend(),
                              [&](const Value& v) { return v.seq <= token; });
     if (last != e.volatile_values.rend()) {
@@ -112,11 +116,12 @@ void DataOracle::FlushCompleted(uint64_t token) {
       e.volatile_values.erase(e.volatile_values.begin(), last.base());
     }
     if (e.volatile_values.empty()) {
-      it = dirty_.erase(it);
+      e.dirty = false;
     } else {
-      ++it;
+      dirty_[keep++] = lba;
     }
   }
+  dirty_.resize(keep);
 }
 
 void DataOracle::PowerLoss() {
@@ -129,6 +134,7 @@ void DataOracle::PowerLoss() {
     e.volatile_values.clear();
     e.in_flight.clear();
   }
+  for (uint64_t lba : dirty_) entries_[lba].dirty = false;
   dirty_.clear();
 }
 

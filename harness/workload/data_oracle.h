@@ -14,10 +14,11 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <span>
 #include <unordered_map>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "harness/workload/stamps.h"
 
@@ -75,11 +76,14 @@ class DataOracle {
     uint64_t job_seed = 0;
     uint64_t seq = 0;  // acknowledgement order
   };
+  // Usually one value of each at most: kept inline, no allocation.
+  using Values = boost::container::small_vector<Value, 1>;
   struct Entry {
     Value durable;
-    std::vector<Value> volatile_values;  // acknowledged, not durable; newest last
-    std::vector<Value> in_flight;
-    std::vector<Value> candidates;  // non-empty after a power loss until resolved
+    Values volatile_values;  // acknowledged, not durable; newest last
+    Values in_flight;
+    Values candidates;  // non-empty after a power loss until resolved
+    bool dirty = false;  // listed in dirty_
   };
 
   void Complete(uint64_t lba, const Value& v, bool durable);
@@ -89,7 +93,7 @@ class DataOracle {
   DeallocatedReads deallocated_;
   uint64_t ack_seq_ = 0;
   std::unordered_map<uint64_t, Entry> entries_;  // looked up only; never iterated for output
-  std::set<uint64_t> dirty_;                     // LBAs with volatile values
+  std::vector<uint64_t> dirty_;                  // LBAs that may hold volatile values
 };
 
 }  // namespace nvmesim::harness

@@ -22,6 +22,23 @@ TEST(Crc32c, KnownVectors) {
   EXPECT_EQ(Crc32c(Crc32c(0, text, 5), text + 5, std::strlen(text) - 5), whole);
 }
 
+TEST(Crc32c, DispatchedAndTableVersionsAgree) {
+  std::vector<uint8_t> data(4200);
+  uint64_t x = 12345;
+  for (uint8_t& b : data) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    b = static_cast<uint8_t>(x >> 56);
+  }
+  for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 512u, 4096u, 4200u}) {
+    for (size_t off : {0u, 1u, 3u}) {
+      if (off + len > data.size()) continue;
+      EXPECT_EQ(Crc32c(0, data.data() + off, len), Crc32cTables(0, data.data() + off, len)) << len << "+" << off;
+      EXPECT_EQ(Crc32c(0xDEADBEEF, data.data() + off, len), Crc32cTables(0xDEADBEEF, data.data() + off, len));
+    }
+  }
+  EXPECT_EQ(Crc32cTables(0, "123456789", 9), 0xE3069283u);
+}
+
 class StampsTest : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(StampsTest, RoundTripAndEveryKindOfDamage) {
