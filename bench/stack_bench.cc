@@ -1,0 +1,136 @@
+// Simulation speed of the whole stack: driver core + HAL shim + PCIe model +
+// device model, 4 KiB random reads at queue depth 128 on 4 I/O queues, media
+// timing off. Prints simulated commands per host second for each fidelity
+// level (each level in its own process: one SystemC simulation per process).
+//
+//   bazel run -c opt //bench:stack_bench [-- --commands N]
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "harness/system/sim_system.h"
+
+namespace {
+
+using namespace nvmesim;
+
+struct Result {
+  double commands_per_second = 0;
+  double simulated_iops = 0;
+  uint64_t commands = 0;
+};
+
+Result Measure(pcie::Fidelity fidelity, uint64_t total) {
+  harness::SimSystemSpec spec;
+  spec.fidelity = fidelity;
+  device::SubsystemConfig sub;
+  sub.namespaces[0].size_lbas = uint64_t{1} << 20;  // 4 GiB of 4 KiB blocks (sparse)
+  spec.subsystems.push_back(sub);
+  harness::SimControllerSpec ctrl;
+  ctrl.device.name = "ctrl0";
+  spec.controllers.push_back(ctrl);
+  spec.driver.config.queue_count = 4;
+  spec.driver.config.queue_depth = 256;
+  harness::SimSystem system(spec);
+
+  constexpr uint32_t kDepth = 128;
+  struct Slot {
+    driver::hal::DmaBuffer buf;
+    driver::DataSegment seg;
+    driver::BlockRequest req;
+  };
+  std::vector<Slot> slots(kDepth);
+  uint64_t issued = 0, completed = 0, lcg = 12345;
+  std::chrono::steady_clock::time_point t0;
+  uint64_t sim_start_ps = 0, sim_end_ps = 0;
+  std::function<void(Slot&)> issue;
+  issue = [&](Slot& s) {
+    lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+    s.req.slba = (lcg >> 20) % (uint64_t{1} << 20);
+    s.req.queue = static_cast<uint16_t>(issued % 4);
+    ++issued;
+    system.driver(0)->Submit(s.req, [&, sp = &s](const driver::BlockResult&) {
+      ++completed;
+      if (issued < total) {
+        issue(*sp);
+      } else if (completed == total) {
+        sim_end_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().value());
+        system.cpu().Halt();
+        sc_core::sc_stop();
+      }
+    });
+  };
+  system.Boot([&](spec::Status st) {
+    if (!st.ok()) {
+      std::fprintf(stderr, "boot failed: %s\n", st.ToString().c_str());
+      std::exit(1);
+    }
+    for (auto& s : slots) {
+      s.buf = system.dma().Allocate(4096, 4096);
+      s.seg = {s.buf.bus, 4096};
+      s.req.op = driver::BlockOp::kRead;
+      s.req.blocks = 1;
+      s.req.segments = &s.seg;
+      s.req.segment_count = 1;
+    }
+    t0 = std::chrono::steady_clock::now();
+    sim_start_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().value());
+    system.driver(0)->BeginBatch();
+    for (auto& s : slots) issue(s);
+    system.driver(0)->EndBatch();
+  });
+  sc_core::sc_start();
+  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Result r;
+  r.commands = completed;
+  r.commands_per_second = static_cast<double>(completed) / host_s;
+  const double sim_s = static_cast<double>(sim_end_ps - sim_start_ps) / 1e12;
+  r.simulated_iops = sim_s > 0 ? static_cast<double>(completed) / sim_s : 0;
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t commands = 400000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--commands") == 0) commands = std::strtoull(argv[i + 1], nullptr, 10);
+  }
+  std::printf("whole stack: 4 KiB random reads, QD 128 over 4 queues, media timing off, %llu commands\n",
+              static_cast<unsigned long long>(commands));
+  std::printf("%-12s %22s %20s\n", "fidelity", "commands/host second", "simulated IOPS");
+  const struct { const char* name; pcie::Fidelity f; } levels[] = {
+      {"functional", pcie::Fidelity::kFunctional},
+      {"approximate", pcie::Fidelity::kApproximate},
+      {"cycle", pcie::Fidelity::kCycle}};
+  for (const auto& level : levels) {
+    int fds[2];
+    if (pipe(fds) != 0) return 1;
+    std::fflush(stdout);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      Result r = Measure(level.f, commands);
+      (void)!write(fds[1], &r, sizeof r);
+      _exit(0);
+    }
+    close(fds[1]);
+    Result r;
+    const bool got = read(fds[0], &r, sizeof r) == static_cast<ssize_t>(sizeof r);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!got) {
+      std::printf("%-12s %22s\n", level.name, "failed");
+      continue;
+    }
+    std::printf("%-12s %22.0f %20.0f\n", level.name, r.commands_per_second, r.simulated_iops);
+  }
+  return 0;
+}
