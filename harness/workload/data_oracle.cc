@@ -71,6 +71,20 @@ void DataOracle::WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& st
   }
 }
 
+void DataOracle::AppendCompleted(uint64_t assigned_lba, uint32_t nlb, uint64_t stamped_lba,
+                                 const WriteStamp& stamp, bool durable) {
+  ++ack_seq_;
+  for (uint32_t i = 0; i < nlb; ++i) {
+    Value v;
+    v.kind = Value::Kind::kData;
+    v.generation = stamp.generation;
+    v.job_seed = stamp.job_seed;
+    v.seq = ack_seq_;
+    v.lba_delta = assigned_lba - stamped_lba;
+    Complete(assigned_lba + i, v, durable);
+  }
+}
+
 void DataOracle::WriteFailed(uint64_t lba, uint32_t nlb, const WriteStamp& stamp) {
   ++ack_seq_;
   for (uint32_t i = 0; i < nlb; ++i) {
@@ -144,7 +158,7 @@ bool DataOracle::Matches(const uint8_t* block, uint64_t lba, const Value& v) con
     case Value::Kind::kIndeterminate:
       return true;
     case Value::Kind::kData:
-      return !CheckBlock(block, lba_size_, lba, BlockStamp{lba, v.generation, v.job_seed});
+      return !CheckBlock(block, lba_size_, lba, BlockStamp{lba - v.lba_delta, v.generation, v.job_seed});
     case Value::Kind::kDeallocated: {
       if (deallocated_ == DeallocatedReads::kUnspecified) return true;
       bool zeroes = std::all_of(block, block + lba_size_, [](uint8_t b) { return b == 0; });
@@ -193,7 +207,7 @@ std::optional<StampMismatch> DataOracle::VerifyRead(std::span<const uint8_t> buf
     StampMismatch m;
     m.lba = block_lba;
     m.block_index = i;
-    m.expected = BlockStamp{block_lba, latest->generation, latest->job_seed};
+    m.expected = BlockStamp{block_lba - latest->lba_delta, latest->generation, latest->job_seed};
     if (latest->kind == Value::Kind::kDeallocated) {
       m.expected = BlockStamp{};
       DecodedBlock d = DecodeBlock(block, lba_size_);
@@ -237,7 +251,7 @@ std::optional<BlockStamp> DataOracle::Expected(uint64_t lba) const {
   const Entry& e = it->second;
   const Value& latest = e.volatile_values.empty() ? e.durable : e.volatile_values.back();
   if (!e.candidates.empty() || latest.kind != Value::Kind::kData) return std::nullopt;
-  return BlockStamp{lba, latest.generation, latest.job_seed};
+  return BlockStamp{lba - latest.lba_delta, latest.generation, latest.job_seed};
 }
 
 }  // namespace nvmesim::harness

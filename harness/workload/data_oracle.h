@@ -49,6 +49,11 @@ class DataOracle {
   // durable: FUA, or no volatile write cache.
   void WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp, bool durable);
   void WriteFailed(uint64_t lba, uint32_t nlb, const WriteStamp& stamp);
+  // A Zone Append landed at `assigned_lba` (from the completion); its data was stamped before
+  // the LBA was known, with FillBlocks(..., stamped_lba, ...) - usually the zone start. Reads
+  // of the assigned LBAs expect those headers. (No WriteSubmitted for appends: the LBA is unknown.)
+  void AppendCompleted(uint64_t assigned_lba, uint32_t nlb, uint64_t stamped_lba, const WriteStamp& stamp,
+                       bool durable);
   void TrimCompleted(uint64_t lba, uint32_t nlb, bool durable);
   void TrimFailed(uint64_t lba, uint32_t nlb);
 
@@ -75,6 +80,7 @@ class DataOracle {
     uint64_t generation = 0;
     uint64_t job_seed = 0;
     uint64_t seq = 0;  // acknowledgement order
+    uint64_t lba_delta = 0;  // header LBA = LBA - lba_delta (non-zero for zone appends)
   };
   // Usually one value of each at most: kept inline, no allocation.
   using Values = boost::container::small_vector<Value, 1>;

@@ -88,6 +88,22 @@ TEST(DataOracle, PowerLossNeverAllowsForeignData) {
   EXPECT_TRUE(p.VerifyRead(Block(4, 1), 3, 1).has_value());  // another LBA's block
 }
 
+TEST(DataOracle, ZoneAppendsAreCheckedAgainstTheirStampedHeaders) {
+  DataOracle o(kLba);
+  // Two appends to the zone at LBA 1000, both stamped as if written at the zone start.
+  o.AppendCompleted(1000, 2, 1000, WriteStamp{1, 9}, false);
+  o.AppendCompleted(1002, 2, 1000, WriteStamp{2, 9}, false);
+  EXPECT_FALSE(o.VerifyRead(Block(1000, 2, 9, 2), 1002, 2).has_value());
+  EXPECT_FALSE(o.VerifyRead(Block(1000, 1, 9, 2), 1000, 2).has_value());
+  ASSERT_TRUE(o.Expected(1003).has_value());
+  EXPECT_EQ(o.Expected(1003)->lba, 1001u);
+  // The first append's data where the second should be: caught.
+  auto m = o.VerifyRead(Block(1000, 1, 9, 2), 1002, 2);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->lba, 1002u);
+  EXPECT_EQ(m->reason, MismatchReason::kStale);
+}
+
 TEST(DataOracle, TrimsAndFailedWrites) {
   DataOracle o(kLba, DeallocatedReads::kZeroes);
   o.WriteCompleted(5, 1, WriteStamp{1, 9}, true);
