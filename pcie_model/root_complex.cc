@@ -198,7 +198,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
       e.c = write;
       trace_->Emit(e);
     }
-    if (!write) std::memset(trans.get_data_ptr(), 0xFF, len);
+    if (!write && trans.get_data_ptr()) std::memset(trans.get_data_ptr(), 0xFF, len);
     SetCompletion(trans, CompletionStatus::kUnsupportedRequest);
     return;
   }
