@@ -98,6 +98,12 @@ class Ftl {
   uint32_t free_superblocks() const { return static_cast<uint32_t>(free_.size()); }
   uint32_t ValidUnits(uint32_t sb) const { return valid_[sb]; }
   const FtlStats& stats() const { return stats_; }
+  // Zeroes the counters (keeps mapped_units): after preconditioning.
+  void ResetCounters() {
+    const uint64_t m = stats_.mapped_units;
+    stats_ = FtlStats{};
+    stats_.mapped_units = m;
+  }
   const Geometry& geometry() const { return g_; }
   uint64_t MemoryBytes() const;
 

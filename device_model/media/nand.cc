@@ -73,12 +73,14 @@ void NandArray::SetDieBusy(uint32_t die, uint64_t t) {
   for (uint32_t p = 0; p < planes_; ++p) PlaneBusy(die, p) = t;
 }
 
-uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps) {
+uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps,
+                        bool may_suspend) {
   Calendar& ch = channels_cal_[ChannelOf(die)];
   const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
   const uint64_t cmd_end = cmd + t_cmd_ps_;
   const bool single = plane_mask && !(plane_mask & (plane_mask - 1));
-  const bool plane_level = n_.independent_plane_reads && single;
+  // Independent plane reads: a read holds only the planes it reads.
+  const bool plane_level = n_.independent_plane_reads;
   // Without independent plane reads the die runs one array operation at a time.
   uint64_t free = 0;
   for (uint32_t p = 0; p < planes_; ++p)
@@ -86,7 +88,7 @@ uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint
   LongOp& lo = long_op_[die];
   uint64_t array_start = std::max(cmd_end, free);
   bool suspended = false;
-  if (n_.suspend && array_start > cmd_end && lo.end == DieFreePs(die) && lo.end > cmd_end &&
+  if (may_suspend && n_.suspend && array_start > cmd_end && lo.end == DieFreePs(die) && lo.end > cmd_end &&
       lo.suspends < n_.max_suspends) {
     // Suspend the program/erase that holds the die; the read goes first.
     array_start = cmd_end + (cmd_end >= lo.start ? t_suspend_ps_ : 0);
@@ -104,8 +106,12 @@ uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint
     SetDieBusy(die, lo.end);
     ++stats_.suspends;
   } else {
+    // With cache read the array is free once the data starts moving out of
+    // the cache register; without, the page register holds it until it is out.
+    const uint64_t release = n_.cache_read ? out : done;
     for (uint32_t p = 0; p < planes_; ++p)
-      if (!plane_level || (plane_mask >> p & 1u)) PlaneBusy(die, p) = std::max(PlaneBusy(die, p), done);
+      if (!plane_level || (plane_mask >> p & 1u))
+        PlaneBusy(die, p) = std::max(PlaneBusy(die, p), release);
   }
   ++stats_.reads;
   if (!single) ++stats_.multi_plane_reads;

@@ -46,7 +46,8 @@ class NandArray {
   // Reads `bytes` of user data (+ their share of spare) from the planes in
   // `plane_mask` of `die` (one tR for all: multi-plane when several). Returns
   // the time the data has crossed the channel into the controller.
-  uint64_t Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps);
+  uint64_t Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps,
+                bool may_suspend = true);
   // Moves `bytes` (+ spare) over the channel into the die's page registers,
   // then programs planes of the die (tPROG). Returns the time the program ends.
   uint64_t Program(uint32_t die, uint64_t bytes, uint64_t ready_ps);

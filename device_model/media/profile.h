@@ -32,6 +32,7 @@ struct NandProfile {
   uint64_t t_cmd_ns = 300;              // command + address cycles + status poll per operation
   bool multi_plane = true;              // program/read/erase planes of a die together
   bool independent_plane_reads = false; // planes read independently (single-unit reads)
+  bool cache_read = true;               // array reads the next page while data moves out
   bool suspend = false;                 // program/erase suspend for reads
   uint64_t t_suspend_ns = 20'000;       // suspend latency before the read may start
   uint64_t t_resume_ns = 5'000;         // extra time to resume the suspended operation
@@ -50,7 +51,7 @@ struct ControllerProfile {
 };
 
 struct CacheProfile {
-  uint64_t bytes = uint64_t{64} << 20;  // DRAM write buffer; 0 = write-through
+  uint64_t bytes = uint64_t{16} << 20;  // DRAM write buffer; 0 = write-through
   uint64_t bandwidth_mbps = 12'800;     // DRAM bandwidth, MB/s (10^6 bytes per second)
   bool power_loss_protected = false;    // buffered data counts as durable (FUA acks from it)
 };

@@ -1,0 +1,350 @@
+#include "device_model/media/media_model.h"
+
+#include <algorithm>
+
+namespace nvmesim::device::media {
+
+using device::MediaOp;
+
+MediaModel::MediaModel(const MediaProfile& p)
+    : p_(p),
+      g_(DeriveGeometry(p)),
+      unit_bytes_(p.ftl.mapping_unit_bytes),
+      nand_(p),
+      ftl_(g_, p.nand, p.ftl),
+      buffer_(p.cache.bytes),
+      // MB/s = 1e6 bytes per second: 1e6 / MB/s ps per byte.
+      dram_ps_per_byte_(1e6 / static_cast<double>(p.cache.bandwidth_mbps)),
+      ps_per_cycle_(1e6 / static_cast<double>(p.controller.clock_mhz)),
+      cores_(p.controller.cores, 0) {}
+
+uint64_t MediaModel::RunCore(uint64_t cycles, uint64_t t) {
+  auto it = std::min_element(cores_.begin(), cores_.end());  // first of the least busy
+  const uint64_t start = std::max(t, *it);
+  *it = start + static_cast<uint64_t>(static_cast<double>(cycles) * ps_per_cycle_ + 0.5);
+  return *it;
+}
+
+uint64_t MediaModel::DramPs(uint64_t bytes) const {
+  return static_cast<uint64_t>(static_cast<double>(bytes) * dram_ps_per_byte_ + 0.5);
+}
+
+uint32_t MediaModel::LbaBytes(const MediaOp& op) {
+  if (op.nlb && op.bytes && op.bytes % op.nlb == 0) {
+    const uint32_t b = static_cast<uint32_t>(op.bytes / op.nlb);
+    lba_bytes_[op.nsid] = b;
+    return b;
+  }
+  auto it = lba_bytes_.find(op.nsid);
+  return it == lba_bytes_.end() ? 4096 : it->second;
+}
+
+uint32_t MediaModel::Resolve(uint32_t nsid, uint64_t unit) const {
+  if (const uint64_t zu = ftl_.ZoneUnits(nsid)) return ftl_.ZoneLookup(nsid, unit / zu, unit % zu);
+  return ftl_.Lookup(Ftl::Lpn(nsid, unit));
+}
+
+bool MediaModel::InBuffer(uint32_t ppn, uint64_t t) const {
+  auto it = pending_.find(ftl_.ProgramUnitOf(ppn));
+  return it != pending_.end() && it->second > t;
+}
+
+void MediaModel::Prune(uint64_t now) {
+  if (now < last_now_) return;
+  last_now_ = now;
+  nand_.Prune(now);
+  dram_.Prune(now);
+  while (!pending_order_.empty() && pending_order_.top().first <= now) {
+    auto it = pending_.find(pending_order_.top().second);
+    if (it != pending_.end() && it->second == pending_order_.top().first) pending_.erase(it);
+    pending_order_.pop();
+  }
+}
+
+uint64_t MediaModel::LatencyPs(const MediaOp& op, uint64_t now) {
+  Prune(now);
+  ++stats_.commands;
+  const uint32_t lba = LbaBytes(op);
+  const uint64_t first = op.slba * lba / unit_bytes_;
+  const uint64_t end = (op.slba + op.nlb) * lba;
+  const uint64_t units = op.nlb ? (end + unit_bytes_ - 1) / unit_bytes_ - first : 0;
+  const ControllerProfile& c = p_.controller;
+  uint64_t done = now;
+  switch (op.kind) {
+    case MediaOp::Kind::kRead:
+    case MediaOp::Kind::kVerify:
+      done = Read(op, RunCore(c.read_cycles + units * c.unit_cycles, now), lba);
+      break;
+    case MediaOp::Kind::kWrite:
+      done = Write(op, now, RunCore(c.write_cycles + units * c.unit_cycles, now), lba);
+      break;
+    case MediaOp::Kind::kFlush:
+      done = FlushPs(RunCore(c.flush_cycles, now));
+      break;
+    case MediaOp::Kind::kDeallocate:
+      return DeallocatePs(op.nsid, op.slba, op.nlb, lba, now);
+    case MediaOp::Kind::kOther:
+      done = RunCore(c.other_cycles, now);
+      break;
+  }
+  return done > now ? done - now : 0;
+}
+
+uint64_t MediaModel::Read(const MediaOp& op, uint64_t t, uint32_t lba) {
+  struct Group {
+    uint32_t die, row, mask;
+    uint64_t bytes;
+  };
+  std::vector<Group> groups;
+  uint64_t dram_bytes = 0;
+  const uint64_t first = op.slba * lba / unit_bytes_;
+  const uint64_t last = ((op.slba + op.nlb) * lba + unit_bytes_ - 1) / unit_bytes_;
+  const bool mp = p_.nand.multi_plane;
+  for (uint64_t u = first; u < last; ++u) {
+    const uint32_t ppn = Resolve(op.nsid, u);
+    if (ppn == kUnmapped) {
+      ++stats_.unwritten_read_units;  // deallocated/unwritten: zeroes, no media access
+      continue;
+    }
+    if (InBuffer(ppn, t)) {
+      ++stats_.buffer_read_units;
+      dram_bytes += unit_bytes_;
+      continue;
+    }
+    ++stats_.nand_read_units;
+    const UnitLocation l = ftl_.Locate(ppn);
+    const uint32_t bit = 1u << l.plane;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.die == l.die && g.row == l.row && (mp || g.mask == bit);
+    });
+    if (it == groups.end()) {
+      groups.push_back({l.die, l.row, bit, unit_bytes_});
+    } else {
+      it->mask |= bit;
+      it->bytes += unit_bytes_;
+    }
+  }
+  uint64_t done = t;
+  for (const Group& g : groups) done = std::max(done, nand_.Read(g.die, g.mask, g.bytes, t));
+  if (dram_bytes) {
+    const uint64_t len = DramPs(dram_bytes);
+    done = std::max(done, dram_.Reserve(t, len) + len);
+  }
+  return done;
+}
+
+void MediaModel::Placed(OpenUnit& s, uint32_t ppn, uint64_t ready, uint64_t host_bytes) {
+  const uint32_t pu = ftl_.ProgramUnitOf(ppn);
+  if (s.pu != pu) {
+    s = OpenUnit{};
+    s.pu = pu;
+    pending_[pu] = UINT64_MAX;  // in the controller until programmed
+  }
+  ++s.filled;
+  s.ready = std::max(s.ready, ready);
+  s.host_bytes += host_bytes;
+  if (s.filled == g_.units_per_program) ProgramUnit(s);
+}
+
+uint64_t MediaModel::ProgramUnit(OpenUnit& s) {
+  const uint32_t die = ftl_.Locate(s.pu * g_.units_per_program).die;
+  uint64_t ready = s.ready;
+  if (s.host_bytes && p_.cache.bytes) {
+    const uint64_t len = DramPs(s.host_bytes);  // read back out of DRAM
+    ready = dram_.Reserve(ready, len) + len;
+  }
+  const uint64_t end = nand_.Program(die, uint64_t{g_.units_per_program} * unit_bytes_, ready);
+  if (p_.cache.bytes) buffer_.ScheduleRelease(s.host_bytes, end);
+  pending_[s.pu] = end;
+  pending_order_.push({end, s.pu});
+  last_program_done_ = std::max(last_program_done_, end);
+  s = OpenUnit{};
+  return end;
+}
+
+uint64_t MediaModel::PadConventional(uint64_t t) {
+  if (conv_.pu == kUnmapped) return t;
+  const uint32_t pad = ftl_.PadToProgramUnit();
+  conv_.filled += pad;
+  conv_.ready = std::max(conv_.ready, t);
+  return ProgramUnit(conv_);
+}
+
+uint64_t MediaModel::PadZone(uint64_t key, OpenUnit& s, uint64_t t) {
+  if (s.pu == kUnmapped) return t;
+  s.filled += ftl_.ZonePad(static_cast<uint32_t>(key >> 40), key & ((uint64_t{1} << 40) - 1));
+  s.ready = std::max(s.ready, t);
+  return ProgramUnit(s);
+}
+
+uint64_t MediaModel::Write(const MediaOp& op, uint64_t now, uint64_t t, uint32_t lba) {
+  const uint64_t first = op.slba * lba / unit_bytes_;
+  const uint64_t last = ((op.slba + op.nlb) * lba + unit_bytes_ - 1) / unit_bytes_;
+  const uint64_t zu = ftl_.ZoneUnits(op.nsid);
+  const bool cache = p_.cache.bytes != 0;
+  uint64_t ack = t;
+  std::vector<uint32_t> pus;
+  for (uint64_t u = first; u < last; ++u) {
+    OpenUnit* s = &conv_;
+    uint32_t ppn;
+    uint64_t ready = t;
+    if (cache) {
+      std::optional<uint64_t> a = buffer_.Admit(unit_bytes_, t);
+      if (!a) {  // only unprogrammed partial units hold the buffer: program them
+        PadConventional(t);
+        for (auto& [key, zs] : zone_streams_) PadZone(key, zs, t);
+        a = buffer_.Admit(unit_bytes_, t);
+      }
+      const uint64_t admitted = a ? *a : t;
+      if (admitted > t) stats_.buffer_stall_ps += admitted - t;
+      const uint64_t len = DramPs(unit_bytes_);
+      ready = dram_.Reserve(admitted, len) + len;
+      ack = std::max(ack, ready);
+    }
+    if (zu) {
+      const uint64_t zone = u / zu;
+      s = &zone_streams_[ZoneKey(op.nsid, zone)];
+      ppn = ftl_.ZoneWrite(op.nsid, zone, u % zu);
+    } else {
+      ppn = ftl_.Write(Ftl::Lpn(op.nsid, u));
+    }
+    if (ppn == kUnmapped) {  // beyond user capacity: timed, not stored
+      if (cache) buffer_.ScheduleRelease(unit_bytes_, ready);
+      continue;
+    }
+    const uint32_t pu = ftl_.ProgramUnitOf(ppn);
+    if (pus.empty() || pus.back() != pu) pus.push_back(pu);
+    Placed(*s, ppn, ready, cache ? unit_bytes_ : 0);
+  }
+  uint64_t done = ack;
+  if (!cache || (op.fua && !p_.cache.power_loss_protected)) {
+    // Durable before completion: program the partial unit holding the tail.
+    if (zu) {
+      const uint64_t zone = (last - 1) / zu;
+      const uint64_t key = ZoneKey(op.nsid, zone);
+      PadZone(key, zone_streams_[key], ack);
+    } else if (conv_.pu != kUnmapped && std::find(pus.begin(), pus.end(), conv_.pu) != pus.end()) {
+      PadConventional(ack);
+    }
+    for (uint32_t pu : pus) {
+      auto it = pending_.find(pu);
+      if (it != pending_.end()) done = std::max(done, it->second);
+    }
+  }
+  if (!zu) RunGc(t);
+  (void)now;
+  return done;
+}
+
+void MediaModel::RunGc(uint64_t t) {
+  const bool mp = p_.nand.multi_plane;
+  while (ftl_.GcWanted()) {
+    std::optional<Ftl::GcPass> pass = ftl_.CollectOne();
+    if (!pass) break;
+    ++stats_.gc_passes;
+    // Each die erases its block of the victim once its own reads are done (no
+    // barrier across dies).
+    std::vector<uint64_t> erase_ready(g_.dies, t);
+    size_t i = 0;
+    while (i < pass->moves.size()) {
+      // Units of one die and page row (and plane, without multi-plane) share a read.
+      const UnitLocation l0 = ftl_.Locate(pass->moves[i].from);
+      uint32_t mask = 1u << l0.plane;
+      size_t j = i + 1;
+      for (; j < pass->moves.size(); ++j) {
+        const UnitLocation l = ftl_.Locate(pass->moves[j].from);
+        if (l.die != l0.die || l.row != l0.row || (!mp && l.plane != l0.plane)) break;
+        mask |= 1u << l.plane;
+      }
+      const uint64_t r = nand_.Read(l0.die, mask, uint64_t{j - i} * unit_bytes_, t, false);
+      erase_ready[l0.die] = std::max(erase_ready[l0.die], r);
+      for (size_t k = i; k < j; ++k) Placed(conv_, pass->moves[k].to, r, 0);
+      i = j;
+    }
+    for (uint32_t d = 0; d < g_.dies; ++d) nand_.Erase(d, erase_ready[d]);
+  }
+}
+
+uint64_t MediaModel::FlushPs(uint64_t t) {
+  if (p_.cache.bytes && p_.cache.power_loss_protected) return t;
+  PadConventional(t);
+  for (auto& [key, zs] : zone_streams_) PadZone(key, zs, t);
+  return std::max(t, last_program_done_);
+}
+
+uint64_t MediaModel::DeallocatePs(uint32_t nsid, uint64_t slba, uint64_t nlb, uint32_t lba,
+                                  uint64_t now) {
+  const uint64_t t = RunCore(p_.controller.deallocate_cycles, now);
+  if (!ftl_.IsZoned(nsid) && nlb) {
+    // Whole units only: a partly deallocated unit keeps its data.
+    const uint64_t first = (slba * lba + unit_bytes_ - 1) / unit_bytes_;
+    const uint64_t last = (slba + nlb) * lba / unit_bytes_;
+    for (uint64_t u = first; u < last; ++u) ftl_.Trim(Ftl::Lpn(nsid, u));
+  }
+  return t - now;
+}
+
+void MediaModel::Fill(uint32_t nsid, uint64_t slba, uint64_t nlb, uint32_t lba) {
+  const uint64_t first = slba * lba / unit_bytes_;
+  const uint64_t last = ((slba + nlb) * lba + unit_bytes_ - 1) / unit_bytes_;
+  for (uint64_t u = first; u < last; ++u) ftl_.Write(Ftl::Lpn(nsid, u));
+  ftl_.PadToProgramUnit();
+  ftl_.ResetCounters();
+}
+
+void MediaModel::ConfigureZoned(uint32_t nsid, uint64_t zone_size_lbas, uint32_t lba) {
+  lba_bytes_[nsid] = lba;
+  ftl_.ConfigureZoned(nsid, std::max<uint64_t>(1, zone_size_lbas * lba / unit_bytes_));
+}
+
+uint64_t MediaModel::ZoneFlushPs(uint32_t nsid, uint64_t zslba, uint64_t now) {
+  const uint64_t t = RunCore(p_.controller.other_cycles, now);
+  const uint64_t zu = ftl_.ZoneUnits(nsid);
+  if (!zu) return t - now;
+  const uint32_t lba = lba_bytes_.count(nsid) ? lba_bytes_[nsid] : 4096;
+  const uint64_t zone = zslba * lba / unit_bytes_ / zu;
+  auto it = zone_streams_.find(ZoneKey(nsid, zone));
+  const uint64_t done = it == zone_streams_.end() ? t : PadZone(it->first, it->second, t);
+  return done - now;
+}
+
+uint64_t MediaModel::ZoneResetPs(uint32_t nsid, uint64_t zslba, uint64_t now) {
+  const uint64_t t = RunCore(p_.controller.other_cycles, now);
+  const uint64_t zu = ftl_.ZoneUnits(nsid);
+  if (!zu) return t - now;
+  const uint32_t lba = lba_bytes_.count(nsid) ? lba_bytes_[nsid] : 4096;
+  const uint64_t zone = zslba * lba / unit_bytes_ / zu;
+  auto it = zone_streams_.find(ZoneKey(nsid, zone));
+  if (it != zone_streams_.end()) {  // buffered data of the zone is dropped
+    if (it->second.pu != kUnmapped) {
+      pending_.erase(it->second.pu);
+      if (p_.cache.bytes) buffer_.ScheduleRelease(it->second.host_bytes, t);
+    }
+    zone_streams_.erase(it);
+  }
+  uint64_t done = t;
+  for (size_t i = 0, n = ftl_.ZoneReset(nsid, zone).size(); i < n; ++i)
+    for (uint32_t d = 0; d < g_.dies; ++d) done = std::max(done, nand_.Erase(d, t));
+  return done - now;
+}
+
+MediaStats MediaModel::Stats() const {
+  MediaStats s = stats_;
+  s.ftl = ftl_.stats();
+  s.nand = nand_.stats();
+  s.buffer_peak_bytes = buffer_.peak();
+  s.memory_bytes = ftl_.MemoryBytes();
+  return s;
+}
+
+std::unique_ptr<device::MediaTiming> MakeMediaTiming(const MediaProfile& p, std::string* error) {
+  std::string e = ValidateProfile(p);
+  if (!e.empty()) {
+    if (error) *error = p.name.empty() ? e : p.name + ": " + e;
+    return nullptr;
+  }
+  if (p.unlimited) return std::make_unique<UnlimitedMedia>();
+  return std::make_unique<MediaModel>(p);
+}
+
+}  // namespace nvmesim::device::media
