@@ -185,6 +185,18 @@ NVMESIM_SIM_TEST(ControllerAdmin, GetLogPageOffsetsAndLengths) {
     EXPECT_TRUE(GetLog(b.host, lid, size, 4, &buf).Is(GenericStatus::kInvalidField)) << int(lid);
   }
   EXPECT_TRUE(GetLog(b.host, 0x02, 0, 512, &buf, false, 1).Is(GenericStatus::kInvalidField));
+  // ANA log: header 16 + 4 groups x 32 + 1 NSID = 148 bytes.
+  ASSERT_TRUE(GetLog(b.host, 0x0C, 144, 4, &buf).ok());
+  uint32_t nsid = 0;
+  std::memcpy(&nsid, b.host.Mem(buf), 4);
+  EXPECT_EQ(nsid, 0u);  // group 4 descriptor's tail (no NSIDs)
+  EXPECT_TRUE(GetLog(b.host, 0x0C, 148, 4, &buf).Is(GenericStatus::kInvalidField));
+  EXPECT_TRUE(GetLog(b.host, 0x0C, 152, 4, &buf).Is(GenericStatus::kInvalidField));
+  // Commands Supported and Effects: Read supported, Write changes LBA content.
+  ASSERT_TRUE(GetLog(b.host, 0x05, 0, 4096, &buf).ok());
+  uint32_t effects = 0;
+  std::memcpy(&effects, b.host.Mem(buf) + 1024 + 4 * 0x01, 4);
+  EXPECT_EQ(effects, 0x3u);
 }
 
 NVMESIM_SIM_TEST(ControllerAdmin, SmartAndErrorLogCount) {

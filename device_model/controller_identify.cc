@@ -117,11 +117,12 @@ Status NvmeController::Identify(Command& c) {
         return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
       Namespace* ns = subsystem_.Find(nsid);
       // Inactive (unallocated or not attached) NSIDs return zeroes (5.17.2.1).
-      if (!ns || ns->csi() != 0) break;
+      // Command sets built on NVM (Zoned, ZNS 1.1 section 4) share CNS 00h.
+      if (!ns || (ns->csi() != 0 && !command_sets_[ns->csi()])) break;
       if (cns == Cns::kNamespace && !subsystem_.IsAttached(nsid, cfg_.cntlid)) break;
       id->nsze = id->ncap = ns->size_lbas();
       id->nuse = ns->nuse_lbas();
-      id->nsfeat = 0x1 << 3;  // NGUID/EUI64 never reused
+      id->nsfeat = 0;  // UIDREUSE clear: a recreated NSID reuses its NGUID/EUI64
       fill_formats();
       id->SetFormatIndex(ns->format_index());
       id->nmic = ns->shared() ? 1 : 0;
@@ -178,11 +179,21 @@ Status NvmeController::Identify(Command& c) {
       Namespace* ns = subsystem_.Find(nsid);
       if (!ns || !subsystem_.IsAttached(nsid, cfg_.cntlid))
         return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
-      if (csi != ns->csi() || csi != 0) return Status(GenericStatus::kInvalidField, true);
+      if (csi != ns->csi()) return Status(GenericStatus::kInvalidField, true);
+      if (csi != 0) {
+        if (!command_sets_[csi]) return Status(GenericStatus::kInvalidField, true);
+        Status st = command_sets_[csi]->IdentifyNamespace(*ns, buf);
+        if (!st.ok()) return st;
+      }
       break;  // NVM command set: no fields beyond CNS 00h (NVM 1.0 4.1.5.2)
     }
     case Cns::kIoCommandSetController: {
-      if (csi != 0) return Status(GenericStatus::kInvalidField, true);
+      if (csi != 0) {
+        if (!command_sets_[csi]) return Status(GenericStatus::kInvalidField, true);
+        Status st = command_sets_[csi]->IdentifyController(buf);
+        if (!st.ok()) return st;
+        break;
+      }
       auto* id = new (buf) spec::IdentifyControllerNvm();
       id->vsl = cfg_.mdts;
       id->wzsl = 0;
@@ -194,7 +205,7 @@ Status NvmeController::Identify(Command& c) {
       Namespace* ns = subsystem_.Find(nsid);
       if (!ns || !subsystem_.IsAttached(nsid, cfg_.cntlid)) break;
       auto* id = new (buf) spec::IoCommandSetIndependentIdentifyNamespace();
-      id->nsfeat = spec::kIndependentNsfeatUidReuse;
+      id->nsfeat = 0;  // UIDREUSE clear (identifiers derive from the NSID)
       id->nmic = ns->shared() ? 1 : 0;
       id->anagrpid = ns->ana_group();
       id->nstat = spec::kNstatNamespaceReady;
@@ -219,6 +230,8 @@ Status NvmeController::Identify(Command& c) {
       auto* id = new (buf) spec::IdentifyIoCommandSet();
       // Combination 0: NVM only (the Zoned set joins with the ZNS command set).
       id->vector[0] = spec::IoCommandSetBit(spec::CommandSetIdentifier::kNvm);
+      if (command_sets_[static_cast<uint8_t>(spec::CommandSetIdentifier::kZoned)])
+        id->vector[0] |= spec::IoCommandSetBit(spec::CommandSetIdentifier::kZoned);
       break;
     }
     default:

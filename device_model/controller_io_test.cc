@@ -178,6 +178,25 @@ NVMESIM_SIM_TEST(ControllerIo, SglDataBlockSegmentAndBitBucket) {
   blk.length = 100;
   w.set_sgl(blk);
   EXPECT_TRUE(b.host.Io(1, w).status_value().Is(GenericStatus::kDataSglLengthInvalid));
+  // Segment descriptors of length zero / not a multiple of 16 / wrapping.
+  spec::Sqe r2 = Lba(0x02, 1, 40, 1);
+  r2.set_psdt(spec::DataPointerType::kSglMptrContiguous);
+  spec::SglDescriptor sg;
+  sg.address = seg;
+  sg.set_type(spec::SglDescriptorType::kSegment);
+  for (uint32_t len : {0u, 24u}) {
+    sg.length = len;
+    r2.set_sgl(sg);
+    EXPECT_TRUE(b.host.Io(1, r2).status_value().Is(GenericStatus::kInvalidSglSegmentDescriptor)) << len;
+  }
+  sg.address = ~uint64_t{0} - 15;
+  sg.length = 32;
+  r2.set_sgl(sg);
+  EXPECT_TRUE(b.host.Io(1, r2).status_value().Is(GenericStatus::kInvalidSglSegmentDescriptor));
+  sg.address = testing::kBar0Base + b.ctrl.msix_table_offset();  // segment list in the MSI-X table
+  sg.length = 32;
+  r2.set_sgl(sg);
+  EXPECT_TRUE(b.host.Io(1, r2).status_value().Is(GenericStatus::kDataTransferError));
   spec::Sqe bad = Lba(0x02, 1, 0, 1);
   bad.flags = 0xC0;  // PSDT 11b reserved
   EXPECT_TRUE(b.host.Io(1, bad).status_value().Is(GenericStatus::kInvalidField));

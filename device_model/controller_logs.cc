@@ -122,8 +122,20 @@ Status NvmeController::GetLogPage(Command& c) {
       event_type_to_clear = 2;
       break;
     }
-    default:
-      return Status(CommandSpecificStatus::kInvalidLogPage, true);
+    default: {
+      // Command set specific log pages (e.g. ZNS Changed Zone List, BFh).
+      bool owned = false;
+      for (IoCommandSetHandler* h : command_sets_) {
+        Status hs;
+        if (h && h->GetLogPage(lid, s.nsid, rae, &log, &hs, &event_type_to_clear)) {
+          if (!hs.ok()) return hs;
+          owned = true;
+          break;
+        }
+      }
+      if (!owned) return Status(CommandSpecificStatus::kInvalidLogPage, true);
+      break;
+    }
   }
   // An offset at or past the end of the log is invalid (5.16, LPOL).
   if (offset >= log.size()) return Status(GenericStatus::kInvalidField, true);

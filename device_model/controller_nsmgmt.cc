@@ -26,6 +26,9 @@ Status NvmeController::NamespaceManagement(Command& c) {
     if (id.nsze != id.ncap) return Status(CommandSpecificStatus::kThinProvisioningNotSupported, true);
     const uint8_t fmt = id.FormatIndex();
     if (fmt > 1 || id.dps != 0) return Status(CommandSpecificStatus::kInvalidFormat, true);
+    // A command set needs its handler (CSI, Base 2.0 Figure 298).
+    if (csi != 0 && !command_sets_[csi])
+      return Status(CommandSpecificStatus::kIoCommandSetNotSupported, true);
     NamespaceConfig n;
     n.size_lbas = id.nsze;
     n.lba_bytes = fmt == 0 ? 512 : 4096;
@@ -44,7 +47,13 @@ Status NvmeController::NamespaceManagement(Command& c) {
   if (sel == 1) {  // delete
     if (s.nsid == 0) return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
     Trace("ns_delete", s.nsid);
-    return subsystem_.DeleteNamespace(s.nsid);
+    Status st = subsystem_.DeleteNamespace(s.nsid);
+    if (st.ok()) {
+      for (IoCommandSetHandler* h : command_sets_) {
+        if (h) h->OnNamespaceDeleted(s.nsid);
+      }
+    }
+    return st;
   }
   return Status(GenericStatus::kInvalidField, true);
 }

@@ -257,6 +257,9 @@ void NvmeController::InjectPowerLoss() {
   for (const auto& [nsid, ns] : subsystem_.namespaces()) {
     if (subsystem_.IsAttached(nsid, cfg_.cntlid)) ns->store().PowerLoss();
   }
+  for (IoCommandSetHandler* h : command_sets_) {
+    if (h) h->OnPowerLoss();
+  }
   if (csts_.shst() != static_cast<uint8_t>(spec::ShutdownStatus::kComplete)) {
     ++health_.unsafe_shutdowns;  // SMART Unsafe Shutdowns (Figure 207)
   }
