@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/report/request_trace.h"
 #include "harness/scenario/units.h"
 
 namespace nvmesim::harness {
@@ -170,6 +171,26 @@ TEST(Expectations, AWrongExpectationFailsAndTheReportSaysWhichAndWhy) {
             std::string::npos) << xml;
   EXPECT_EQ(FormatExpectationSummary(r),
             "FAIL  at least 5 timeouts [counter]: ctrl0.driver.timeouts = 1, expected >= 5\n");
+}
+
+TEST(RequestTrace, OneSlicePerRequestOnItsJobTrack) {
+  Fixture f;
+  f.Io(0, 1, 5);
+  f.Io(8, 2, std::nullopt);
+  ChromeTraceWriter w;
+  AddRequestSlices(w, f.ledger, f.facts.job_names, 10 * kPsPerUs);
+  nlohmann::json j = w.ToJson();
+  std::vector<nlohmann::json> slices;
+  for (const auto& e : j["traceEvents"]) {
+    if (e["ph"] == "X") slices.push_back(e);
+  }
+  ASSERT_EQ(slices.size(), 2u);
+  EXPECT_EQ(slices[0]["name"], "read");
+  EXPECT_DOUBLE_EQ(slices[0]["ts"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(slices[0]["dur"].get<double>(), 4.0);
+  EXPECT_EQ(slices[0]["args"]["status"], "Successful Completion (0/0x00)");
+  EXPECT_EQ(slices[1]["name"], "lost read");
+  EXPECT_DOUBLE_EQ(slices[1]["dur"].get<double>(), 8.0);
 }
 
 }  // namespace

@@ -181,6 +181,9 @@ struct ScenarioSpec {
 // The geometry a job sees on a namespace (for IoGenerator, before the driver reports it).
 TargetGeometry GeometryOf(const NamespaceSpec& ns);
 
+// What `nvmesim check` prints: the topology, jobs, faults and expectations, one line each.
+std::string FormatScenarioSummary(const ScenarioSpec& scenario);
+
 // Parses scenario text; `path` names the file in errors and anchors relative paths (job files,
 // profiles). Throws ScenarioError (file, line, key, what was expected) on the first problem.
 ScenarioSpec ParseScenario(std::string_view text, const std::string& path);

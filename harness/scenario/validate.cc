@@ -3,6 +3,7 @@
 #include <set>
 
 #include "harness/scenario/scenario_spec.h"
+#include "harness/scenario/units.h"
 #include "harness/workload/io_generator.h"
 
 namespace nvmesim::harness {
@@ -270,5 +271,53 @@ TargetGeometry GeometryOf(const NamespaceSpec& n) {
 }
 
 std::vector<Diagnostic> Validate(const ScenarioSpec& scenario) { return Checker(scenario).Run(); }
+
+}  // namespace nvmesim::harness
+
+namespace nvmesim::harness {
+
+std::string FormatScenarioSummary(const ScenarioSpec& s) {
+  std::string out = "scenario " + s.info.name + " (seed " + std::to_string(s.info.seed) + ", " +
+                    FidelityName(s.info.fidelity) + ", time limit " + FormatDuration(s.info.time_limit_ps) + ")\n";
+  if (!s.info.description.empty()) out += "  " + s.info.description + "\n";
+  for (const HostSpec& h : s.hosts) out += "  host " + h.name + ": " + std::to_string(h.cpus) + " cpu(s)\n";
+  for (const SubsystemSpec& sub : s.subsystems) {
+    out += "  subsystem " + sub.name + ": " + sub.nqn;
+    for (const AnaGroupSpec& g : sub.ana_groups) {
+      out += ", ANA group " + std::to_string(g.id) + " " + AnaStateSpecName(g.state);
+    }
+    out += "\n";
+  }
+  for (const ControllerSpec& c : s.controllers) {
+    out += "  controller " + c.name + " (cntlid " + std::to_string(c.cntlid) + ", " + c.subsystem + ", host " +
+           c.host + "): PCIe Gen" + std::to_string(c.link.generation) + " x" + std::to_string(c.link.width) +
+           ", MPS " + std::to_string(c.link.max_payload_size) + ", MRRS " +
+           std::to_string(c.link.max_read_request_size) + "; " + std::to_string(c.io_queues) + " I/O queues of " +
+           std::to_string(c.max_queue_entries) + ", MDTS " + std::to_string(c.mdts) +
+           (c.volatile_write_cache ? ", volatile write cache" : "") +
+           (c.profile.empty() ? "" : ", profile " + c.profile) + "\n";
+  }
+  for (const NamespaceSpec& n : s.namespaces) {
+    out += "  namespace " + n.name + " (nsid " + std::to_string(n.nsid) + ", " + n.subsystem + "): " +
+           FormatSize(n.size_bytes) + ", " + std::to_string(n.lba_size) + " B LBAs";
+    if (n.kind == NamespaceKind::kZoned) {
+      out += ", zoned: " + std::to_string(n.zone_count()) + " zones of " + FormatSize(n.zone_size_bytes) +
+             " (capacity " + FormatSize(n.zone_capacity_bytes) + ")";
+    }
+    out += ", attached to";
+    for (const std::string& c : n.controllers) out += " " + c;
+    out += "\n";
+  }
+  for (const JobSpec& j : s.jobs) {
+    out += "  job " + j.name + " on " + j.target_namespace + ":";
+    for (const auto& [k, v] : JobOptionsForReport(j)) out += " " + k + "=" + v;
+    out += "\n";
+  }
+  for (const FaultSpec& f : s.faults) out += "  fault " + DescribeFault(f) + "\n";
+  for (const ExpectSpec& x : s.expectations) {
+    out += "  expect " + x.name + " [" + ExpectKindName(x.kind) + "]\n";
+  }
+  return out;
+}
 
 }  // namespace nvmesim::harness

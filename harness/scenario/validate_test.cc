@@ -97,6 +97,15 @@ TEST(Validate, JobFileProblemsPointAtTheJobTable) {
   EXPECT_EQ(g.zone_size_lbas, 0u);
 }
 
+TEST(Validate, SummaryForCheck) {
+  std::string t = FormatScenarioSummary(LoadScenario("scenarios/default.toml"));
+  EXPECT_NE(t.find("controller ctrl0 (cntlid 1, subsys0, host host0): PCIe Gen5 x4, MPS 256, MRRS 512"), std::string::npos) << t;
+  EXPECT_NE(t.find("namespace ns1 (nsid 1, subsys0): 1 GiB, 4096 B LBAs, attached to ctrl0"), std::string::npos) << t;
+  EXPECT_NE(t.find("job randrw on ns1: bs=4096 iodepth=32 number_ios=20000 rw=randrw rwmixread=50 verify=crc32c"), std::string::npos) << t;
+  EXPECT_NE(t.find("fault drop_completion 'lost-completion' on ctrl0 after 10000 commands (count=1)"), std::string::npos) << t;
+  EXPECT_NE(t.find("expect recovered from the lost completion [recovery]"), std::string::npos) << t;
+}
+
 TEST(Validate, ReportsEveryProblemInLineOrder) {
   std::vector<Diagnostic> p = Problems(
       "[[job]]\nnamespace = \"nsX\"\n[[fault]]\nkind = \"link_down\"\ntarget = \"c9\"\nat = \"1ms\"\n");

@@ -2,6 +2,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <cstdio>
 #include <sstream>
 
 #include "harness/scenario/diagnostic.h"
@@ -392,6 +393,51 @@ std::string CheckJobOptions(const JobSpec& job) {
     return "max_open_zones needs zonemode=zbd";
   }
   return "";
+}
+
+std::map<std::string, std::string> JobOptionsForReport(const JobSpec& job) {
+  std::map<std::string, std::string> o;
+  o["rw"] = RwModeName(job.rw);
+  o["bs"] = std::to_string(job.bs);
+  o["iodepth"] = std::to_string(job.iodepth);
+  if (!job.bssplit.empty()) {
+    std::string s;
+    for (const BlockSizeWeight& w : job.bssplit) {
+      s += (s.empty() ? "" : ":") + std::to_string(w.bytes) + "/" + std::to_string(w.percent);
+    }
+    o["bssplit"] = s;
+  }
+  if (job.rw == RwMode::kReadWrite || job.rw == RwMode::kRandRw) o["rwmixread"] = std::to_string(job.rwmixread);
+  if (job.numjobs != 1) o["numjobs"] = std::to_string(job.numjobs);
+  if (job.size_percent) o["size"] = std::to_string(job.size_percent) + "%";
+  else if (job.size) o["size"] = std::to_string(job.size);
+  if (job.offset_percent) o["offset"] = std::to_string(job.offset_percent) + "%";
+  else if (job.offset) o["offset"] = std::to_string(job.offset);
+  if (job.io_size) o["io_size"] = std::to_string(job.io_size);
+  if (job.number_ios) o["number_ios"] = std::to_string(job.number_ios);
+  if (job.runtime_ps) o["runtime"] = FormatDuration(job.runtime_ps);
+  if (job.time_based) o["time_based"] = "1";
+  if (job.zonemode == ZoneMode::kZbd) o["zonemode"] = "zbd";
+  if (job.zone_append) o["zone_append"] = "1";
+  if (job.verify == VerifyMode::kPattern) o["verify"] = "pattern";
+  if (job.verify == VerifyMode::kCrc32c) o["verify"] = "crc32c";
+  switch (job.distribution) {
+    case DistributionKind::kUniform:
+      break;
+    case DistributionKind::kZipf:
+    case DistributionKind::kPareto:
+    case DistributionKind::kNormal: {
+      char buf[64];
+      const char* kind = job.distribution == DistributionKind::kZipf     ? "zipf"
+                         : job.distribution == DistributionKind::kPareto ? "pareto"
+                                                                         : "normal";
+      std::snprintf(buf, sizeof buf, "%s:%g", kind, job.distribution_param);
+      o["random_distribution"] = buf;
+      break;
+    }
+  }
+  if (job.fsync) o["fsync"] = std::to_string(job.fsync);
+  return o;
 }
 
 std::vector<JobSpec> ParseFioJobFile(std::string_view text, const std::string& path) {

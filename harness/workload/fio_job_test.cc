@@ -115,6 +115,21 @@ TEST(FioJobFile, OptionsWithValues) {
   EXPECT_NE(CheckJobOptions(k).find("runtime"), std::string::npos);
 }
 
+TEST(FioJobFile, OptionsForReports) {
+  JobSpec j;
+  ASSERT_EQ(ApplyFioOption(j, "rw", "randrw"), "");
+  ASSERT_EQ(ApplyFioOption(j, "rwmixread", "70"), "");
+  ASSERT_EQ(ApplyFioOption(j, "random_distribution", "zipf:1.2"), "");
+  ASSERT_EQ(ApplyFioOption(j, "runtime", "2s"), "");
+  std::map<std::string, std::string> o = JobOptionsForReport(j);
+  EXPECT_EQ(o.at("rw"), "randrw");
+  EXPECT_EQ(o.at("bs"), "4096");
+  EXPECT_EQ(o.at("rwmixread"), "70");
+  EXPECT_EQ(o.at("random_distribution"), "zipf:1.2");
+  EXPECT_EQ(o.at("runtime"), "2 s");
+  EXPECT_EQ(o.count("verify"), 0u);
+}
+
 TEST(FioJobFile, ErrorsNameFileLineAndOption) {
   Diagnostic d = FioError("[global]\nbs=4k\n\n[job1]\nrw=randread\niodepht=32\n");
   EXPECT_EQ(d.file, "jobs/x.fio");

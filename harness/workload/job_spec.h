@@ -86,6 +86,10 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
 // Consistency of one job after all options: "" or the problem (names the option).
 std::string CheckJobOptions(const JobSpec& job);
 
+// The job's effective options as fio would echo them in "job options" (rw, bs, iodepth ...):
+// only options that differ from the defaults, plus rw, bs and iodepth always.
+std::map<std::string, std::string> JobOptionsForReport(const JobSpec& job);
+
 // The option names ApplyFioOption knows (for error messages and the reference).
 const std::vector<std::string>& SupportedFioOptions();
 
