@@ -272,7 +272,7 @@ void Link::ChargeDllps(Direction d, uint64_t at_ps, uint32_t count) {
   }
 }
 
-void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
+uint32_t Link::DllpsOwed(Direction d, uint64_t tlps) {
   DirState& s = dir_[Index(d)];
   uint64_t acks = 0, fcs = 0;
   uint64_t a = s.ack_phase + tlps, f = s.fc_phase + tlps;
@@ -286,7 +286,11 @@ void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
   }
   s.ack_phase = static_cast<uint32_t>(a);
   s.fc_phase = static_cast<uint32_t>(f);
-  if (acks + fcs) ChargeDllps(Reverse(d), at_ps, static_cast<uint32_t>(acks + fcs));
+  return static_cast<uint32_t>(acks + fcs);
+}
+
+void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
+  if (const uint32_t n = DllpsOwed(d, tlps)) ChargeDllps(Reverse(d), at_ps, n);
 }
 
 uint64_t Link::AcquireCredits(DirState& s, CreditClass cls, uint64_t t, uint32_t header,
@@ -546,7 +550,7 @@ void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
     s.counters.busy_ps += nreq * req_ps;
     const uint64_t first_arrival = start + req_ps + tm.HopPs();
     const uint64_t last_arrival = s.busy_until_ps + tm.HopPs();
-    ReceiverDllps(d, last_arrival, nreq);
+    const uint32_t req_dllps = DllpsOwed(d, nreq);  // Acks/UpdateFCs for the requests
     sc_core::sc_time fwd = Ps(first_arrival - now);
     Forward(d, trans, fwd);
     const uint64_t back = ToPs(fwd) + now;
@@ -579,13 +583,26 @@ void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
         std::max(c_start + dur, last_arrival + latency +
                                     tm.TlpTimePs(static_cast<uint32_t>(ok ? last_piece : 0),
                                                  kCompletionHeaderDw));
-    rs.busy_until_ps = c_end;
+    uint64_t block_end = c_end;
+    if (req_dllps) {
+      if (last_arrival < c_end) {
+        // The requests' DLLPs share the completion direction while it streams.
+        const uint64_t dllp_ps = req_dllps * tm.DllpTimePs();
+        block_end += dllp_ps;
+        rs.counters.dllps += req_dllps;
+        rs.counters.overhead_bytes += uint64_t(req_dllps) * kDllpWireBytes;
+        rs.counters.busy_ps += dllp_ps;
+      } else {
+        ChargeDllps(r, last_arrival, req_dllps);
+      }
+    }
+    rs.busy_until_ps = block_end;
     rs.counters.tlps += ncpl;
     rs.counters.payload_bytes += bytes;
     rs.counters.overhead_bytes += overhead;
     rs.counters.busy_ps += dur;
-    ReceiverDllps(r, c_end + tm.HopPs(), ncpl);
-    delay = Ps(c_end + tm.HopPs() - now);
+    ReceiverDllps(r, block_end + tm.HopPs(), ncpl);
+    delay = Ps(block_end + tm.HopPs() - now);
     return;
   }
 

@@ -145,6 +145,8 @@ class Link : public sc_core::sc_module {
   // Charges `count` DLLPs generated at `at_ps` to direction d.
   void ChargeDllps(Direction d, uint64_t at_ps, uint32_t count);
   // DLLPs the receiver of direction d owes after receiving `tlps` more TLPs.
+  uint32_t DllpsOwed(Direction d, uint64_t tlps);
+  // ... and charges them to the other direction at `at_ps`.
   void ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps);
   uint64_t AcquireCredits(DirState& s, CreditClass cls, uint64_t t_ps, uint32_t header,
                           uint32_t data, uint64_t* stall_ps);

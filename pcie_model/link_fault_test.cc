@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "pcie_model/link.h"
@@ -102,6 +103,8 @@ void RetrainChangesBandwidth(Fidelity f) {
   });
   const double gen5x4 = 32e9 * 4 * 128 / 130 / 8 * 256 / 280;
   const double gen3x2 = 8e9 * 2 * 128 / 130 / 8 * 256 / 280;
+  std::printf("retrain %s: gen5 x4 %.4f GB/s (formula %.4f), gen3 x2 %.4f GB/s (formula %.4f)\n",
+              FidelityName(f), before / 1e9, gen5x4 / 1e9, after / 1e9, gen3x2 / 1e9);
   EXPECT_NEAR(before, gen5x4, gen5x4 * 0.01) << FidelityName(f);
   EXPECT_NEAR(after, gen3x2, gen3x2 * 0.01) << FidelityName(f);
   EXPECT_EQ(b.link.State().generation, 3u);
@@ -159,6 +162,9 @@ void ReplayLowersBandwidth(Fidelity f) {
   LinkConfig c;
   const LinkTiming t(c);
   const double predicted = t.ReplayLimitedBytesPerSecond(256, 4, p);
+  std::printf("LCRC 1%% %s: %llu replays in %d TLPs, %.4f GB/s (formula %.4f GB/s)\n",
+              FidelityName(f), static_cast<unsigned long long>(r.replays), n, r.throughput / 1e9,
+              predicted / 1e9);
   EXPECT_NEAR(r.throughput, predicted, predicted * 0.01) << FidelityName(f);
   EXPECT_LT(r.throughput, t.PostedStreamBytesPerSecond(256, 4, false) * 0.95);
   const double expected_replays = n * p / (1 - p);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "pcie_model/link_test_fixture.h"
@@ -38,6 +39,9 @@ void CheckPostedStream(Fidelity f, unsigned gen, unsigned width, uint32_t mps) {
   double measured = 0;
   RunThread([&] { measured = StreamWrites(b.dev, kHigh, 4096, 4000); });
   const double expected = IssueFormula(gen, width, mps);
+  std::printf("posted stream %s gen%u x%u mps %u: measured %.4f GB/s, formula %.4f GB/s (%+.3f%%)\n",
+              FidelityName(f), gen, width, mps, measured / 1e9, expected / 1e9,
+              100 * (measured / expected - 1));
   EXPECT_NEAR(measured, expected, expected * 0.01)
       << FidelityName(f) << " gen" << gen << " x" << width << " mps " << mps;
   EXPECT_NEAR(measured, b.link.timing().PostedStreamBytesPerSecond(mps, 4, false), expected * 0.001);
@@ -80,6 +84,8 @@ void CheckBidirectional(Fidelity f) {
   sc_core::sc_start();
   const double raw = 32e9 * 4 * 128.0 / 130.0 / 8.0;
   const double expected = raw * 256 / (256 + 24 + 8 + 8);
+  std::printf("bidirectional %s: down %.4f up %.4f GB/s, formula %.4f GB/s\n", FidelityName(f),
+              down / 1e9, up / 1e9, expected / 1e9);
   EXPECT_NEAR(down, expected, expected * 0.01) << FidelityName(f);
   EXPECT_NEAR(up, expected, expected * 0.01) << FidelityName(f);
   EXPECT_NEAR(up, b.link.timing().PostedStreamBytesPerSecond(256, 4, true), expected * 0.01);
@@ -112,6 +118,8 @@ void CheckReadStream(Fidelity f, uint32_t mrrs) {
       static_cast<double>(t.DllpTimePs()) * (1.0 / 4 + 1.0 / 4);
   const double expected = mrrs * 1e12 / per_request_ps;
   const double measured = len / d.to_seconds();
+  std::printf("read stream %s mrrs %u: measured %.4f GB/s, formula %.4f GB/s\n", FidelityName(f), mrrs,
+              measured / 1e9, expected / 1e9);
   EXPECT_NEAR(measured, expected, expected * 0.01) << FidelityName(f) << " mrrs " << mrrs;
   EXPECT_EQ(b.link.counters(Direction::kUpstream).tlps, len / mrrs);
   EXPECT_EQ(b.link.counters(Direction::kDownstream).tlps, len / piece);
@@ -140,6 +148,8 @@ NVMESIM_SIM_TEST(LinkRead, LimitedByNonPostedCredits) {
   const LinkTiming& t = b.link.timing();
   const double period_ps = static_cast<double>(t.TlpTimePs(0, 4) + t.CreditLoopPs());
   const double expected = 512e12 / period_ps;
+  std::printf("read limited by 1 NP credit: measured %.4f GB/s, formula %.4f GB/s\n",
+              len / d.to_seconds() / 1e9, expected / 1e9);
   EXPECT_NEAR(len / d.to_seconds(), expected, expected * 0.01);
   EXPECT_LT(expected, 0.5 * t.bytes_per_second());  // far below the link rate
   const double stall = static_cast<double>(b.link.counters(Direction::kUpstream).credit_stall_ps);
@@ -183,6 +193,9 @@ NVMESIM_SIM_TEST(LinkCredits, StarvedPostedStreamStallsAsPredicted) {
   const double tlp = static_cast<double>(t.TlpTimePs(256, 4));
   const double period = (tlp + static_cast<double>(t.CreditLoopPs())) / 2;
   EXPECT_NEAR(expected, 256e12 / period, 1.0);
+  std::printf("2 posted header credits: measured %.4f GB/s, formula %.4f GB/s, stall %.1f us\n",
+              measured / 1e9, expected / 1e9,
+              b.link.counters(Direction::kDownstream).credit_stall_ps / 1e6);
   EXPECT_NEAR(measured, expected, expected * 0.01);
   EXPECT_LT(measured, 0.3 * t.PostedStreamBytesPerSecond(256, 4, false));
   // Stall per TLP = period - TLP time (after the first two, which find credits).
@@ -218,6 +231,8 @@ void CheckMmioRead(Fidelity f) {
   const uint64_t hop = c.propagation_ps + c.tlp_processing_ps;
   // MRd 3 DW (12 + 8 bytes) + hop + device + CplD 3 DW + 4 bytes (24 bytes) + hop.
   const uint64_t expected = t.WireTimePs(20) + hop + 120'000 + t.WireTimePs(24) + hop;
+  std::printf("MMIO 4-byte read %s: %llu ps (analytic %llu ps)\n", FidelityName(f),
+              static_cast<unsigned long long>(Ps(d)), static_cast<unsigned long long>(expected));
   EXPECT_EQ(Ps(d), expected) << FidelityName(f);
   EXPECT_EQ(Ps(d), t.ShortReadRoundTripPs(0xC0001000, 4, 120'000));
   EXPECT_EQ(b.dev.last_arrival_ps, t.WireTimePs(20) + hop);
@@ -241,6 +256,8 @@ void CheckDmaRead4K(Fidelity f) {
   // First MRd (3 DW, 20 bytes) + hop + memory, then the 16 completions of 256
   // bytes (20 bytes overhead each) back to back on the completion direction + hop.
   const uint64_t expected = t.WireTimePs(20) + hop + 80'000 + 16 * t.WireTimePs(276) + hop;
+  std::printf("DMA 4 KiB read %s: %llu ps (analytic %llu ps)\n", FidelityName(f),
+              static_cast<unsigned long long>(Ps(d)), static_cast<unsigned long long>(expected));
   EXPECT_NEAR(static_cast<double>(Ps(d)), static_cast<double>(expected), 16.0) << FidelityName(f);
   // Approximate rounds the completion block once, the formula per TLP.
   EXPECT_NEAR(static_cast<double>(Ps(d)), static_cast<double>(t.DmaReadPs(0x10000, 4096, 80'000)),
