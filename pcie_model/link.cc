@@ -193,6 +193,18 @@ void Link::ScheduleCompletionLoss(const sc_core::sc_time& start, const sc_core::
   UpdateFaultHorizon();
 }
 
+void Link::SetCompletionLoss(bool lose) {
+  const uint64_t now = NowPs();
+  if (lose) {
+    if (!CompletionLostAt(now)) cpl_loss_.push_back({now, kForever, 0});
+  } else {
+    for (Interval& i : cpl_loss_) {
+      if (i.start_ps <= now && now < i.end_ps) i.end_ps = now;
+    }
+  }
+  UpdateFaultHorizon();
+}
+
 void Link::SetStateListener(std::function<void(const LinkState&)> listener) {
   listener_ = std::move(listener);
 }

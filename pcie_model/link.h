@@ -82,6 +82,7 @@ class Link : public sc_core::sc_module {
   // The completer never answers non-posted requests sent in [start, end): the
   // requester sees a completion timeout (2.8), the link stays up.
   void ScheduleCompletionLoss(const sc_core::sc_time& start, const sc_core::sc_time& end);
+  void SetCompletionLoss(bool lose);  // from now until SetCompletionLoss(false)
   // Called (from a process of the link, at the simulated time) when the link
   // goes down or up or retrains.
   void SetStateListener(std::function<void(const LinkState&)> listener);

@@ -233,5 +233,26 @@ NVMESIM_SIM_TEST(LinkFault, CompletionLossGivesTimeout) {
   EXPECT_EQ(b.link.counters(Direction::kUpstream).completion_timeouts, 2u);
 }
 
+NVMESIM_SIM_TEST(LinkFault, CompletionLossNowUntilCleared) {
+  LinkConfig c;
+  LinkBench b(c);
+  RunThread([&] {
+    b.link.SetCompletionLoss(true);
+    sc_time d = sc_core::SC_ZERO_TIME;
+    EXPECT_EQ(b.host.Access(false, 0xC0000000, 4, d), tlm::TLM_GENERIC_ERROR_RESPONSE);
+    EXPECT_EQ(b.dev.received, 0u);  // the request never reached the completer's answer path
+    sc_core::wait(sc_time(1, SC_US));
+    b.link.SetCompletionLoss(false);
+    d = sc_core::SC_ZERO_TIME;
+    EXPECT_EQ(b.host.Access(false, 0xC0000000, 4, d), tlm::TLM_OK_RESPONSE);
+    // Posted writes are not affected.
+    d = sc_core::SC_ZERO_TIME;
+    b.link.SetCompletionLoss(true);
+    b.host.Access(true, 0xC0000000, 4, d);
+    EXPECT_EQ(b.dev.received, 2u);
+  });
+  EXPECT_EQ(b.link.counters(Direction::kDownstream).completion_timeouts, 1u);
+}
+
 }  // namespace
 }  // namespace nvmesim::pcie
