@@ -167,3 +167,62 @@ NVMESIM_SIM_TEST(ControllerRegisters, MsixTableLivesInBar0) {
 
 }  // namespace
 }  // namespace nvmesim::device
+
+namespace nvmesim::device {
+namespace {
+
+// Random MMIO of every size and alignment across BAR0 (registers, doorbells,
+// MSI-X table, PBA), including CC toggles: no crash, and a clean reset and
+// enable afterwards still works.
+NVMESIM_SIM_TEST(ControllerRegisters, RandomMmioNeverBreaksTheModel) {
+  Subsystem sub(SubsystemConfig{});
+  NvmeController ctrl("ctrl", ControllerConfig{}, sub);
+  testing::TestHost host("host", ctrl);
+  host.ConfigurePcie();
+  ASSERT_TRUE(host.Enable());
+  uint64_t x = 0x243F6A8885A308D3ull;
+  auto rnd = [&]() {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  const unsigned sizes[] = {1, 2, 3, 4, 8, 16};
+  for (int i = 0; i < 3000; ++i) {
+    uint64_t off = rnd() % 3 == 0 ? (rnd() % 0x80) : (rnd() % ctrl.bar0_size());
+    if (rnd() % 50 == 0) off = ctrl.bar0_size() - 2;  // straddles the end
+    const unsigned len = sizes[rnd() % 6];
+    uint8_t buf[16];
+    for (auto& b : buf) b = static_cast<uint8_t>(rnd());
+    host.Access(rnd() % 2 == 0, testing::kBar0Base + off, buf, len);
+    if (i % 100 == 0) host.Run(2000);
+  }
+  host.Run(10'000);
+  // Recover: disable, wait, program again, enable.
+  host.Write32(spec::kRegCc, 0);
+  host.Run(10'000);
+  host.Write32(spec::kRegCsts, 1u << 4);
+  host.ConfigurePcie();
+  ASSERT_TRUE(host.Enable());
+  EXPECT_TRUE(host.AdminStatus(MakeSqe(0x18)).ok());
+}
+
+NVMESIM_SIM_TEST(ControllerRegisters, SubsystemResetReachesEveryController) {
+  Subsystem sub(SubsystemConfig{});
+  ControllerConfig c1;
+  c1.cntlid = 1;
+  ControllerConfig c2;
+  c2.cntlid = 2;
+  NvmeController a("a", c1, sub), b("b", c2, sub);
+  testing::TestHost ha("ha", a), hb("hb", b);
+  ha.ConfigurePcie();
+  hb.ConfigurePcie();
+  ASSERT_TRUE(ha.Enable());
+  ASSERT_TRUE(hb.Enable());
+  ha.Write32(spec::kRegNssr, spec::kNssrResetValue);
+  EXPECT_EQ(ha.Read32(spec::kRegCsts) & 0x11u, 0x10u);  // RDY 0, NSSRO 1
+  EXPECT_EQ(hb.Read32(spec::kRegCsts) & 0x11u, 0x10u);
+}
+
+}  // namespace
+}  // namespace nvmesim::device
