@@ -57,6 +57,9 @@ struct BlockResult {
   uint64_t latency_ns = 0; // submit to callback, on the platform clock
   uint32_t retries = 0;    // resubmissions across all commands of the request
   uint32_t commands = 0;   // NVMe commands the request was split into (MDTS)
+  // Completion Dwords 0 and 1 of the last successful command (command
+  // specific: Zone Append's assigned LBA, ZNS 1.1 Zone Append completion).
+  uint32_t dw0 = 0, dw1 = 0;
   const char* status_name() const;  // spec name ("LBA Out of Range")
 };
 

@@ -87,6 +87,7 @@ Controller::Request* Controller::NewRequest() {
 void Controller::FreeRequest(Request* r) {
   r->done = nullptr;
   r->retries = 0;
+  r->dw0 = r->dw1 = 0;
   r->status = spec::Status::Ok();
   r->next_free = request_free_;
   request_free_ = r;
@@ -335,6 +336,10 @@ void Controller::OnCqe(Command* cmd, const spec::Cqe& cqe) {
   const spec::Status status = cqe.status_value();
   if (status.ok()) {
     reset_attempts_ = 0;  // the controller works: recovery budget restored
+    if (cmd->request) {
+      cmd->request->dw0 = cqe.dw0;
+      cmd->request->dw1 = cqe.dw1;
+    }
     return FinishCommand(cmd, status);
   }
   const bool can_retry = cmd->retry_allowed && state_ == ControllerState::kReady;
@@ -379,6 +384,8 @@ void Controller::FinishCommand(Command* cmd, const spec::Status& status) {
   result.latency_ns = platform_.clock->NowNs() - r->submit_ns;
   result.retries = r->retries;
   result.commands = r->commands;
+  result.dw0 = r->dw0;
+  result.dw1 = r->dw1;
   BlockCallback done = std::move(r->done);
   FreeRequest(r);
   if (done) done(result);

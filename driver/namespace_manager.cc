@@ -101,10 +101,37 @@ void NamespaceManager::IdentifyNext(size_t index) {
                                  " ignored: zero size or invalid LBA format");
       } else {
         next_[nsid] = ns;
+        return IdentifyCsi(index, nsid);
       }
     } else {
       admin_->log()->Write(hal::LogLevel::kWarning, "Identify Namespace " + std::to_string(nsid) +
                                                         " failed: " + st.ToString());
+    }
+    IdentifyNext(index + 1);
+  });
+  if (!s.ok()) FinishScan(s);
+}
+
+// The command set of a namespace from its Namespace Identification
+// Descriptor list (CNS 03h, base 2.0 5.17.2.3, Figure 276: type, length,
+// 2 reserved bytes, then the identifier; CSI is type 4h, length 1).
+// A controller that refuses CNS 03h leaves the namespace as NVM.
+void NamespaceManager::IdentifyCsi(size_t index, uint32_t nsid) {
+  constexpr uint8_t kCnsDescriptors = static_cast<uint8_t>(spec::Cns::kNamespaceIdDescriptorList);
+  std::memset(page_.cpu, 0, nvme::kIdentifyBytes);
+  const spec::Sqe sqe = commands::Identify(kCnsDescriptors, nsid, 0, 0, page_.bus);
+  const spec::Status s = admin_->SubmitAdmin(sqe, [this, index, nsid](const spec::Cqe& cqe) {
+    if (cqe.status_value().ok()) {
+      uint32_t off = 0;
+      while (off + 4 <= nvme::kIdentifyBytes) {
+        const uint8_t type = page_.cpu[off], len = page_.cpu[off + 1];
+        if (type == 0 || len == 0 || off + 4 + len > nvme::kIdentifyBytes) break;
+        if (type == static_cast<uint8_t>(spec::NamespaceIdDescriptorType::kCsi) && len == 1) {
+          auto it = next_.find(nsid);
+          if (it != next_.end()) it->second.csi = page_.cpu[off + 4];
+        }
+        off += 4 + len;
+      }
     }
     IdentifyNext(index + 1);
   });

@@ -68,6 +68,7 @@ class NamespaceManager {
  private:
   void ListFrom(uint32_t start);
   void IdentifyNext(size_t index);
+  void IdentifyCsi(size_t index, uint32_t nsid);
   void FinishScan(spec::Status status);
   bool EnsurePage();
 

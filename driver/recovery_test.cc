@@ -328,6 +328,32 @@ TEST(Namespaces, NamespaceChangedNoticeTriggersRescan) {
   EXPECT_EQ(b.rig.dev.CountOpcode(0, static_cast<uint8_t>(spec::AdminOpcode::kAsyncEventRequest)), 5u);
 }
 
+TEST(Namespaces, CommandSetFromIdentificationDescriptors) {
+  FakeControllerConfig cfg;
+  cfg.nsids = {1, 2};
+  Booted b(cfg);
+  ASSERT_EQ(b.ctrl->namespaces().table().size(), 2u);
+  EXPECT_EQ(b.ctrl->namespaces().Find(1)->csi, 0u);
+  b.rig.dev.SetZoned(2);
+  b.ctrl->namespaces().Scan(nullptr);
+  b.rig.RunFor(1'000'000);
+  EXPECT_EQ(b.ctrl->namespaces().Find(2)->csi, 2u);
+  EXPECT_EQ(b.ctrl->namespaces().Find(1)->csi, 0u);
+  // A controller that refuses CNS 03h: the namespace stays NVM, the scan succeeds.
+  b.rig.dev.fail_with = [](uint16_t qid, const spec::Sqe& s) -> std::optional<spec::Status> {
+    if (qid == 0 && s.opcode == static_cast<uint8_t>(spec::AdminOpcode::kIdentify) &&
+        (s.cdw10 & 0xFF) == 3) {
+      return spec::Status(spec::GenericStatus::kInvalidField, true);
+    }
+    return std::nullopt;
+  };
+  bool ok = false;
+  b.ctrl->namespaces().Scan([&](spec::Status s) { ok = s.ok(); });
+  b.rig.RunFor(1'000'000);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(b.ctrl->namespaces().Find(2)->csi, 0u);
+}
+
 TEST(Namespaces, CreateAttachDetachDelete) {
   Booted b;
   NamespaceManager& nm = b.ctrl->namespaces();

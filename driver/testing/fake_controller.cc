@@ -33,6 +33,7 @@ void FakeNvmeController::AddNamespace(uint32_t nsid) {
   ns_[nsid].assign(cfg_.nsze << cfg_.lba_shift, 0);
   changed_.push_back(nsid);
 }
+void FakeNvmeController::SetZoned(uint32_t nsid) { zoned_.insert(nsid); }
 void FakeNvmeController::RemoveNamespace(uint32_t nsid) {
   ns_.erase(nsid);
   changed_.push_back(nsid);
@@ -358,6 +359,11 @@ void FakeNvmeController::ExecuteAdmin(const spec::Sqe& s) {
       } else if (cns == nvme::kCnsNamespace) {
         if (!ns_.count(s.nsid)) return Post(0, s.cid, GenericStatus::kInvalidNamespaceOrFormat);
         FillIdentifyNamespace(page.data(), s.nsid);
+      } else if (cns == static_cast<uint8_t>(spec::Cns::kNamespaceIdDescriptorList)) {
+        if (!ns_.count(s.nsid)) return Post(0, s.cid, GenericStatus::kInvalidNamespaceOrFormat);
+        page[0] = static_cast<uint8_t>(spec::NamespaceIdDescriptorType::kCsi);
+        page[1] = 1;
+        page[4] = zoned_.count(s.nsid) ? 2 : 0;  // CSI 02h: Zoned Namespace command set
       } else if (cns == nvme::kCnsActiveNamespaceList) {
         uint32_t i = 0;
         for (const auto& [nsid, data] : ns_) {

@@ -73,6 +73,8 @@ class FakeNvmeController {
   bool TriggerAsyncEvent(uint32_t dw0);
   void AddNamespace(uint32_t nsid);
   void RemoveNamespace(uint32_t nsid);
+  // Reports the namespace's command set as Zoned (CSI 02h) in CNS 03h.
+  void SetZoned(uint32_t nsid);
 
   // Observation.
   struct Received {
@@ -142,6 +144,7 @@ class FakeNvmeController {
   std::vector<uint16_t> aers_;
   std::map<uint32_t, std::vector<uint8_t>> ns_;
   std::vector<uint32_t> changed_;
+  std::set<uint32_t> zoned_;
 };
 
 }  // namespace nvmesim::driver::testing
