@@ -243,7 +243,7 @@ IoRequest IoGenerator::NextZoned(IoOp op, uint32_t nlb) {
       zone_wp_[z] = 0;
       req.op = IoOp::kZoneReset;
       req.lba = zone_start(z);
-      req.nlb = 0;
+      req.nlb = static_cast<uint32_t>(zone_size_);
       return req;
     }
     size_t pick = job_.IsRandom() ? rng_.Uniform(open_.size()) : 0;
@@ -269,7 +269,7 @@ IoRequest IoGenerator::NextZoned(IoOp op, uint32_t nlb) {
     remove(open_, z);
     req.op = IoOp::kZoneReset;
     req.lba = zone_start(z);
-    req.nlb = 0;
+    req.nlb = static_cast<uint32_t>(zone_size_);
     return req;
   }
   // Reads: written data only (below the write pointers); unwritten zones only if nothing is.
@@ -331,6 +331,7 @@ std::optional<IoRequest> IoGenerator::Next() {
     }
     return req;
   }
+
   ++issued_ios_;
   issued_bytes_ += static_cast<uint64_t>(req.nlb) * geometry_.lba_size;
   if ((req.op == IoOp::kWrite || req.op == IoOp::kZoneAppend) && job_.fsync != 0 &&

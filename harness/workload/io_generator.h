@@ -28,7 +28,7 @@ const char* IoOpName(IoOp op);
 struct IoRequest {
   IoOp op = IoOp::kRead;
   uint64_t lba = 0;  // zone start LBA for kZoneAppend / kZoneReset; 0 for kFlush
-  uint32_t nlb = 0;  // blocks; 0 for kFlush and kZoneReset
+  uint32_t nlb = 0;  // blocks; 0 for kFlush; the zone size for kZoneReset (the LBAs it empties)
   uint64_t index = 0;  // position in the job's stream, from 0
 };
 

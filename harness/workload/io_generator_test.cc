@@ -185,6 +185,7 @@ TEST(IoGenerator, ZoneModeWritesAtTheWritePointerAndResetsWhenFull) {
     uint64_t z = r.lba / 64;
     if (r.op == IoOp::kZoneReset) {
       EXPECT_EQ(r.lba % 64, 0u);
+      EXPECT_EQ(r.nlb, 64u);  // the whole zone
       EXPECT_EQ(wp[z], 40u);  // only full zones are reset
       wp[z] = 0;
       ++resets;
