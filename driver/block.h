@@ -23,7 +23,7 @@ const char* BlockOpName(BlockOp op);
 // One piece of a data buffer in DMA memory (bus address + length). For PRPs
 // every piece but the first starts on a memory page boundary and every piece
 // but the last ends on one (base 2.0 4.1.1); SGLs take any dword-aligned
-// layout when the controller offers them (Identify SGLS, base 2.0 Figure 275).
+// layout when the controller offers them (Identify SGLS, Identify Controller, base 5.17).
 struct DataSegment {
   uint64_t bus = 0;
   uint32_t length = 0;
@@ -41,7 +41,7 @@ struct BlockRequest {
   uint32_t nsid = 1;
   uint64_t slba = 0;        // Copy: destination LBA
   uint32_t blocks = 0;      // logical blocks (1-based); ignored by Flush
-  bool fua = false;         // Force Unit Access (NVM 2.0 Figure 39/45)
+  bool fua = false;         // Force Unit Access (DSM CDW11, NVM 3.2/45)
   uint16_t queue = 0;       // I/O queue index, taken modulo the queues created
   // Data buffer for Read, Write and Compare: `segment_count` pieces, owned by
   // the caller until the callback runs.

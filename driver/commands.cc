@@ -22,22 +22,22 @@ void SetSlba(spec::Sqe& s, uint64_t slba) {
   s.cdw10 = static_cast<uint32_t>(slba);
   s.cdw11 = static_cast<uint32_t>(slba >> 32);
 }
-constexpr uint32_t kFua = 1u << 30;  // NVM 2.0 Figure 45 (Read/Write CDW12 bit 30)
+constexpr uint32_t kFua = 1u << 30;  // Read/Write CDW12, NVM 3.2 (Read/Write CDW12 bit 30)
 }  // namespace
 
 spec::Sqe Identify(uint8_t cns, uint32_t nsid, uint16_t cntid, uint8_t csi, uint64_t prp1) {
   spec::Sqe s = Admin(spec::AdminOpcode::kIdentify);
   s.nsid = nsid;
   s.prp1 = prp1;
-  s.cdw10 = (uint32_t{cntid} << 16) | cns;  // base 2.0 Figure 271
-  s.cdw11 = uint32_t{csi} << 24;            // base 2.0 Figure 272
+  s.cdw10 = (uint32_t{cntid} << 16) | cns;  // Identify CDW10, base 5.17
+  s.cdw11 = uint32_t{csi} << 24;            // Identify CDW11, base 5.17
   return s;
 }
 
 spec::Sqe SetFeatures(uint8_t fid, uint32_t cdw11, uint32_t nsid) {
   spec::Sqe s = Admin(spec::AdminOpcode::kSetFeatures);
   s.nsid = nsid;
-  s.cdw10 = fid;  // base 2.0 Figure 316: FID 7:0, SV bit 31 (not saved)
+  s.cdw10 = fid;  // Set Features CDW10, base 5.27: FID 7:0, SV bit 31 (not saved)
   s.cdw11 = cdw11;
   return s;
 }
@@ -45,7 +45,7 @@ spec::Sqe SetFeatures(uint8_t fid, uint32_t cdw11, uint32_t nsid) {
 spec::Sqe GetFeatures(uint8_t fid, uint8_t select, uint32_t nsid) {
   spec::Sqe s = Admin(spec::AdminOpcode::kGetFeatures);
   s.nsid = nsid;
-  s.cdw10 = (uint32_t{select & 7u} << 8) | fid;  // base 2.0 Figure 189
+  s.cdw10 = (uint32_t{select & 7u} << 8) | fid;  // Get Features CDW10, base 5.15
   return s;
 }
 
@@ -55,7 +55,7 @@ spec::Sqe GetLogPage(uint8_t lid, uint32_t nsid, uint32_t bytes, bool retain_asy
   s.nsid = nsid;
   s.prp1 = prp1;
   s.prp2 = prp2;
-  const uint32_t numd = bytes / 4 - 1;  // 0-based dwords, base 2.0 Figure 197/198
+  const uint32_t numd = bytes / 4 - 1;  // 0-based dwords, Get Log Page CDW10, base 5.16/198
   s.cdw10 = ((numd & 0xFFFFu) << 16) | (retain_async_event ? (1u << 15) : 0u) | lid;
   s.cdw11 = numd >> 16;
   return s;
@@ -91,7 +91,7 @@ spec::Sqe DeleteIoCq(uint16_t qid) {
 
 spec::Sqe Abort(uint16_t sqid, uint16_t cid) {
   spec::Sqe s = Admin(spec::AdminOpcode::kAbort);
-  s.cdw10 = (uint32_t{cid} << 16) | sqid;  // base 2.0 Figure 139
+  s.cdw10 = (uint32_t{cid} << 16) | sqid;  // Abort CDW10, base 5.1
   return s;
 }
 
@@ -101,7 +101,7 @@ spec::Sqe KeepAlive() { return Admin(spec::AdminOpcode::kKeepAlive); }
 spec::Sqe NamespaceCreate(uint8_t csi, uint64_t prp1) {
   spec::Sqe s = Admin(spec::AdminOpcode::kNamespaceManagement);
   s.prp1 = prp1;
-  s.cdw10 = 0;                   // SEL 0h: create (base 2.0 Figure 306)
+  s.cdw10 = 0;                   // SEL 0h: create (Namespace Management CDW10, base 5.21)
   s.cdw11 = uint32_t{csi} << 24;  // CSI 31:24
   return s;
 }
@@ -117,7 +117,7 @@ spec::Sqe NamespaceAttach(uint32_t nsid, bool attach, uint64_t prp1) {
   spec::Sqe s = Admin(spec::AdminOpcode::kNamespaceAttachment);
   s.nsid = nsid;
   s.prp1 = prp1;
-  s.cdw10 = attach ? 0u : 1u;  // base 2.0 Figure 303: SEL 0h attach, 1h detach
+  s.cdw10 = attach ? 0u : 1u;  // Namespace Attachment CDW10, base 5.20: SEL 0h attach, 1h detach
   return s;
 }
 
@@ -133,15 +133,15 @@ spec::Sqe Flush(uint32_t nsid) { return Io(spec::NvmOpcode::kFlush, nsid); }
 spec::Sqe WriteZeroes(uint32_t nsid, uint64_t slba, uint32_t blocks, bool fua) {
   spec::Sqe s = Io(spec::NvmOpcode::kWriteZeroes, nsid);
   SetSlba(s, slba);
-  s.cdw12 = ((blocks - 1) & 0xFFFFu) | (fua ? kFua : 0u);  // NVM 2.0 Figure 66
+  s.cdw12 = ((blocks - 1) & 0xFFFFu) | (fua ? kFua : 0u);  // Write Zeroes CDW12, NVM 3.2
   return s;
 }
 
 spec::Sqe Deallocate(uint32_t nsid, uint32_t ranges, uint64_t prp1) {
   spec::Sqe s = Io(spec::NvmOpcode::kDatasetManagement, nsid);
   s.prp1 = prp1;
-  s.cdw10 = (ranges - 1) & 0xFFu;  // NR, 0-based (NVM 2.0 Figure 38)
-  s.cdw11 = 1u << 2;               // AD: attribute deallocate (NVM 2.0 Figure 39)
+  s.cdw10 = (ranges - 1) & 0xFFu;  // NR, 0-based (DSM CDW10, NVM 3.2)
+  s.cdw11 = 1u << 2;               // AD: attribute deallocate (DSM CDW11, NVM 3.2)
   return s;
 }
 
@@ -149,7 +149,7 @@ spec::Sqe Copy(uint32_t nsid, uint64_t sdlba, uint32_t ranges, bool fua, uint64_
   spec::Sqe s = Io(spec::NvmOpcode::kCopy, nsid);
   s.prp1 = prp1;
   SetSlba(s, sdlba);
-  // NVM 2.0 Figure 32: NR 7:0 (0-based), descriptor format 11:8 = 0, FUA bit 30.
+  // Copy CDW12, NVM 3.2: NR 7:0 (0-based), descriptor format 11:8 = 0, FUA bit 30.
   s.cdw12 = ((ranges - 1) & 0xFFu) | (fua ? kFua : 0u);
   return s;
 }

@@ -23,11 +23,11 @@ spec::Sqe DeleteIoCq(uint16_t qid);
 spec::Sqe Abort(uint16_t sqid, uint16_t cid);
 spec::Sqe AsyncEventRequest();
 spec::Sqe KeepAlive();
-// Namespace Management (base 2.0 5.23): SEL 0h create (data: the host-supplied
+// Namespace Management (base 2.0 5.21): SEL 0h create (data: the host-supplied
 // Identify Namespace fields), 1h delete.
 spec::Sqe NamespaceCreate(uint8_t csi, uint64_t prp1);
 spec::Sqe NamespaceDelete(uint32_t nsid);
-// Namespace Attachment (base 2.0 5.22): SEL 0h attach, 1h detach; data is a
+// Namespace Attachment (base 2.0 5.20): SEL 0h attach, 1h detach; data is a
 // Controller List.
 spec::Sqe NamespaceAttach(uint32_t nsid, bool attach, uint64_t prp1);
 
@@ -43,9 +43,9 @@ spec::Sqe Copy(uint32_t nsid, uint64_t sdlba, uint32_t ranges, bool fua, uint64_
 // Range payloads written into a DMA page.
 void WriteDsmRange(uint8_t* page, uint32_t index, uint64_t slba, uint32_t blocks);
 void WriteCopyRange(uint8_t* page, uint32_t index, uint64_t slba, uint32_t blocks);
-inline constexpr uint32_t kDsmRangeBytes = 16;   // NVM 2.0 Figure 40
-inline constexpr uint32_t kMaxDsmRanges = 256;   // NVM 2.0 Figure 39: NR is 0-based 8 bits
-inline constexpr uint32_t kCopyRangeBytes = 32;  // NVM 2.0 Figure 34 (format 0)
-inline constexpr uint32_t kMaxBlocksPerCommand = 65536;  // NLB is 0-based 16 bits (NVM Figure 30)
+inline constexpr uint32_t kDsmRangeBytes = 16;   // DSM range, NVM 3.2
+inline constexpr uint32_t kMaxDsmRanges = 256;   // DSM CDW11, NVM 3.2: NR is 0-based 8 bits
+inline constexpr uint32_t kCopyRangeBytes = 32;  // Copy source range format 0, NVM 3.2 (format 0)
+inline constexpr uint32_t kMaxBlocksPerCommand = 65536;  // NLB is 0-based 16 bits (NVM NLB field, NVM 3.2)
 
 }  // namespace nvmesim::driver::commands

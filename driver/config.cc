@@ -56,12 +56,12 @@ std::vector<std::string> ValidateAdvancedNvmeConfig(const AdvancedNvmeConfig& c)
   CheckRange(e, "controller_max_namespaces", c.controller_max_namespaces, 1,
              limits::kMaxNamespaces, "valid NSIDs are 1..FFFFFFFEh, base 2.0 3.2.1.1");
   CheckRange(e, "controller_max_queues", c.controller_max_queues, 1, limits::kMaxIoQueues,
-             "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1.5");
+             "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1");
   CheckRange(e, "controller_max_queue_depth", c.controller_max_queue_depth,
              limits::kMinQueueEntries, limits::kMaxIoQueueEntries,
              "NVMe allows 2..65536 entries per I/O queue, CAP.MQES, base 2.0 3.1.3.1");
   CheckRange(e, "queue_count", c.queue_count, 1, limits::kMaxIoQueues,
-             "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1.5");
+             "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1");
   CheckRange(e, "queue_depth", c.queue_depth, limits::kMinQueueEntries,
              limits::kMaxIoQueueEntries,
              "NVMe allows 2..65536 entries per I/O queue, CAP.MQES, base 2.0 3.1.3.1");

@@ -24,14 +24,14 @@ inline constexpr uint32_t kMaxIoQueueEntries = 65536;
 // A queue holds at least two entries (base 3.3.1: one slot is always empty).
 inline constexpr uint32_t kMinQueueEntries = 2;
 // Number of Queues NSQR/NCQR are 0-based 16-bit and FFFFh is invalid:
-// at most 65,535 I/O queues (base 5.27.1.5).
+// at most 65,535 I/O queues (base 5.27.1).
 inline constexpr uint32_t kMaxIoQueues = 65535;
 // CNTLID FFF0h-FFFFh are reserved: controller ids 0..FFEFh (base 5.17.2.1,
-// Figure 275 CNTLID).
+// Identify Controller, base 5.17 CNTLID).
 inline constexpr uint32_t kMaxControllers = 0xFFF0;
 // NSID FFFFFFFFh is the broadcast value; valid NSIDs are 1..FFFFFFFEh (base 3.2.1.1).
 inline constexpr uint64_t kMaxNamespaces = 0xFFFFFFFEull;
-// Smallest logical block: LBADS >= 9, 512 bytes (NVM command set 4.1.5.1, Figure 98).
+// Smallest logical block: LBADS >= 9, 512 bytes (NVM command set 4.1.5.1, LBA Format, NVM 4.1.5).
 inline constexpr uint64_t kMinLogicalBlockBytes = 512;
 }  // namespace limits
 

@@ -203,18 +203,18 @@ void Controller::IdentifyController() {
     info_.kas = id.kas;
     info_.nn = id.nn;
     info_.oncs = id.oncs;
-    // SGLS bits 1:0: 01b byte-aligned SGLs, 10b dword-aligned (Figure 275).
+    // SGLS bits 1:0: 01b byte-aligned SGLs, 10b dword-aligned (Identify Controller, base 5.17).
     info_.sgls = static_cast<SglSupport>(id.sgls & 0x3);
     if (info_.sgls != SglSupport::kByteAligned && info_.sgls != SglSupport::kDwordAligned) {
       info_.sgls = SglSupport::kNone;
     }
     const uint8_t sqes = id.sqes, cqes = id.cqes;
-    // SQES/CQES: required (3:0) <= our entry size <= maximum (7:4) (Figure 275).
+    // SQES/CQES: required (3:0) <= our entry size <= maximum (7:4) (Identify Controller, base 5.17).
     if ((sqes & 0xF) > spec::kSqesLog2 || (sqes >> 4) < spec::kSqesLog2 ||
         (cqes & 0xF) > spec::kCqesLog2 || (cqes >> 4) < spec::kCqesLog2) {
       Logf(hal::LogLevel::kWarning, "Identify SQES/CQES do not include 64/16-byte entries");
     }
-    // MDTS in units of CAP.MPSMIN pages, 0 = no limit (Figure 275).
+    // MDTS in units of CAP.MPSMIN pages, 0 = no limit (Identify Controller, base 5.17).
     const uint64_t mpsmin = 4096ull << spec::CapRegister{info_.cap}.mpsmin();
     uint64_t max = options_.max_transfer_bytes;
     max = std::min<uint64_t>(max, MaxPrpTransfer(info_.page_size));
@@ -233,7 +233,7 @@ void Controller::SetNumberOfQueues() {
   Enter(ControllerState::kSettingQueues);
   const uint32_t want = std::min(options_.config.queue_count, options_.config.controller_max_queues);
   info_.io_queues_requested = want;
-  // NSQR 15:0, NCQR 31:16, both 0-based (base 2.0 5.27.1.5).
+  // NSQR 15:0, NCQR 31:16, both 0-based (base 2.0 5.27.1).
   const uint32_t cdw11 = ((want - 1) << 16) | (want - 1);
   const uint64_t epoch = epoch_;
   SubmitAdmin(commands::SetFeatures(nvme::kFeatNumberOfQueues, cdw11),
@@ -309,7 +309,7 @@ void Controller::Configure(int step) {
   };
   switch (step) {
     case 0: {
-      // Async Event Configuration (base 2.0 5.27.1.7): SMART critical warnings
+      // Async Event Configuration (base 2.0 5.27.1): SMART critical warnings
       // 7:0 plus the notices the controller advertises in OAES.
       const uint32_t notices = info_.oaes & (nvme::kOaesNamespaceAttribute | nvme::kOaesAnaChange);
       SubmitAdmin(commands::SetFeatures(nvme::kFeatAsyncEventConfig, 0xFFu | notices),
@@ -318,7 +318,7 @@ void Controller::Configure(int step) {
     }
     case 1:
       if (options_.keep_alive_ms != 0 && info_.kas != 0) {
-        // KATO in milliseconds (base 2.0 5.27.1.12).
+        // KATO in milliseconds (base 2.0 5.27.1).
         SubmitAdmin(commands::SetFeatures(nvme::kFeatKeepAliveTimer, options_.keep_alive_ms),
                     next("Keep Alive Timer"));
         return;
@@ -326,7 +326,7 @@ void Controller::Configure(int step) {
       [[fallthrough]];
     case 2:
       if (options_.coalescing_threshold != 0 || options_.coalescing_time_100us != 0) {
-        // THR 7:0 (0-based), TIME 15:8 in 100 us units (base 2.0 5.27.1.9).
+        // THR 7:0 (0-based), TIME 15:8 in 100 us units (base 2.0 5.27.1).
         const uint32_t v = options_.coalescing_threshold |
                            (uint32_t{options_.coalescing_time_100us} << 8);
         SubmitAdmin(commands::SetFeatures(nvme::kFeatInterruptCoalescing, v),
@@ -504,7 +504,7 @@ void Controller::ShutdownStep(int step, uint16_t qid) {
   if (CheckRegistersGone(cc.raw)) return;
   cc.set_shn(static_cast<uint8_t>(spec::ShutdownNotification::kNormal));
   platform_.mmio->Write32(spec::kRegCc, cc.raw);
-  // RTD3E (microseconds, Figure 275) bounds the wait, within [5 s, 60 s].
+  // RTD3E (microseconds, Identify Controller, base 5.17) bounds the wait, within [5 s, 60 s].
   const uint64_t rtd3e = uint64_t{info_.rtd3e_us} * 1000;
   const uint64_t budget = std::clamp(rtd3e, kShutdownMinNs, kShutdownMaxNs);
   PollShutdown(platform_.clock->NowNs() + budget);

@@ -149,7 +149,7 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
       for (uint32_t i = 0; i < req.segment_count; ++i) have += req.segments[i].length;
       const uint64_t bytes = uint64_t{req.blocks} * lba;
       if (have < bytes) return fail(spec::GenericStatus::kDataSglLengthInvalid);
-      // MDTS split (base 2.0 Figure 275) and the 16-bit NLB (NVM 2.0 Figure 45).
+      // MDTS split (Identify Controller, base 5.17) and the 16-bit NLB (Read/Write CDW12, NVM 3.2).
       const uint64_t chunk = std::min<uint64_t>(
           std::max<uint64_t>(1, info_.max_transfer_bytes / lba), commands::kMaxBlocksPerCommand);
       const spec::NvmOpcode op = req.op == BlockOp::kRead    ? spec::NvmOpcode::kRead

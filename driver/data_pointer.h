@@ -11,7 +11,7 @@
 
 namespace nvmesim::driver {
 
-// Identify Controller SGLS bits 1:0 (base 2.0 Figure 275).
+// Identify Controller SGLS bits 1:0 (Identify Controller, base 5.17).
 enum class SglSupport : uint8_t { kNone = 0, kByteAligned = 1, kDwordAligned = 2 };
 
 // The bytes [offset, offset + length) of `segments` as PRP1/PRP2 in `sqe`,

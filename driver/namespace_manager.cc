@@ -10,7 +10,7 @@
 namespace nvmesim::driver {
 
 namespace {
-constexpr uint32_t kListEntries = 1024;  // base 2.0 Figure 275 CNS 02h: up to 1024 NSIDs
+constexpr uint32_t kListEntries = 1024;  // Identify Controller, base 5.17 CNS 02h: up to 1024 NSIDs
 }
 
 NamespaceManager::NamespaceManager(AdminChannel* admin, uint32_t max_namespaces)
@@ -35,11 +35,11 @@ NamespaceInfo NamespaceManager::ParseIdentifyNamespace(uint32_t nsid, const uint
   ns.nsfeat = id.nsfeat;
   ns.nmic = id.nmic;
   ns.anagrpid = id.anagrpid;
-  // FLBAS bits 3:0 low and 6:5 high index of the format in use (NVM 2.0 Figure 97).
+  // FLBAS bits 3:0 low and 6:5 high index of the format in use (Identify Namespace, NVM 4.1.5).
   ns.lba_format = id.FormatIndex();
   const spec::LbaFormat& f = id.lbaf[ns.lba_format < 64 ? ns.lba_format : 0];
   ns.metadata_size = f.ms;
-  ns.lba_size = (f.lbads >= 9 && f.lbads < 32) ? (1u << f.lbads) : 0;  // LBADS >= 9 (Figure 98)
+  ns.lba_size = (f.lbads >= 9 && f.lbads < 32) ? (1u << f.lbads) : 0;  // LBADS >= 9 (LBA Format, NVM 4.1.5)
   return ns;
 }
 
@@ -113,7 +113,7 @@ void NamespaceManager::IdentifyNext(size_t index) {
 }
 
 // The command set of a namespace from its Namespace Identification
-// Descriptor list (CNS 03h, base 2.0 5.17.2.3, Figure 276: type, length,
+// Descriptor list (CNS 03h, base 2.0 5.17: type, length,
 // 2 reserved bytes, then the identifier; CSI is type 4h, length 1).
 // A controller that refuses CNS 03h leaves the namespace as NVM.
 void NamespaceManager::IdentifyCsi(size_t index, uint32_t nsid) {
@@ -170,7 +170,7 @@ void NamespaceManager::Create(const NamespaceCreateParams& p,
                               std::function<void(spec::Status, uint32_t)> done) {
   hal::DmaBuffer page = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
   if (!page.valid()) return done(spec::GenericStatus::kInternalError, 0);
-  // Host-specified fields of the create data structure (base 2.0 Figure 307).
+  // Host-specified fields of the create data structure (Namespace Management data, base 5.21).
   spec::IdentifyNamespace create;
   create.nsze = p.nsze;
   create.ncap = p.ncap;
@@ -204,7 +204,7 @@ void NamespaceManager::Attach(uint32_t nsid, const std::vector<uint16_t>& contro
   hal::DmaBuffer page = admin_->dma()->Allocate(nvme::kIdentifyBytes, 4096);
   if (!page.valid()) return done(spec::GenericStatus::kInternalError);
   const uint16_t count = static_cast<uint16_t>(controllers.size());
-  std::memcpy(page.cpu, &count, 2);  // base 2.0 Figure 137: count then identifiers
+  std::memcpy(page.cpu, &count, 2);  // Controller List, base 4.6: count then identifiers
   std::memcpy(page.cpu + 2, controllers.data(), 2 * controllers.size());
   const spec::Status s = admin_->SubmitAdmin(
       commands::NamespaceAttach(nsid, attach, page.bus), [this, page, done](const spec::Cqe& cqe) {

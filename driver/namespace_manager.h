@@ -1,7 +1,7 @@
 // Namespace manager: active namespace discovery (Identify CNS 02h), Identify
 // Namespace (CNS 00h) with LBA format, size and capacity, rescans on a
 // Namespace Attribute Changed notice, and namespace create/delete/attach/
-// detach (base 2.0 5.22, 5.23; 8.11 namespace management).
+// detach (base 2.0 5.20 Namespace Attachment, 5.21 Namespace Management).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@ namespace nvmesim::driver {
 
 struct NamespaceInfo {
   uint32_t nsid = 0;
-  uint64_t nsze = 0, ncap = 0, nuse = 0;  // logical blocks (NVM 2.0 Figure 97)
+  uint64_t nsze = 0, ncap = 0, nuse = 0;  // logical blocks (Identify Namespace, NVM 4.1.5)
   uint32_t lba_size = 512;                // 2^LBADS of the format in use
   uint16_t metadata_size = 0;
   uint8_t lba_format = 0;                 // FLBAS index
@@ -26,7 +26,7 @@ struct NamespaceInfo {
   uint8_t csi = 0;                        // command set (0 NVM, 2 Zoned)
 };
 
-// Host-supplied fields of a Namespace Management create (base 2.0 Figure 307).
+// Host-supplied fields of a Namespace Management create (Namespace Management data, base 5.21).
 struct NamespaceCreateParams {
   uint64_t nsze = 0;
   uint64_t ncap = 0;
@@ -62,7 +62,7 @@ class NamespaceManager {
   // Attach (or detach) nsid to the controllers listed.
   void Attach(uint32_t nsid, const std::vector<uint16_t>& controllers, bool attach, Done done);
 
-  // Parses an Identify Namespace page (NVM 2.0 Figure 97).
+  // Parses an Identify Namespace page (Identify Namespace, NVM 4.1.5).
   static NamespaceInfo ParseIdentifyNamespace(uint32_t nsid, const uint8_t* page);
 
  private:

@@ -72,7 +72,7 @@ void QueuePair::Submit(internal::Command* cmd, uint64_t now_ns, bool defer_doorb
                                : 0;
     cid = static_cast<uint16_t>((uint32_t{slot_gen_[slot]} << slot_bits_) | slot);
     // CID FFFFh is avoided: the Error Information log uses it for "no
-    // command" (base 2.0 Figure 206).
+    // command" (Error Information log, base 5.16).
   } while (cid == 0xFFFF && gen_bits != 0);
   slot_cmd_[slot] = cmd;
   cmd->slot = slot;

@@ -24,7 +24,7 @@ RetryDecision DecideRetry(const spec::Status& status, uint32_t retries, uint32_t
 
 uint64_t RetryDelayNs(const spec::Status& status, const uint16_t crdt[3]) {
   if (status.crd == 0 || status.crd > 3) return 0;
-  constexpr uint64_t kCrdtUnitNs = 100'000'000;  // 100 ms, base 2.0 Figure 275 CRDT1
+  constexpr uint64_t kCrdtUnitNs = 100'000'000;  // 100 ms, Identify Controller, base 5.17 CRDT1
   return uint64_t{crdt[status.crd - 1]} * kCrdtUnitNs;
 }
 

@@ -1,5 +1,5 @@
 // Retry rules for a failed command (base 2.0 4.2.3: DNR; 9.x error recovery;
-// Command Retry Delay via CRD and Identify CRDT1-3, Figure 275).
+// Command Retry Delay via CRD and Identify CRDT1-3, Identify Controller, base 5.17).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,7 @@ const char* RetryDecisionName(RetryDecision d);
 RetryDecision DecideRetry(const spec::Status& status, uint32_t retries, uint32_t max_retries,
                           bool multipath_attached);
 
-// CRD selects CRDT1..3 (units of 100 ms, base 2.0 Figure 275); 0 = no delay.
+// CRD selects CRDT1..3 (units of 100 ms, Identify Controller, base 5.17); 0 = no delay.
 uint64_t RetryDelayNs(const spec::Status& status, const uint16_t crdt[3]);
 
 }  // namespace nvmesim::driver

@@ -20,6 +20,7 @@ struct Request {
   uint32_t outstanding = 0;  // commands not yet finished
   uint32_t commands = 0;
   uint32_t retries = 0;
+  uint32_t dw0 = 0, dw1 = 0;  // of the last successful completion
   spec::Status status;
   Request* next_free = nullptr;
 };
