@@ -33,7 +33,13 @@ ThermalModel::ThermalModel(const ThermalConfig& config, uint64_t start_ps) : cfg
   last_power_ = PowerNow(0, 0);
   ConfigureAll();
   Reevaluate();
-  events_.clear();  // the starting state is not an event
+  // The starting state is neither an event nor a transition.
+  events_.clear();
+  ThermalStats fresh;
+  fresh.energy_per_state_joules = std::move(stats_.energy_per_state_joules);
+  fresh.time_per_state_ps = std::move(stats_.time_per_state_ps);
+  fresh.max_kelvin = temp_;
+  stats_ = std::move(fresh);
 }
 
 void ThermalModel::Configure(Machine m, bool enabled, bool rising, double enter, double exit) {

@@ -282,3 +282,22 @@ TEST(ThermalModel, NextEventPsIsTheNextCrossing) {
 
 }  // namespace
 }  // namespace nvmesim::device::thermal
+
+namespace nvmesim::device::thermal {
+namespace {
+
+TEST(ThermalModel, StartingHotIsAStateNotATransition) {
+  ThermalConfig cfg;
+  cfg.initial_kelvin = 346;
+  ThermalModel m(cfg);
+  EXPECT_EQ(m.device_level(), ThrottleLevel::kLight);
+  EXPECT_TRUE(m.TakeEvents().empty());
+  EXPECT_EQ(m.stats().device_light_transitions, 0u);
+  EXPECT_EQ(m.stats().over_threshold_events, 0u);
+  spec::SmartHealthLog log;
+  m.FillSmart(log);
+  EXPECT_TRUE(log.critical_warning & spec::kCriticalWarningTemperature);  // but it is over
+}
+
+}  // namespace
+}  // namespace nvmesim::device::thermal
