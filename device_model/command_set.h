@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "device_model/media_timing.h"
 #include "spec/command.h"
@@ -26,6 +27,12 @@ class IoServices {
   // Adds media latency to the command's completion.
   virtual void AddMediaTime(const MediaOp& op) = 0;
   virtual uint64_t NowPs() const = 0;
+  // Adds a latency the command set computed itself (e.g. a zone reset's
+  // erase from the media profile). Default: ignored.
+  virtual void AddLatencyPs(uint64_t ps) { (void)ps; }
+  // Volatile write cache enabled (Set Features 06h, Base 2.0 5.27.1.4):
+  // non-FUA writes may then stay volatile until Flush.
+  virtual bool WriteCacheEnabled() const { return false; }
 };
 
 struct IoCommand {
@@ -40,6 +47,31 @@ class IoCommandSetHandler {
  public:
   virtual ~IoCommandSetHandler() = default;
   virtual spec::Status Execute(IoCommand& cmd, IoServices& io) = 0;
+
+  // Optional admin-side parts of a command set (defaults: not supported).
+  // Identify CNS 05h for a namespace of this CSI / CNS 06h (Base 2.0
+  // Figure 273): fill the 4096-byte page.
+  virtual spec::Status IdentifyNamespace(Namespace& ns, uint8_t* page) {
+    (void)ns, (void)page;
+    return spec::Status(spec::GenericStatus::kInvalidField, true);
+  }
+  virtual spec::Status IdentifyController(uint8_t* page) {
+    (void)page;
+    return spec::Status(spec::GenericStatus::kInvalidField, true);
+  }
+  // A log page of this command set (e.g. ZNS Changed Zone List, BFh).
+  // Returns false when the command set does not own `lid`; else fills *log
+  // and *status, and sets *event_type to the async event type the read
+  // clears (0xFF for none).
+  virtual bool GetLogPage(uint8_t lid, uint32_t nsid, bool rae, std::vector<uint8_t>* log,
+                          spec::Status* status, uint8_t* event_type) {
+    (void)lid, (void)nsid, (void)rae, (void)log, (void)status, (void)event_type;
+    return false;
+  }
+  // Namespace Management: a namespace of this CSI was deleted.
+  virtual void OnNamespaceDeleted(uint32_t nsid) { (void)nsid; }
+  // Power loss: volatile state of the command set is lost.
+  virtual void OnPowerLoss() {}
 };
 
 }  // namespace nvmesim::device

@@ -13,6 +13,9 @@ class TraceSink;
 namespace nvmesim::device {
 
 class MediaTiming;
+namespace thermal {
+class ThermalModel;
+}
 
 struct NamespaceConfig {
   uint32_t nsid = 1;
@@ -66,6 +69,9 @@ struct ControllerConfig {
   uint16_t warning_kelvin = 343;        // WCTEMP
   uint16_t critical_kelvin = 358;       // CCTEMP
   MediaTiming* media = nullptr;         // null: zero-cost media
+  // Thermal and power model (device_model/thermal), not owned. Null: the
+  // composite temperature is the ambient (or an override) and only PS0 exists.
+  thermal::ThermalModel* thermal = nullptr;
   spec::TraceSink* trace = nullptr;     // may be null
 };
 

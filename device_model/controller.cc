@@ -103,6 +103,11 @@ NvmeController::NvmeController(sc_core::sc_module_name name, const ControllerCon
   SC_METHOD(KeepAliveProcess);
   sensitive << keep_alive_event_;
   dont_initialize();
+  thermal_ = cfg.thermal;
+  SC_METHOD(ThermalProcess);
+  sensitive << thermal_event_;
+  dont_initialize();
+  if (thermal_) thermal_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 NvmeController::~NvmeController() { subsystem_.UnregisterController(cfg_.cntlid); }

@@ -94,6 +94,11 @@ class NvmeController : public sc_core::sc_module,
   // I/O for namespaces of command set `csi` (2 = Zoned) goes to `handler`
   // (not owned; null removes). The NVM command set (0) is built in.
   void RegisterCommandSet(uint8_t csi, IoCommandSetHandler* handler);
+  // Queues an asynchronous event (Base 2.0 5.2; DW0 layout Figure 146) on
+  // behalf of a command set or a fault hook (e.g. ZNS Zone Descriptor Changed).
+  void RaiseAsyncEvent(uint8_t type, uint8_t info, uint8_t log_page) {
+    QueueAsyncEvent(type, info, log_page);
+  }
 
   // SubsystemListener
   void OnNamespaceAttributeChanged(uint32_t nsid) override;
@@ -124,6 +129,7 @@ class NvmeController : public sc_core::sc_module,
   void CompletionProcess();  // SC_METHOD: timed completions
   void CoalesceProcess();    // SC_METHOD: interrupt coalescing time
   void KeepAliveProcess();   // SC_METHOD
+  void ThermalProcess();     // SC_METHOD: thermal model ticks and events
   struct Timed {  // a completion waiting for its time (or held by a fault)
     uint64_t due_ps;
     uint64_t seq;
@@ -142,8 +148,13 @@ class NvmeController : public sc_core::sc_module,
     uint32_t dw1 = 0;
     bool deferred = false;   // completion posted later (AER, held by fault)
     uint64_t media_ps = 0;   // extra latency before the completion
+    uint64_t bytes = 0;      // host data moved (thermal activity)
   };
   void Execute(Command& c);
+  // ---- thermal model glue (controller_thermal.cc)
+  void ThermalPoll();
+  bool ThermalSetFeature(uint8_t fid, Command& c, spec::Status* st);
+  bool ThermalGetFeature(uint8_t fid, uint8_t sel, Command& c, spec::Status* st);
   void Complete(const Command& c, const spec::Status& s);
   void PostCqe(uint16_t cqid, spec::Cqe cqe, bool from_fault_path = false);
   bool WriteCqe(CompletionQueue& cq, const spec::Cqe& cqe);
@@ -187,6 +198,8 @@ class NvmeController : public sc_core::sc_module,
   spec::Status FromHost(const spec::Sqe& s, void* data, uint64_t len) override;
   spec::Status CheckMdts(uint64_t bytes) const override;
   void AddMediaTime(const MediaOp& op) override;
+  void AddLatencyPs(uint64_t ps) override { pending_media_ps_ += ps; }
+  bool WriteCacheEnabled() const override { return vwc_enabled_; }
   void QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_page);
   void DeliverAsyncEvents();
 
@@ -240,6 +253,8 @@ class NvmeController : public sc_core::sc_module,
   sc_core::sc_event completion_event_;
   sc_core::sc_event coalesce_event_;
   sc_core::sc_event keep_alive_event_;
+  sc_core::sc_event thermal_event_;
+  thermal::ThermalModel* thermal_ = nullptr;
   bool in_engine_ = false;
   sc_core::sc_time local_;             // temporal-decoupling offset within an activation
   double res_ps_ = 1.0;                // ps per SystemC time unit

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 #include "spec/opcodes.h"
 
 namespace nvmesim::device {
@@ -332,6 +333,13 @@ void NvmeController::InjectMediaError(uint32_t nsid, uint64_t slba, uint64_t nlb
 }
 
 void NvmeController::SetTemperatureOverride(bool on, uint16_t kelvin) {
+  if (thermal_) {
+    // The thermal model owns the temperature: force it and report its events.
+    health_.temperature_overridden = on;
+    if (on) thermal_->ForceTemperature(NowPs(), kelvin);
+    ThermalPoll();
+    return;
+  }
   health_.temperature_overridden = on;
   health_.temperature_kelvin = on ? kelvin : cfg_.ambient_kelvin;
   // Temperature threshold event (Figure 148): over the threshold or under it.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 
 namespace nvmesim::device {
 
@@ -94,7 +95,14 @@ void NvmeController::Execute(Command& c) {
   } else if (c.sqid == 0) {
     s = ExecuteAdmin(c);
   } else {
+    // A command may wake the device from a non-operational power state.
+    if (thermal_) c.media_ps += thermal_->CommandStarted(NowPs());
     s = ExecuteIo(c);
+    if (thermal_ && c.media_ps > 0) {
+      // Throttling stretches media service time (thermal throughput factor).
+      const double f = thermal_->throughput_factor();
+      if (f > 0 && f < 1) c.media_ps = static_cast<uint64_t>(static_cast<double>(c.media_ps) / f);
+    }
   }
   executing_ = false;
   if (!c.deferred) Complete(c, s);
@@ -124,6 +132,10 @@ void NvmeController::Complete(const Command& c, const Status& s) {
   }
   uint64_t extra = c.media_ps;
   health_.busy_ps += c.media_ps + cfg_.command_overhead_ps;  // SMART Controller Busy Time
+  if (thermal_ && c.sqid != 0) {
+    thermal_->CommandCompleted(NowPs() + extra, c.bytes);
+    ThermalPoll();
+  }
   const FaultHooks::Action a = faults_.OnCompletion(c.sqid, c.sqe.cid);
   if (a.delay_ps) extra += a.delay_ps;
   if (extra > 0) {

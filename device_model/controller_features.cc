@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 
 namespace nvmesim::device {
 
@@ -40,6 +41,8 @@ Status NvmeController::SetFeatures(Command& c) {
   const bool save = s.cdw10 >> 31;
   const uint32_t v = s.cdw11;
   if (save) return Status(CommandSpecificStatus::kFeatureIdNotSaveable, true);  // no saved values
+  Status handled;
+  if (ThermalSetFeature(fid, c, &handled)) return handled;
   switch (fid) {
     case kArbitration:  // AB 2:0, LPW 15:8, MPW 23:16, HPW 31:24 (Figure 320)
       arb_.burst_log2 = v & 7u;
@@ -163,9 +166,14 @@ Status NvmeController::GetFeatures(Command& c) {
     case kInterruptVectorConfig: case kAsyncEventConfig: case kAutonomousPowerState:
     case kTimestamp: case kKeepAliveTimer: case kHostBehaviorSupport: case kIoCommandSetProfile:
       break;
+    case 0x10:  // Host Controlled Thermal Management: only with a thermal model
+      if (thermal_) break;
+      return Status(GenericStatus::kInvalidField, true);
     default:
       return Status(GenericStatus::kInvalidField, true);
   }
+  Status handled;
+  if (sel != 3 && ThermalGetFeature(fid, sel, c, &handled)) return handled;
   if (sel == 3) {
     c.dw0 = kCapChangeable | (fid == kErrorRecovery ? kCapNamespaceSpecific : 0);
     return Status::Ok();

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 #include "spec/identify.h"
 
 namespace nvmesim::device {
@@ -94,8 +95,10 @@ Status NvmeController::Identify(Command& c) {
       id->sgls = cfg_.sgl_support ? (spec::kSglsSupportedNoAlignment | spec::kSglsBitBucket) : 0;
       id->mnan = subsystem_.max_namespaces();
       std::strncpy(id->subnqn, subsystem_.nqn().c_str(), sizeof id->subnqn - 1);
-      // One power state: 25 W max (units of 0.01 W, Figure 276).
+      // One power state: 25 W max (units of 0.01 W, Figure 276), unless the
+      // thermal model provides the power state table and thermal fields.
       id->psd[0].mp = 2500;
+      if (thermal_) thermal_->FillIdentify(*id);
       break;
     }
     case Cns::kNamespace:

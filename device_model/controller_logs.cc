@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 #include "spec/opcodes.h"
 
 namespace nvmesim::device {
@@ -53,7 +54,11 @@ Status NvmeController::GetLogPage(Command& c) {
       log.assign(512, 0);
       health_.busy_ps = std::max(health_.busy_ps, uint64_t{0});
       health_.power_on_ps = NowPs();
+      if (thermal_) {
+        ThermalPoll();
+      }
       health_.FillSmartLog(log.data(), temp_threshold_over_, cfg_.critical_kelvin);
+      if (thermal_) thermal_->FillSmartBytes(log.data());  // temperature fields and counters
       event_type_to_clear = 1;
       break;
     case kFirmwareSlot: {  // Figure 209: AFI, then FRS1..FRS7

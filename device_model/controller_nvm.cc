@@ -106,6 +106,7 @@ Status NvmeController::ReadWrite(Command& c, bool write) {
     ns.store().Write(off, buf, bytes, cached);
     if (!ns.uncorrectable().empty()) ns.uncorrectable().Remove(slba, nlb);
     health_.write_bytes += bytes;
+    c.bytes = bytes;
     ++health_.host_write_commands;
     mop.kind = MediaOp::Kind::kWrite;
   } else {
@@ -117,6 +118,7 @@ Status NvmeController::ReadWrite(Command& c, bool write) {
     st = ToHostBuffer(s, buf, bytes, true);
     if (!st.ok()) return st;
     health_.read_bytes += bytes;
+    c.bytes = bytes;
     ++health_.host_read_commands;
     mop.kind = MediaOp::Kind::kRead;
   }

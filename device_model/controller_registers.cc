@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "device_model/controller.h"
+#include "device_model/thermal/thermal_model.h"
 
 namespace nvmesim::device {
 
@@ -221,6 +222,7 @@ void NvmeController::Reset(bool subsystem_reset) {
   apst_ = 0;
   kato_ms_ = 0;
   io_command_set_profile_ = 0;
+  if (thermal_) thermal_->ResetFeatures(NowPs());
   nsqa_ = ncqa_ = static_cast<uint16_t>(cfg_.max_io_queues - 1);
   io_queues_created_ = false;
   event_queue_.clear();
