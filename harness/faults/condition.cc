@@ -55,7 +55,7 @@ std::optional<Condition> ParseCondition(std::string_view text, std::string* erro
   auto fail = [&](const std::string& why) -> std::optional<Condition> {
     if (error) {
       *error = "expected \"<counter> <op> <number>\" with op one of == != < <= > >= (e.g. "
-               "\"commands_completed >= 10000\"); " + why;
+               "\"io.completed >= 10000\"); " + why;
     }
     return std::nullopt;
   };

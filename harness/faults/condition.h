@@ -1,5 +1,5 @@
 // "<counter> <op> <number>" conditions used by fault triggers (`when`, `until`) and by counter
-// expectations, e.g. "commands_completed >= 10000", "ctrl0.temperature_c > 80". The counter names
+// expectations, e.g. "io.completed >= 10000", "ctrl0.driver.resets >= 1". The counter names
 // are the runner's (docs/scenario-reference.md lists them); this only parses the shape.
 #pragma once
 
