@@ -243,7 +243,8 @@ void NvmeController::QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_pag
   const uint32_t dw0 = (type & 7u) | (uint32_t{info} << 8) | (uint32_t{log_page} << 16);
   // Async Event Configuration (Figure 328) gates SMART and notice events.
   if (type == 2) {  // notice
-    const uint32_t bit = info == 0x00 ? 8u : info == 0x01 ? 9u : info == 0x03 ? 11u : 0u;
+    // NAN 8, FA 9, ANACN 11 (Figure 330); ZDCN 27 for Zone Descriptor Changed (EFh, ZNS 1.1).
+    const uint32_t bit = info == 0x00 ? 8u : info == 0x01 ? 9u : info == 0x03 ? 11u : info == 0xEF ? 27u : 0u;
     if (bit && !(async_event_config_ & (1u << bit))) return;
   }
   if (type == 1) {

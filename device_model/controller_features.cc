@@ -105,8 +105,8 @@ Status NvmeController::SetFeatures(Command& c) {
       coalesce_disable_[iv] = (v >> 16) & 1u;
       return Status::Ok();
     }
-    case kAsyncEventConfig:  // SMART 7:0, NAN 8, FA 9, TLN 10, ANACN 11 (Figure 330)
-      async_event_config_ = v & 0x00000FFFu;
+    case kAsyncEventConfig:  // SMART 7:0, NAN 8, FA 9, TLN 10, ANACN 11 (Figure 330); ZDCN 27 (ZNS)
+      async_event_config_ = v & 0x08000FFFu;
       return Status::Ok();
     case kAutonomousPowerState: {  // APSTE bit 0 + 256-byte table (Figure 331)
       uint8_t table[256];
