@@ -53,6 +53,41 @@ json DirectionJson(const JobStats& job, IoDirection dir) {
   };
 }
 
+// fio's latency_ns / latency_us / latency_ms maps: percent of the job's I/Os (all directions)
+// whose completion latency falls in each bucket, keyed by the bucket's upper edge.
+void LatencyBuckets(const JobStats& job, json& out) {
+  LatencyHistogram all;
+  for (int d = 0; d < 3; ++d) all.Merge(job.direction(static_cast<IoDirection>(d)).clat);
+  const double total = static_cast<double>(all.count());
+  auto pct = [&](uint64_t low_ns, uint64_t high_ns) {
+    if (total == 0) return 0.0;
+    uint64_t n = all.CountAtOrBelow(high_ns) - (low_ns ? all.CountAtOrBelow(low_ns) : 0);
+    return 100.0 * static_cast<double>(n) / total;
+  };
+  const uint64_t edges[] = {2, 4, 10, 20, 50, 100, 250, 500, 750, 1000};
+  json ns = json::object(), us = json::object(), ms = json::object();
+  uint64_t prev = 0;
+  for (uint64_t e : edges) {
+    ns[std::to_string(e)] = pct(prev, e);
+    prev = e;
+  }
+  prev = 1000;
+  for (uint64_t e : edges) {
+    us[std::to_string(e)] = pct(prev, e * 1000);
+    prev = e * 1000;
+  }
+  prev = 1000 * 1000;
+  for (uint64_t e : edges) {
+    ms[std::to_string(e)] = pct(prev, e * 1000 * 1000);
+    prev = e * 1000 * 1000;
+  }
+  ms["2000"] = pct(prev, 2000ull * 1000 * 1000);
+  ms[">=2000"] = total == 0 ? 0.0 : 100.0 * static_cast<double>(all.count() - all.CountAtOrBelow(2000ull * 1000 * 1000)) / total;
+  out["latency_ns"] = ns;
+  out["latency_us"] = us;
+  out["latency_ms"] = ms;
+}
+
 }  // namespace
 
 nlohmann::json FioJson(const std::vector<JobStats>& jobs, const RunSummary& run) {
@@ -77,6 +112,7 @@ nlohmann::json FioJson(const std::vector<JobStats>& jobs, const RunSummary& run)
     j["trim"] = DirectionJson(job, IoDirection::kTrim);
     const DirectionStats& sync = job.direction(IoDirection::kFlush);
     j["sync"] = {{"total_ios", sync.ios}, {"lat_ns", LatencyJson(sync.clat, true)}};
+    LatencyBuckets(job, j);
     j["job_runtime"] = (job.runtime_ps() + 999'999'999) / 1'000'000'000;
     j["usr_cpu"] = 0.0;
     j["sys_cpu"] = 0.0;

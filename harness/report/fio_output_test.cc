@@ -66,6 +66,17 @@ TEST(FioJson, HasFiosKeysAndValues) {
   EXPECT_EQ(job["error"], 5);
   EXPECT_EQ(job["read"]["nvmesim_errors_by_status"]["LBA Out of Range (0/0x80)"], 2);
   EXPECT_EQ(j["nvmesim"]["trace_hash"], "0123456789abcdef");
+  // Reads at 10.000-11.999 us, writes at 20 us: all in the 10 and 20 us buckets, the writes
+  // (exactly 20 us) in the 20 us one.
+  const nlohmann::json& lus = job["latency_us"];
+  double sum = 0;
+  for (const auto& [k, v] : lus.items()) sum += v.get<double>();
+  EXPECT_NEAR(sum, 100.0, 1e-9);
+  EXPECT_NEAR(lus["10"].get<double>() + lus["20"].get<double>(), 100.0, 1e-9);
+  EXPECT_GE(lus["20"].get<double>(), 90.0);
+  EXPECT_NEAR(lus["50"].get<double>(), 0.0, 1e-9);
+  EXPECT_NEAR(job["latency_ns"]["1000"].get<double>(), 0.0, 1e-9);
+  EXPECT_TRUE(job["latency_ms"].contains(">=2000"));
   EXPECT_EQ(FioPercentileKey(99.95), "99.950000");
 }
 

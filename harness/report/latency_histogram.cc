@@ -81,6 +81,15 @@ uint64_t LatencyHistogram::Percentile(double p) const {
   return max_;
 }
 
+uint64_t LatencyHistogram::CountAtOrBelow(uint64_t value) const {
+  uint64_t n = 0;
+  for (size_t i = 0; i < buckets_.size(); ++i) {
+    if (BucketLow(i) > value) break;
+    n += buckets_[i];
+  }
+  return n;
+}
+
 const std::vector<double>& LatencyHistogram::FioPercentiles() {
   static const std::vector<double> p = {1,  5,  10, 20, 30,   40,   50,    60,   70,
                                         80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99};

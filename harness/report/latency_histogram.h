@@ -29,6 +29,10 @@ class LatencyHistogram {
   // p in (0, 100]; 0 when empty.
   uint64_t Percentile(double p) const;
 
+  // Samples at or below `value_ns`: exact below 256 ns; above, the bucket holding the value
+  // counts whole (samples up to 1/128 above the value may be included).
+  uint64_t CountAtOrBelow(uint64_t value_ns) const;
+
   // fio's default percentile list: 1 5 10 20 30 40 50 60 70 80 90 95 99 99.5 99.9 99.95 99.99.
   static const std::vector<double>& FioPercentiles();
 

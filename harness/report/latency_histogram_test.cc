@@ -58,6 +58,18 @@ TEST(LatencyHistogram, SmallValuesAreExactAndSkewIsSeen) {
   EXPECT_NEAR(static_cast<double>(h.Percentile(99.5)), 5e6, 5e6 / 256);
 }
 
+TEST(LatencyHistogram, CountAtOrBelow) {
+  LatencyHistogram h;
+  for (uint64_t v = 1; v <= 200; ++v) h.Record(v);  // exact region
+  h.Record(20000, 5);
+  EXPECT_EQ(h.CountAtOrBelow(0), 0u);
+  EXPECT_EQ(h.CountAtOrBelow(100), 100u);
+  EXPECT_EQ(h.CountAtOrBelow(19999), 205u);  // same bucket as 20000: counted whole
+  EXPECT_EQ(h.CountAtOrBelow(19000), 200u);
+  EXPECT_EQ(h.CountAtOrBelow(20000), 205u);
+  EXPECT_EQ(h.CountAtOrBelow(UINT64_MAX), 205u);
+}
+
 TEST(LatencyHistogram, MergeEqualsRecordingEverything) {
   LatencyHistogram a, b, all;
   for (uint64_t v = 1; v < 5000; v += 3) {
