@@ -129,6 +129,7 @@ class NvmeController : public sc_core::sc_module,
   void CompletionProcess();  // SC_METHOD: timed completions
   void CoalesceProcess();    // SC_METHOD: interrupt coalescing time
   void KeepAliveProcess();   // SC_METHOD
+  void ThermalProcess();     // SC_METHOD: thermal model ticks and events
   struct Timed {  // a completion waiting for its time (or held by a fault)
     uint64_t due_ps;
     uint64_t seq;
@@ -147,8 +148,13 @@ class NvmeController : public sc_core::sc_module,
     uint32_t dw1 = 0;
     bool deferred = false;   // completion posted later (AER, held by fault)
     uint64_t media_ps = 0;   // extra latency before the completion
+    uint64_t bytes = 0;      // host data moved (thermal activity)
   };
   void Execute(Command& c);
+  // ---- thermal model glue (controller_thermal.cc)
+  void ThermalPoll();
+  bool ThermalSetFeature(uint8_t fid, Command& c, spec::Status* st);
+  bool ThermalGetFeature(uint8_t fid, uint8_t sel, Command& c, spec::Status* st);
   void Complete(const Command& c, const spec::Status& s);
   void PostCqe(uint16_t cqid, spec::Cqe cqe, bool from_fault_path = false);
   bool WriteCqe(CompletionQueue& cq, const spec::Cqe& cqe);
@@ -247,6 +253,8 @@ class NvmeController : public sc_core::sc_module,
   sc_core::sc_event completion_event_;
   sc_core::sc_event coalesce_event_;
   sc_core::sc_event keep_alive_event_;
+  sc_core::sc_event thermal_event_;
+  thermal::ThermalModel* thermal_ = nullptr;
   bool in_engine_ = false;
   sc_core::sc_time local_;             // temporal-decoupling offset within an activation
   double res_ps_ = 1.0;                // ps per SystemC time unit
