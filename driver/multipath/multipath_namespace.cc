@@ -406,11 +406,13 @@ void MultipathNamespace::UpdateTier(int p, bool initial) {
   if (old == tier) return;
   slot.tier = tier;
   selector_.Refresh();
-  PathCounters& c = paths_[static_cast<size_t>(p)].counters;
+  PathView& view = paths_[static_cast<size_t>(p)];
+  PathCounters& c = view.counters;
   if (initial) return;
-  if (old < 2 && tier == 2) ++c.down_events;
+  if (old < 2 && tier == 2) ++c.down_events, view.last_down_ns = clock_.NowNs();
   if (old == 2 && tier < 2) {
     ++c.up_events;
+    view.last_up_ns = clock_.NowNs();
     selector_.ResetLearning(p);  // what it learnt before the outage is stale
   }
   // Failback: an optimized path is back; I/O returns to it by policy.

@@ -101,6 +101,8 @@ class MultipathNamespace {
     bool disabled = false;
     uint32_t inflight = 0;
     uint64_t service_ns = 0;
+    uint64_t last_down_ns = 0;  // clock time the path last stopped being usable
+    uint64_t last_up_ns = 0;    // ... and last became usable again
     PathCounters counters;
     const char* StateName() const;  // "live" / "dead" / "disabled"
     bool usable() const;
