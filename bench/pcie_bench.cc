@@ -116,7 +116,8 @@ Stack& Get(int fidelity) {
 void Report(benchmark::State& state, Stack& s, uint64_t tlps0, uint64_t ops) {
   state.counters["TLPs_per_host_s"] =
       benchmark::Counter(static_cast<double>(s.Tlps() - tlps0), benchmark::Counter::kIsRate);
-  state.counters["ops_per_host_s"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
+  state.counters["ops_per_host_s"] =
+      benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
   state.SetLabel(nvmesim::pcie::FidelityName(static_cast<Fidelity>(state.range(0))));
 }
 
@@ -162,12 +163,12 @@ void BM_NvmeReadCommandMix(benchmark::State& state) {
   uint64_t ops = 0;
   for (auto _ : state) {
     const uint64_t slot = ops & 127;
-    s.MmioWrite(0x1000);                                                   // SQ tail doorbell
-    s.ep->DmaRead(kMem + 0x80000 + slot * 64, s.data.data(), 64, s.local);  // SQE fetch
-    s.ep->DmaWrite(kMem + slot * 4096, s.data.data(), 4096, s.local);       // data
-    s.ep->DmaWrite(kMem + 0x90000 + slot * 16, s.data.data(), 16, s.local); // CQE
-    s.ep->SignalMsix(1, s.local);                                          // interrupt
-    s.MmioWrite(0x1004);                                                   // CQ head doorbell
+    s.MmioWrite(0x1000);                                                     // SQ tail doorbell
+    s.ep->DmaRead(kMem + 0x80000 + slot * 64, s.data.data(), 64, s.local);   // SQE fetch
+    s.ep->DmaWrite(kMem + slot * 4096, s.data.data(), 4096, s.local);        // data
+    s.ep->DmaWrite(kMem + 0x90000 + slot * 16, s.data.data(), 16, s.local);  // CQE
+    s.ep->SignalMsix(1, s.local);                                            // interrupt
+    s.MmioWrite(0x1004);                                                     // CQ head doorbell
     s.Sync();
     ++ops;
   }

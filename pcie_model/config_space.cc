@@ -25,7 +25,8 @@ std::string ValidateConfigSpaceConfig(const ConfigSpaceConfig& c) {
   } else if (c.msix_vectors < 1 || c.msix_vectors > spec::kMsixMaxVectors) {
     os << "pcie config: msix_vectors " << c.msix_vectors << " is not 1..2048 (PCIe 5.0 7.7.2.2)";
   } else if ((c.msix_table_offset & 7) || (c.msix_pba_offset & 7)) {
-    os << "pcie config: msix_table_offset / msix_pba_offset must be 8-byte aligned (PCIe 5.0 7.7.2.3)";
+    os << "pcie config: msix_table_offset / msix_pba_offset must be 8-byte aligned (PCIe 5.0 "
+          "7.7.2.3)";
   } else if (c.msix_table_offset + table_bytes > c.bar0_size) {
     os << "pcie config: MSI-X table [" << c.msix_table_offset << ", +" << table_bytes
        << ") does not fit in bar0_size " << c.bar0_size;
@@ -87,11 +88,11 @@ void ConfigSpace::Reset() {
   Set16(kCfgVendorId, c.vendor_id);
   Set16(kCfgDeviceId, c.device_id);
   Set16(kCfgCommand, 0,
-        kCommandMemorySpace | kCommandBusMaster | kCommandParityErrorResponse |
-            kCommandSerrEnable | kCommandInterruptDisable);
-  Set16(kCfgStatus, kStatusCapabilitiesList,
-        0, kStatusSignaledTargetAbort | kStatusReceivedTargetAbort | kStatusReceivedMasterAbort |
-               kStatusSignaledSystemError | kStatusDetectedParityError);
+        kCommandMemorySpace | kCommandBusMaster | kCommandParityErrorResponse | kCommandSerrEnable |
+            kCommandInterruptDisable);
+  Set16(kCfgStatus, kStatusCapabilitiesList, 0,
+        kStatusSignaledTargetAbort | kStatusReceivedTargetAbort | kStatusReceivedMasterAbort |
+            kStatusSignaledSystemError | kStatusDetectedParityError);
   Set8(kCfgRevisionId, c.revision_id);
   Set8(kCfgClassCode + 0, kNvmeClassCode & 0xFF);          // prog-if 02h
   Set8(kCfgClassCode + 1, (kNvmeClassCode >> 8) & 0xFF);   // sub-class 08h
@@ -143,14 +144,14 @@ void ConfigSpace::Reset() {
   Set32(p + kPcieDeviceCapabilities2, 0xF | (1u << 4));
   Set16(p + kPcieDeviceControl2, 0, 0x001F);
   uint32_t speeds = 0;
-  for (unsigned g = 1; g <= c.max_link_generation; ++g) speeds |= 1u << (g - 1 + kLinkCap2SpeedsShift);
+  for (unsigned g = 1; g <= c.max_link_generation; ++g)
+    speeds |= 1u << (g - 1 + kLinkCap2SpeedsShift);
   Set32(p + kPcieLinkCapabilities2, speeds);
   Set16(p + kPcieLinkControl2, c.max_link_generation, 0x000F);  // Target Link Speed
 }
 
 uint32_t ConfigSpace::Read(uint32_t offset, unsigned size) const {
-  if ((size != 1 && size != 2 && size != 4) || offset >= data_.size() ||
-      (offset & 3) + size > 4) {
+  if ((size != 1 && size != 2 && size != 4) || offset >= data_.size() || (offset & 3) + size > 4) {
     return 0;
   }
   uint32_t v = 0;
@@ -159,8 +160,7 @@ uint32_t ConfigSpace::Read(uint32_t offset, unsigned size) const {
 }
 
 bool ConfigSpace::Write(uint32_t offset, unsigned size, uint32_t value) {
-  if ((size != 1 && size != 2 && size != 4) || offset >= data_.size() ||
-      (offset & 3) + size > 4) {
+  if ((size != 1 && size != 2 && size != 4) || offset >= data_.size() || (offset & 3) + size > 4) {
     return false;
   }
   for (unsigned i = 0; i < size; ++i) {
@@ -225,9 +225,9 @@ unsigned ConfigSpace::PowerState() const {
 
 void ConfigSpace::SetLinkStatus(unsigned generation, unsigned width) {
   const uint32_t off = kPcieCapOffset + spec::kPcieLinkStatus;
-  const uint16_t v = static_cast<uint16_t>((generation & spec::kLinkStaSpeedMask) |
-                                           ((width << spec::kLinkStaWidthShift) &
-                                            spec::kLinkStaWidthMask));
+  const uint16_t v =
+      static_cast<uint16_t>((generation & spec::kLinkStaSpeedMask) |
+                            ((width << spec::kLinkStaWidthShift) & spec::kLinkStaWidthMask));
   data_[off] = v & 0xFF;
   data_[off + 1] = v >> 8;
 }

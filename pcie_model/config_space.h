@@ -17,19 +17,19 @@
 namespace nvmesim::pcie {
 
 struct ConfigSpaceConfig {
-  uint16_t vendor_id = 0x1B36;          // example vendor id (QEMU's range)
+  uint16_t vendor_id = 0x1B36;  // example vendor id (QEMU's range)
   uint16_t device_id = 0x0010;
   uint16_t subsystem_vendor_id = 0x1B36;
   uint16_t subsystem_id = 0x0010;
   uint8_t revision_id = 0x02;
-  uint64_t bar0_size = 0x4000;          // power of two, >= 128 bytes (7.5.1.2.1)
-  uint16_t msix_vectors = 65;           // 1..2048 (7.7.2.2)
-  uint32_t msix_table_offset = 0x2000;  // in BAR0, 8-byte aligned (7.7.2.3)
-  uint32_t msix_pba_offset = 0x3000;    // in BAR0, 8-byte aligned (7.7.2.4)
+  uint64_t bar0_size = 0x4000;           // power of two, >= 128 bytes (7.5.1.2.1)
+  uint16_t msix_vectors = 65;            // 1..2048 (7.7.2.2)
+  uint32_t msix_table_offset = 0x2000;   // in BAR0, 8-byte aligned (7.7.2.3)
+  uint32_t msix_pba_offset = 0x3000;     // in BAR0, 8-byte aligned (7.7.2.4)
   uint32_t max_payload_supported = 512;  // 128..4096 (7.5.3.3)
-  unsigned max_link_generation = 5;     // 1..5 (7.5.3.6 Max Link Speed)
-  unsigned max_link_width = 4;          // 1,2,4,8,16 (7.5.3.6 Maximum Link Width)
-  bool flr_capable = true;              // 7.5.3.3 Function Level Reset capability
+  unsigned max_link_generation = 5;      // 1..5 (7.5.3.6 Max Link Speed)
+  unsigned max_link_width = 4;           // 1,2,4,8,16 (7.5.3.6 Maximum Link Width)
+  bool flr_capable = true;               // 7.5.3.3 Function Level Reset capability
 };
 
 // "" or a message naming the field and its limit.
@@ -53,17 +53,17 @@ class ConfigSpace {
   // Back to power-on values (conventional reset / FLR); link status is kept.
   void Reset();
 
-  uint64_t Bar0Base() const;   // the assigned address, flags stripped
+  uint64_t Bar0Base() const;  // the assigned address, flags stripped
   uint64_t Bar0Size() const { return config_.bar0_size; }
   bool Bar0Contains(uint64_t address, uint64_t length) const;
   bool MemorySpaceEnabled() const;
   bool BusMasterEnabled() const;
   bool MsixEnabled() const;
   bool MsixFunctionMasked() const;
-  uint32_t MaxPayloadSize() const;      // bytes, from Device Control
-  uint32_t MaxReadRequestSize() const;  // bytes, from Device Control
+  uint32_t MaxPayloadSize() const;          // bytes, from Device Control
+  uint32_t MaxReadRequestSize() const;      // bytes, from Device Control
   uint32_t ReadCompletionBoundary() const;  // 64 or 128, from Link Control
-  unsigned PowerState() const;          // 0 = D0 .. 3 = D3hot
+  unsigned PowerState() const;              // 0 = D0 .. 3 = D3hot
   // True once after software set Initiate FLR (7.5.3.4 bit 15); the caller resets the function.
   bool TakeFlrRequest();
 

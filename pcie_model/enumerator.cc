@@ -29,7 +29,8 @@ uint64_t Enumerator::Access(bool write, uint64_t address, unsigned size, uint64_
 }
 
 uint32_t Enumerator::ConfigRead(unsigned port, uint32_t reg, unsigned size) {
-  return static_cast<uint32_t>(Access(false, rc_.EcamAddress(rc_.PortBus(port), 0, 0, reg), size, 0));
+  return static_cast<uint32_t>(
+      Access(false, rc_.EcamAddress(rc_.PortBus(port), 0, 0, reg), size, 0));
 }
 void Enumerator::ConfigWrite(unsigned port, uint32_t reg, unsigned size, uint32_t value) {
   Access(true, rc_.EcamAddress(rc_.PortBus(port), 0, 0, reg), size, value);
@@ -95,7 +96,8 @@ EnumerationResult Enumerator::Enumerate(unsigned port, uint32_t mps, uint32_t mr
   // 3. Assign: naturally aligned from the MMIO pool.
   const uint64_t base = (next_ + f.bar0_size - 1) & ~(f.bar0_size - 1);
   if (base + f.bar0_size > limit_) {
-    err << "enumerate: BAR0 of 0x" << std::hex << f.bar0_size << " bytes does not fit the MMIO pool";
+    err << "enumerate: BAR0 of 0x" << std::hex << f.bar0_size
+        << " bytes does not fit the MMIO pool";
     r.error = err.str();
     return r;
   }
@@ -141,7 +143,8 @@ EnumerationResult Enumerator::Enumerate(unsigned port, uint32_t mps, uint32_t mr
     }
   }
   // 5. Decode memory and allow DMA (7.5.1.1.3).
-  ConfigWrite(port, kCfgCommand, 2, (cmd & ~kCommandIoSpace) | kCommandMemorySpace | kCommandBusMaster);
+  ConfigWrite(port, kCfgCommand, 2,
+              (cmd & ~kCommandIoSpace) | kCommandMemorySpace | kCommandBusMaster);
   return r;
 }
 

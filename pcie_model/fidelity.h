@@ -21,9 +21,12 @@ constexpr std::optional<Fidelity> ParseFidelity(std::string_view text) {
 
 constexpr const char* FidelityName(Fidelity f) {
   switch (f) {
-    case Fidelity::kFunctional: return "functional";
-    case Fidelity::kApproximate: return "approximate";
-    case Fidelity::kCycle: return "cycle";
+    case Fidelity::kFunctional:
+      return "functional";
+    case Fidelity::kApproximate:
+      return "approximate";
+    case Fidelity::kCycle:
+      return "cycle";
   }
   return "?";
 }

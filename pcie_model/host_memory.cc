@@ -22,8 +22,8 @@ uint8_t* HostMemory::Map(uint64_t bus, uint64_t size, std::string* error) {
     auto prev = std::prev(next);
     if (prev->first + prev->second.size > bus) {
       std::ostringstream os;
-      os << "host memory: [0x" << std::hex << bus << ", +0x" << size
-         << ") overlaps region at 0x" << prev->first;
+      os << "host memory: [0x" << std::hex << bus << ", +0x" << size << ") overlaps region at 0x"
+         << prev->first;
       return fail(os.str());
     }
   }

@@ -144,12 +144,11 @@ std::string Link::Retrain(unsigned generation, unsigned width) {
   return ScheduleRetrain(sc_core::sc_time_stamp(), generation, width);
 }
 
-std::string Link::ScheduleRetrain(const sc_core::sc_time& at, unsigned generation,
-                                  unsigned width) {
+std::string Link::ScheduleRetrain(const sc_core::sc_time& at, unsigned generation, unsigned width) {
   std::ostringstream os;
   if (generation < 1 || generation > config_.generation) {
-    os << "pcie link: retrain to generation " << generation << " is not 1.."
-       << config_.generation << " (the trained maximum, PCIe 5.0 4.2.6)";
+    os << "pcie link: retrain to generation " << generation << " is not 1.." << config_.generation
+       << " (the trained maximum, PCIe 5.0 4.2.6)";
     return os.str();
   }
   if ((width != 1 && width != 2 && width != 4 && width != 8 && width != 16) ||
@@ -397,7 +396,8 @@ void Link::Forward(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_tim
 
 void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   TlpExtension* ext = trans.get_extension<TlpExtension>();
-  const bool config = ext && (ext->type == TlpType::kConfigRead || ext->type == TlpType::kConfigWrite);
+  const bool config =
+      ext && (ext->type == TlpType::kConfigRead || ext->type == TlpType::kConfigWrite);
   if (ext) ext->completion = CompletionStatus::kSuccessful;
   const bool posted = trans.is_write() && !config;
   if (config_.fidelity == Fidelity::kFunctional) {
@@ -592,9 +592,9 @@ void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
     const uint64_t dur = tm.WireTimePs(bytes + overhead);
     const uint64_t c_start = StartAfter(rs, first_arrival + latency);
     const uint64_t c_end =
-        std::max(c_start + dur, last_arrival + latency +
-                                    tm.TlpTimePs(static_cast<uint32_t>(ok ? last_piece : 0),
-                                                 kCompletionHeaderDw));
+        std::max(c_start + dur,
+                 last_arrival + latency +
+                     tm.TlpTimePs(static_cast<uint32_t>(ok ? last_piece : 0), kCompletionHeaderDw));
     uint64_t block_end = c_end;
     if (req_dllps) {
       if (last_arrival < c_end) {

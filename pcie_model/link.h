@@ -13,10 +13,10 @@
 // the same direction: completions never pass posted writes (2.4.1).
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <boost/random/mersenne_twister.hpp>
 
@@ -39,15 +39,15 @@ constexpr const char* DirectionName(Direction d) {
 }
 
 struct DirectionCounters {
-  uint64_t tlps = 0;             // TLPs transmitted (a replay counts once more)
-  uint64_t payload_bytes = 0;    // data bytes carried by those TLPs
-  uint64_t overhead_bytes = 0;   // headers, framing, LCRC, ECRC, and DLLPs on this direction
-  uint64_t dllps = 0;            // Ack / Nak / UpdateFC DLLPs sent on this direction
-  uint64_t busy_ps = 0;          // time the direction spent transmitting
-  uint64_t replays = 0;          // Naks that caused a replay of this direction's TLPs
-  uint64_t replay_ps = 0;        // time lost to those replays
-  uint64_t credit_stall_ps = 0;  // time TLPs waited for flow-control credits (cycle only)
-  uint64_t dropped_tlps = 0;     // TLPs lost while the link was down
+  uint64_t tlps = 0;                 // TLPs transmitted (a replay counts once more)
+  uint64_t payload_bytes = 0;        // data bytes carried by those TLPs
+  uint64_t overhead_bytes = 0;       // headers, framing, LCRC, ECRC, and DLLPs on this direction
+  uint64_t dllps = 0;                // Ack / Nak / UpdateFC DLLPs sent on this direction
+  uint64_t busy_ps = 0;              // time the direction spent transmitting
+  uint64_t replays = 0;              // Naks that caused a replay of this direction's TLPs
+  uint64_t replay_ps = 0;            // time lost to those replays
+  uint64_t credit_stall_ps = 0;      // time TLPs waited for flow-control credits (cycle only)
+  uint64_t dropped_tlps = 0;         // TLPs lost while the link was down
   uint64_t completion_timeouts = 0;  // non-posted requests from this side that timed out
 };
 
@@ -60,8 +60,7 @@ struct LinkState {
 class Link : public sc_core::sc_module {
  public:
   // Throws std::invalid_argument with ValidateLinkConfig's message when invalid.
-  Link(sc_core::sc_module_name name, const LinkConfig& config,
-       spec::TraceSink* trace = nullptr);
+  Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSink* trace = nullptr);
 
   tlm_utils::simple_target_socket<Link> down_target;
   tlm_utils::simple_initiator_socket<Link> down_initiator;
@@ -101,22 +100,36 @@ class Link : public sc_core::sc_module {
   struct CreditPool {
     uint32_t header_limit = 0, data_limit = 0;  // 0 = infinite
     uint32_t header_free = 0, data_free = 0;
-    struct Return { uint64_t at_ps; uint32_t header, data; };
+    struct Return {
+      uint64_t at_ps;
+      uint32_t header, data;
+    };
     std::deque<Return> returns;
   };
   enum CreditClass { kPosted = 0, kNonPosted = 1, kCompletion = 2 };
-  struct PendingDllp { uint64_t at_ps, duration_ps; };
+  struct PendingDllp {
+    uint64_t at_ps, duration_ps;
+  };
   struct DirState {
     uint64_t busy_until_ps = 0;
     std::deque<PendingDllp> dllps;  // generated, not yet placed on the wire (sorted by at_ps)
-    CreditPool credits[3];  // advertised by the receiver at the far end
+    CreditPool credits[3];          // advertised by the receiver at the far end
     DirectionCounters counters;
     uint32_t ack_phase = 0, fc_phase = 0;  // TLPs received since the last Ack / UpdateFC
   };
-  struct Interval { uint64_t start_ps, end_ps; double rate; };
-  struct Step { uint64_t at_ps; LinkTiming timing; };
+  struct Interval {
+    uint64_t start_ps, end_ps;
+    double rate;
+  };
+  struct Step {
+    uint64_t at_ps;
+    LinkTiming timing;
+  };
   // One TLP's schedule on a direction.
-  struct Sent { uint64_t start_ps, end_ps; bool lost; };
+  struct Sent {
+    uint64_t start_ps, end_ps;
+    bool lost;
+  };
 
   static constexpr int Index(Direction d) { return static_cast<int>(d); }
   static constexpr Direction Reverse(Direction d) {
@@ -138,8 +151,8 @@ class Link : public sc_core::sc_module {
                uint64_t now_ps, uint64_t sent_ps);
 
   // Transmits one TLP no earlier than t_ps; per-TLP (cycle, or any fault active).
-  Sent SendTlp(Direction d, uint64_t t_ps, uint32_t payload, unsigned header_dw,
-               CreditClass cls, bool use_credits);
+  Sent SendTlp(Direction d, uint64_t t_ps, uint32_t payload, unsigned header_dw, CreditClass cls,
+               bool use_credits);
   // Earliest start of a TLP ready at t_ps on d, after placing the DLLPs that
   // became ready before it (DLLPs go first: 3.5, Ack/UpdateFC scheduling).
   uint64_t StartAfter(DirState& s, uint64_t t_ps);

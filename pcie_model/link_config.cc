@@ -13,17 +13,21 @@ bool IsPayloadSize(uint32_t bytes) { return spec::PayloadBytesToEncoding(bytes) 
 
 std::string ValidateCredits(const FlowControlCredits& c, uint32_t mps, const char* which) {
   std::ostringstream os;
-  struct Item { const char* name; uint32_t value; uint32_t max; };
+  struct Item {
+    const char* name;
+    uint32_t value;
+    uint32_t max;
+  };
   // 3.4.2: finite header credits <= 127 (8-bit HdrFC), data credits <= 2047 (12-bit DataFC).
   const Item items[] = {
-      {"posted_header", c.posted_header, 127},       {"posted_data", c.posted_data, 2047},
+      {"posted_header", c.posted_header, 127},         {"posted_data", c.posted_data, 2047},
       {"non_posted_header", c.non_posted_header, 127}, {"non_posted_data", c.non_posted_data, 2047},
       {"completion_header", c.completion_header, 127}, {"completion_data", c.completion_data, 2047},
   };
   for (const Item& it : items) {
     if (it.value > it.max) {
-      os << "pcie link: " << which << "." << it.name << " = " << it.value
-         << " credits exceeds " << it.max << " (PCIe 5.0 3.4.2, no scaled flow control)";
+      os << "pcie link: " << which << "." << it.name << " = " << it.value << " credits exceeds "
+         << it.max << " (PCIe 5.0 3.4.2, no scaled flow control)";
       return os.str();
     }
   }
@@ -72,7 +76,8 @@ std::string ValidateLinkConfig(const LinkConfig& c) {
        << " is not 1..768 (PCIe 5.0 2.2.6.2: 10-bit tags)";
   } else {
     std::string e = ValidateCredits(c.device_credits, c.max_payload_size, "device_credits");
-    if (e.empty()) e = ValidateCredits(c.root_port_credits, c.max_payload_size, "root_port_credits");
+    if (e.empty())
+      e = ValidateCredits(c.root_port_credits, c.max_payload_size, "root_port_credits");
     return e;
   }
   return os.str();

@@ -24,12 +24,12 @@ struct FlowControlCredits {
 
 struct LinkConfig {
   Fidelity fidelity = Fidelity::kApproximate;
-  unsigned generation = 5;             // 1..5: 2.5 / 5 / 8 / 16 / 32 GT/s (4.2, Table 4-1 rates)
-  unsigned width = 4;                  // x1, x2, x4, x8, x16 (4.2.4.11 link widths)
-  uint32_t max_payload_size = 256;     // 128..4096, power of two (7.5.3.4 Table 7-23)
+  unsigned generation = 5;               // 1..5: 2.5 / 5 / 8 / 16 / 32 GT/s (4.2, Table 4-1 rates)
+  unsigned width = 4;                    // x1, x2, x4, x8, x16 (4.2.4.11 link widths)
+  uint32_t max_payload_size = 256;       // 128..4096, power of two (7.5.3.4 Table 7-23)
   uint32_t max_read_request_size = 512;  // 128..4096, power of two (7.5.3.4)
   uint32_t read_completion_boundary = 64;  // 64 or 128 bytes (2.3.1.1, 7.5.3.7)
-  bool ecrc = false;                   // TLP digest: 1 DW per TLP (2.7.1)
+  bool ecrc = false;                       // TLP digest: 1 DW per TLP (2.7.1)
   // Credits advertised by the device's receiver (downstream traffic) and by the
   // root port's receiver (upstream traffic).
   FlowControlCredits device_credits;
@@ -39,9 +39,9 @@ struct LinkConfig {
   unsigned ack_every = 4;
   unsigned update_fc_every = 4;
   // Latencies in picoseconds.
-  uint64_t propagation_ps = 2'000;       // wire / channel flight time, one way
-  uint64_t tlp_processing_ps = 50'000;   // per TLP: receiver PHY + DLL + TL pipeline
-  uint64_t credit_release_ps = 0;        // receiver buffer drain before the credit returns
+  uint64_t propagation_ps = 2'000;      // wire / channel flight time, one way
+  uint64_t tlp_processing_ps = 50'000;  // per TLP: receiver PHY + DLL + TL pipeline
+  uint64_t credit_release_ps = 0;       // receiver buffer drain before the credit returns
   // Requester side: completion timeout (2.8; 7.5.3.16 default range 50 us - 50 ms) and
   // read tags a requester may have outstanding (2.2.6.2: 10-bit tags allow 768).
   uint64_t completion_timeout_ps = 50'000'000;

@@ -13,8 +13,8 @@ namespace nvmesim::pcie {
 namespace {
 
 using sc_core::SC_NS;
-using sc_core::SC_US;
 using sc_core::sc_time;
+using sc_core::SC_US;
 using testing::FromPs;
 using testing::LinkBench;
 using testing::Ps;
@@ -68,7 +68,9 @@ void LinkDownMidTransfer(Fidelity f) {
   EXPECT_EQ(changes[0], (std::pair<uint64_t, bool>{2'000'000, false}));
   EXPECT_EQ(changes[1], (std::pair<uint64_t, bool>{100'000'000, true}));
 }
-NVMESIM_SIM_TEST(LinkFault, DownMidTransferApproximate) { LinkDownMidTransfer(Fidelity::kApproximate); }
+NVMESIM_SIM_TEST(LinkFault, DownMidTransferApproximate) {
+  LinkDownMidTransfer(Fidelity::kApproximate);
+}
 NVMESIM_SIM_TEST(LinkFault, DownMidTransferCycle) { LinkDownMidTransfer(Fidelity::kCycle); }
 NVMESIM_SIM_TEST(LinkFault, DownFunctional) { LinkDownMidTransfer(Fidelity::kFunctional); }
 
@@ -149,7 +151,8 @@ ReplayRun RunReplay(Fidelity f, uint64_t seed, double p, const std::string& pref
   r.replays = b->link.counters(Direction::kUpstream).replays;
   const LinkTiming& t = b->link.timing();
   // Every Nak costs one TLP time plus the Nak loop, exactly.
-  EXPECT_EQ(r.elapsed_ps, n * t.TlpTimePs(256, 4) + r.replays * (t.TlpTimePs(256, 4) + t.NakLoopPs()));
+  EXPECT_EQ(r.elapsed_ps,
+            n * t.TlpTimePs(256, 4) + r.replays * (t.TlpTimePs(256, 4) + t.NakLoopPs()));
   EXPECT_EQ(b->link.counters(Direction::kUpstream).tlps, n + r.replays);
   EXPECT_EQ(b->link.counters(Direction::kDownstream).dllps, n / 4 * 2 + r.replays);  // + Naks
   return r;
@@ -191,7 +194,8 @@ NVMESIM_SIM_TEST(LinkFault, ReplayIsDeterministicPerSeed) {
   const uint64_t ra = a.link.counters(Direction::kUpstream).replays;
   EXPECT_GT(ra, 0u);
   EXPECT_EQ(b.link.counters(Direction::kUpstream).replays, ra);
-  EXPECT_EQ(b.link.counters(Direction::kUpstream).busy_ps, a.link.counters(Direction::kUpstream).busy_ps);
+  EXPECT_EQ(b.link.counters(Direction::kUpstream).busy_ps,
+            a.link.counters(Direction::kUpstream).busy_ps);
   EXPECT_NE(d.link.counters(Direction::kUpstream).replays, ra);
 }
 

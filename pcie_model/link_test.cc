@@ -39,12 +39,14 @@ void CheckPostedStream(Fidelity f, unsigned gen, unsigned width, uint32_t mps) {
   double measured = 0;
   RunThread([&] { measured = StreamWrites(b.dev, kHigh, 4096, 4000); });
   const double expected = IssueFormula(gen, width, mps);
-  std::printf("posted stream %s gen%u x%u mps %u: measured %.4f GB/s, formula %.4f GB/s (%+.3f%%)\n",
-              FidelityName(f), gen, width, mps, measured / 1e9, expected / 1e9,
-              100 * (measured / expected - 1));
+  std::printf(
+      "posted stream %s gen%u x%u mps %u: measured %.4f GB/s, formula %.4f GB/s (%+.3f%%)\n",
+      FidelityName(f), gen, width, mps, measured / 1e9, expected / 1e9,
+      100 * (measured / expected - 1));
   EXPECT_NEAR(measured, expected, expected * 0.01)
       << FidelityName(f) << " gen" << gen << " x" << width << " mps " << mps;
-  EXPECT_NEAR(measured, b.link.timing().PostedStreamBytesPerSecond(mps, 4, false), expected * 0.001);
+  EXPECT_NEAR(measured, b.link.timing().PostedStreamBytesPerSecond(mps, 4, false),
+              expected * 0.001);
   const auto& up = b.link.counters(Direction::kUpstream);
   EXPECT_EQ(up.tlps, 4000u * (4096 / mps));
   EXPECT_EQ(up.payload_bytes, 4000u * 4096);
@@ -58,11 +60,13 @@ void CheckPostedStream(Fidelity f, unsigned gen, unsigned width, uint32_t mps) {
 NVMESIM_SIM_TEST(LinkThroughput, Gen5x4Mps256Approximate) {
   CheckPostedStream(Fidelity::kApproximate, 5, 4, 256);
 }
-NVMESIM_SIM_TEST(LinkThroughput, Gen5x4Mps256Cycle) { CheckPostedStream(Fidelity::kCycle, 5, 4, 256); }
+NVMESIM_SIM_TEST(LinkThroughput, Gen5x4Mps256Cycle) {
+  CheckPostedStream(Fidelity::kCycle, 5, 4, 256);
+}
 NVMESIM_SIM_TEST(LinkThroughput, Gen4x4Mps256) { CheckPostedStream(Fidelity::kCycle, 4, 4, 256); }
 NVMESIM_SIM_TEST(LinkThroughput, Gen3x8Mps256) {
   CheckPostedStream(Fidelity::kApproximate, 3, 8, 256);
-  }
+}
 NVMESIM_SIM_TEST(LinkThroughput, Gen5x4Mps128) { CheckPostedStream(Fidelity::kCycle, 5, 4, 128); }
 NVMESIM_SIM_TEST(LinkThroughput, Gen5x4Mps512) {
   CheckPostedStream(Fidelity::kApproximate, 5, 4, 512);
@@ -118,8 +122,8 @@ void CheckReadStream(Fidelity f, uint32_t mrrs) {
       static_cast<double>(t.DllpTimePs()) * (1.0 / 4 + 1.0 / 4);
   const double expected = mrrs * 1e12 / per_request_ps;
   const double measured = len / d.to_seconds();
-  std::printf("read stream %s mrrs %u: measured %.4f GB/s, formula %.4f GB/s\n", FidelityName(f), mrrs,
-              measured / 1e9, expected / 1e9);
+  std::printf("read stream %s mrrs %u: measured %.4f GB/s, formula %.4f GB/s\n", FidelityName(f),
+              mrrs, measured / 1e9, expected / 1e9);
   EXPECT_NEAR(measured, expected, expected * 0.01) << FidelityName(f) << " mrrs " << mrrs;
   EXPECT_EQ(b.link.counters(Direction::kUpstream).tlps, len / mrrs);
   EXPECT_EQ(b.link.counters(Direction::kDownstream).tlps, len / piece);
@@ -173,7 +177,8 @@ NVMESIM_SIM_TEST(LinkRead, LimitedByOutstandingTags) {
     b.dev.Access(false, kHigh, len, d);
   });
   const LinkTiming& t = b.link.timing();
-  const uint64_t round = t.TlpTimePs(0, 4) + t.HopPs() + 100'000 + 2 * t.TlpTimePs(256, 3) + t.HopPs();
+  const uint64_t round =
+      t.TlpTimePs(0, 4) + t.HopPs() + 100'000 + 2 * t.TlpTimePs(256, 3) + t.HopPs();
   EXPECT_EQ(Ps(d), 64 * round);
 }
 
@@ -330,7 +335,8 @@ NVMESIM_SIM_TEST(LinkConfigCheck, BadConfigurationIsRejected) {
   };
   LinkConfig c;
   c.generation = 6;
-  EXPECT_EQ(message(c), "pcie link: generation 6 is not 1..5 (PCIe 5.0 4.2: 2.5, 5.0, 8.0, 16.0, 32.0 GT/s)");
+  EXPECT_EQ(message(c),
+            "pcie link: generation 6 is not 1..5 (PCIe 5.0 4.2: 2.5, 5.0, 8.0, 16.0, 32.0 GT/s)");
   c = {};
   c.width = 3;
   EXPECT_NE(message(c).find("width x3"), std::string::npos);
@@ -371,10 +377,18 @@ NVMESIM_SIM_TEST(LinkFidelity, ApproximateMatchesCycle) {
       const uint32_t len = 1 + (x >> 3) % 8192;
       sc_core::sc_time d = sc_core::SC_ZERO_TIME;
       switch (x % 4) {
-        case 0: b.dev.Access(true, addr, len, d); break;
-        case 1: b.dev.Access(false, addr, len, d); break;
-        case 2: b.host.Access(true, 0xC0000000 + (x % 4096), 4, d); break;
-        default: b.host.Access(false, 0xC0000000 + (x % 4096) / 4 * 4, 4, d); break;
+        case 0:
+          b.dev.Access(true, addr, len, d);
+          break;
+        case 1:
+          b.dev.Access(false, addr, len, d);
+          break;
+        case 2:
+          b.host.Access(true, 0xC0000000 + (x % 4096), 4, d);
+          break;
+        default:
+          b.host.Access(false, 0xC0000000 + (x % 4096) / 4 * 4, 4, d);
+          break;
       }
       sc_core::wait(d);
     }

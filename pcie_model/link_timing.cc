@@ -21,8 +21,8 @@ double LinkTiming::PostedStreamBytesPerSecond(uint32_t payload, unsigned header_
                                               bool reverse_saturated) const {
   double per_tlp_ps = static_cast<double>(TlpWireBytes(payload, header_dw)) * ps_per_byte_;
   if (reverse_saturated) {
-    per_tlp_ps += static_cast<double>(dllp_ps_) *
-                  (1.0 / config_.ack_every + 1.0 / config_.update_fc_every);
+    per_tlp_ps +=
+        static_cast<double>(dllp_ps_) * (1.0 / config_.ack_every + 1.0 / config_.update_fc_every);
   }
   return static_cast<double>(payload) * 1e12 / per_tlp_ps;
 }
@@ -33,10 +33,12 @@ double LinkTiming::CreditLimitedBytesPerSecond(uint32_t payload, unsigned header
   uint64_t k = UINT64_MAX;
   if (credits.posted_header) k = credits.posted_header;
   const uint32_t data_per_tlp = (payload + kCreditUnitBytes - 1) / kCreditUnitBytes;
-  if (credits.posted_data && data_per_tlp) k = std::min<uint64_t>(k, credits.posted_data / data_per_tlp);
+  if (credits.posted_data && data_per_tlp)
+    k = std::min<uint64_t>(k, credits.posted_data / data_per_tlp);
   double period = tlp_ps;
   if (k != UINT64_MAX) {
-    period = std::max(tlp_ps, (tlp_ps + static_cast<double>(CreditLoopPs())) / static_cast<double>(k));
+    period =
+        std::max(tlp_ps, (tlp_ps + static_cast<double>(CreditLoopPs())) / static_cast<double>(k));
   }
   return static_cast<double>(payload) * 1e12 / period;
 }
@@ -68,8 +70,8 @@ uint64_t LinkTiming::DmaReadPs(uint64_t address, uint64_t length, uint64_t compl
     uint64_t ready = req_end + hop_ps_ + completer_ps;
     uint64_t ca = a, cleft = chunk;
     do {
-      const uint32_t piece = NextCompletion(ca, cleft, config_.max_payload_size,
-                                            config_.read_completion_boundary);
+      const uint32_t piece =
+          NextCompletion(ca, cleft, config_.max_payload_size, config_.read_completion_boundary);
       cpl_busy = std::max(cpl_busy, ready) + TlpTimePs(piece, kCompletionHeaderDw);
       ca += piece;
       cleft -= piece;

@@ -22,11 +22,11 @@
 
 namespace nvmesim::pcie {
 
-inline constexpr uint32_t kFramingBytes = 8;     // per TLP, see above
-inline constexpr uint32_t kDllpWireBytes = 8;    // per DLLP, see above
-inline constexpr uint32_t kEcrcBytes = 4;        // 2.7.1 TLP digest
-inline constexpr uint32_t kCreditUnitBytes = 16; // 3.4.1: one data credit = 4 DW
-inline constexpr uint64_t kFourKiB = 4096;       // 2.2.7: requests never cross a 4 KiB boundary
+inline constexpr uint32_t kFramingBytes = 8;      // per TLP, see above
+inline constexpr uint32_t kDllpWireBytes = 8;     // per DLLP, see above
+inline constexpr uint32_t kEcrcBytes = 4;         // 2.7.1 TLP digest
+inline constexpr uint32_t kCreditUnitBytes = 16;  // 3.4.1: one data credit = 4 DW
+inline constexpr uint64_t kFourKiB = 4096;        // 2.2.7: requests never cross a 4 KiB boundary
 
 // 4.2 / Table 4-1 data rates in MT/s per lane for generations 1..5.
 constexpr uint32_t GenerationMegaTransfers(unsigned generation) {
@@ -75,7 +75,7 @@ class LinkTiming {
 
   unsigned generation() const { return generation_; }
   unsigned width() const { return width_; }
-  double ps_per_byte() const { return ps_per_byte_; }       // whole link, after encoding
+  double ps_per_byte() const { return ps_per_byte_; }  // whole link, after encoding
   double bytes_per_second() const { return 1e12 / ps_per_byte_; }
 
   // Wire bytes of one TLP; overhead = everything but the payload.

@@ -83,8 +83,8 @@ std::string RootComplex::SetPortWindow(unsigned port, uint64_t base, uint64_t si
 
 uint64_t RootComplex::EcamAddress(unsigned bus, unsigned device, unsigned function,
                                   uint32_t reg) const {
-  return config_.ecam_base + (uint64_t(bus) << 20 | uint64_t(device) << 15 |
-                              uint64_t(function) << 12 | (reg & 0xFFF));
+  return config_.ecam_base +
+         (uint64_t(bus) << 20 | uint64_t(device) << 15 | uint64_t(function) << 12 | (reg & 0xFFF));
 }
 
 void RootComplex::FillOnes(tlm::tlm_generic_payload& trans) {
@@ -104,7 +104,10 @@ void RootComplex::CpuTransport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   for (unsigned i = 0; i < windows_.size(); ++i) {
     const Window& w = windows_[i];
     if (w.size && addr >= w.base && len <= w.size && addr - w.base <= w.size - len) {
-      if (trans.is_read()) ++counters_.mmio_reads; else ++counters_.mmio_writes;
+      if (trans.is_read())
+        ++counters_.mmio_reads;
+      else
+        ++counters_.mmio_writes;
       trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
       ports_[i]->downstream->b_transport(trans, delay);
       if (trans.is_read() && !trans.is_response_ok()) {
@@ -131,7 +134,10 @@ void RootComplex::ConfigAccess(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const uint32_t reg = off & 0xFFF;
   const unsigned len = trans.get_data_length();
   const bool read = trans.is_read();
-  if (read) ++counters_.config_reads; else ++counters_.config_writes;
+  if (read)
+    ++counters_.config_reads;
+  else
+    ++counters_.config_writes;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   // Port i leads to bus i + 1; only device 0 function 0 exists behind a root port
   // (7.3.1: a downstream port forwards only Device 0 type 0 requests).

@@ -22,10 +22,10 @@
 //     touches no memory.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <functional>
@@ -45,10 +45,10 @@ inline constexpr uint64_t kMsiWindowEnd = 0xFEEFFFFF;   // inclusive
 struct RootComplexConfig {
   unsigned ports = 1;
   uint64_t ecam_base = 0xE0000000;
-  uint64_t memory_read_latency_ps = 80'000;   // completer latency for DMA reads of host memory
-  uint64_t memory_write_latency_ps = 0;       // posted: only delays the memory update
-  uint64_t msi_latency_ps = 0;                // interrupt controller delivery after arrival
-  uint64_t cpu_access_latency_ps = 0;         // CPU core to root port, each way
+  uint64_t memory_read_latency_ps = 80'000;  // completer latency for DMA reads of host memory
+  uint64_t memory_write_latency_ps = 0;      // posted: only delays the memory update
+  uint64_t msi_latency_ps = 0;               // interrupt controller delivery after arrival
+  uint64_t cpu_access_latency_ps = 0;        // CPU core to root port, each way
 };
 
 struct DmaFault {
@@ -65,8 +65,8 @@ struct RootComplexCounters {
   uint64_t unsupported_requests = 0;  // DMA outside mapped host memory
   uint64_t msi_messages = 0;
   uint64_t mmio_reads = 0, mmio_writes = 0;
-  uint64_t mmio_failed_reads = 0;     // answered with all ones (timeout, removed, error)
-  uint64_t master_aborts = 0;         // CPU access that no port window or ECAM claims
+  uint64_t mmio_failed_reads = 0;  // answered with all ones (timeout, removed, error)
+  uint64_t master_aborts = 0;      // CPU access that no port window or ECAM claims
   uint64_t config_reads = 0, config_writes = 0;
 };
 
@@ -114,8 +114,16 @@ class RootComplex : public sc_core::sc_module {
 
  private:
   friend class RootPort;
-  struct Window { uint64_t base = 0, size = 0; };
-  struct PendingMsi { uint64_t at_ps; uint64_t seq; unsigned port; uint64_t address; uint32_t data; };
+  struct Window {
+    uint64_t base = 0, size = 0;
+  };
+  struct PendingMsi {
+    uint64_t at_ps;
+    uint64_t seq;
+    unsigned port;
+    uint64_t address;
+    uint32_t data;
+  };
 
   void Upstream(unsigned port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void ConfigAccess(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

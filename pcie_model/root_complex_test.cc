@@ -20,8 +20,8 @@ namespace nvmesim::pcie {
 namespace {
 
 using sc_core::SC_NS;
-using sc_core::SC_US;
 using sc_core::sc_time;
+using sc_core::SC_US;
 
 uint64_t Ps(const sc_time& t) { return t.value(); }
 

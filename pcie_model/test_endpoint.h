@@ -6,10 +6,10 @@
 // BAR0 are Unsupported Requests; DMA with Bus Master disabled is refused.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <vector>
@@ -32,7 +32,7 @@ class TestEndpoint : public sc_core::sc_module {
   TestEndpoint(sc_core::sc_module_name name, const ConfigSpaceConfig& config = {},
                uint64_t bar_latency_ps = 0);
 
-  tlm_utils::simple_target_socket<TestEndpoint> pcie_target;       // from Link::down_initiator
+  tlm_utils::simple_target_socket<TestEndpoint> pcie_target;        // from Link::down_initiator
   tlm_utils::simple_initiator_socket<TestEndpoint> pcie_initiator;  // to Link::up_target
 
   // Device-initiated requests, timed by `delay` (LT): returns the TLM status.

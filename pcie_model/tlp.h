@@ -28,10 +28,14 @@ enum class CompletionStatus : uint8_t {
 
 constexpr const char* CompletionStatusName(CompletionStatus s) {
   switch (s) {
-    case CompletionStatus::kSuccessful: return "Successful Completion";
-    case CompletionStatus::kUnsupportedRequest: return "Unsupported Request";
-    case CompletionStatus::kCompleterAbort: return "Completer Abort";
-    case CompletionStatus::kCompletionTimeout: return "Completion Timeout";
+    case CompletionStatus::kSuccessful:
+      return "Successful Completion";
+    case CompletionStatus::kUnsupportedRequest:
+      return "Unsupported Request";
+    case CompletionStatus::kCompleterAbort:
+      return "Completer Abort";
+    case CompletionStatus::kCompletionTimeout:
+      return "Completion Timeout";
   }
   return "?";
 }
@@ -54,7 +58,9 @@ class TlpExtension : public tlm::tlm_extension<TlpExtension> {
 // carries a TlpExtension, its `completion` field. Never allocates an extension.
 inline void SetCompletion(tlm::tlm_generic_payload& trans, CompletionStatus status) {
   switch (status) {
-    case CompletionStatus::kSuccessful: trans.set_response_status(tlm::TLM_OK_RESPONSE); break;
+    case CompletionStatus::kSuccessful:
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      break;
     case CompletionStatus::kUnsupportedRequest:
       trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       break;
@@ -73,10 +79,14 @@ inline void SetCompletion(tlm::tlm_generic_payload& trans, CompletionStatus stat
 inline CompletionStatus CompletionOf(const tlm::tlm_generic_payload& trans) {
   if (const TlpExtension* ext = trans.get_extension<TlpExtension>()) return ext->completion;
   switch (trans.get_response_status()) {
-    case tlm::TLM_OK_RESPONSE: return CompletionStatus::kSuccessful;
-    case tlm::TLM_ADDRESS_ERROR_RESPONSE: return CompletionStatus::kUnsupportedRequest;
-    case tlm::TLM_GENERIC_ERROR_RESPONSE: return CompletionStatus::kCompletionTimeout;
-    default: return CompletionStatus::kCompleterAbort;
+    case tlm::TLM_OK_RESPONSE:
+      return CompletionStatus::kSuccessful;
+    case tlm::TLM_ADDRESS_ERROR_RESPONSE:
+      return CompletionStatus::kUnsupportedRequest;
+    case tlm::TLM_GENERIC_ERROR_RESPONSE:
+      return CompletionStatus::kCompletionTimeout;
+    default:
+      return CompletionStatus::kCompleterAbort;
   }
 }
 

@@ -51,9 +51,9 @@ enum StatusBits : uint16_t {
 };
 
 // 7.5.1.2.1 Base Address register encoding (memory space).
-inline constexpr uint32_t kBarMemoryType64 = 0x4;        // bits 2:1 = 10b
-inline constexpr uint32_t kBarPrefetchable = 0x8;        // bit 3
-inline constexpr uint32_t kBarMemoryFlagsMask = 0xF;     // bits 3:0 are flags
+inline constexpr uint32_t kBarMemoryType64 = 0x4;     // bits 2:1 = 10b
+inline constexpr uint32_t kBarPrefetchable = 0x8;     // bit 3
+inline constexpr uint32_t kBarMemoryFlagsMask = 0xF;  // bits 3:0 are flags
 
 // 7.5.1 / Figure 7-10: type 0 configuration space header (64 bytes).
 struct ConfigHeaderType0 {
@@ -108,45 +108,45 @@ enum ConfigHeaderOffset : uint32_t {
 
 // 7.5.2: PCI Power Management capability (8 bytes).
 struct PowerManagementCapability {
-  uint8_t cap_id;   // 01h
+  uint8_t cap_id;  // 01h
   uint8_t next;
-  uint16_t pmc;     // 7.5.2.1: version 2:0, D1/D2 support, PME support
-  uint16_t pmcsr;   // 7.5.2.2: power state 1:0, No_Soft_Reset bit 3, PME_En bit 8
+  uint16_t pmc;    // 7.5.2.1: version 2:0, D1/D2 support, PME support
+  uint16_t pmcsr;  // 7.5.2.2: power state 1:0, No_Soft_Reset bit 3, PME_En bit 8
   uint8_t pmcsr_bse;
   uint8_t data;
 } __attribute__((packed));
 static_assert(sizeof(PowerManagementCapability) == 8);
 static_assert(offsetof(PowerManagementCapability, pmcsr) == 4);
-inline constexpr uint16_t kPmcVersion3 = 0x3;            // 7.5.2.1 version 011b (PCI PM 1.2)
-inline constexpr uint16_t kPmcsrPowerStateMask = 0x3;    // 7.5.2.2: 00b D0 .. 11b D3hot
-inline constexpr uint16_t kPmcsrNoSoftReset = 1u << 3;   // 7.5.2.2
+inline constexpr uint16_t kPmcVersion3 = 0x3;           // 7.5.2.1 version 011b (PCI PM 1.2)
+inline constexpr uint16_t kPmcsrPowerStateMask = 0x3;   // 7.5.2.2: 00b D0 .. 11b D3hot
+inline constexpr uint16_t kPmcsrNoSoftReset = 1u << 3;  // 7.5.2.2
 
 // 7.5.3: PCI Express capability structure (endpoint, version 2: 60 bytes).
 struct PciExpressCapability {
-  uint8_t cap_id;                  // 00h: 10h
-  uint8_t next;                    // 01h
-  uint16_t pcie_capabilities;      // 02h: 7.5.3.2 version 3:0, device/port type 7:4
-  uint32_t device_capabilities;    // 04h: 7.5.3.3
-  uint16_t device_control;         // 08h: 7.5.3.4
-  uint16_t device_status;          // 0Ah: 7.5.3.5
-  uint32_t link_capabilities;      // 0Ch: 7.5.3.6
-  uint16_t link_control;           // 10h: 7.5.3.7
-  uint16_t link_status;            // 12h: 7.5.3.8
-  uint32_t slot_capabilities;      // 14h
-  uint16_t slot_control;           // 18h
-  uint16_t slot_status;            // 1Ah
-  uint16_t root_control;           // 1Ch
-  uint16_t root_capabilities;      // 1Eh
-  uint32_t root_status;            // 20h
-  uint32_t device_capabilities2;   // 24h: 7.5.3.15
-  uint16_t device_control2;        // 28h: 7.5.3.16
-  uint16_t device_status2;         // 2Ah
-  uint32_t link_capabilities2;     // 2Ch: 7.5.3.18
-  uint16_t link_control2;          // 30h: 7.5.3.19
-  uint16_t link_status2;           // 32h
-  uint32_t slot_capabilities2;     // 34h
-  uint16_t slot_control2;          // 38h
-  uint16_t slot_status2;           // 3Ah
+  uint8_t cap_id;                 // 00h: 10h
+  uint8_t next;                   // 01h
+  uint16_t pcie_capabilities;     // 02h: 7.5.3.2 version 3:0, device/port type 7:4
+  uint32_t device_capabilities;   // 04h: 7.5.3.3
+  uint16_t device_control;        // 08h: 7.5.3.4
+  uint16_t device_status;         // 0Ah: 7.5.3.5
+  uint32_t link_capabilities;     // 0Ch: 7.5.3.6
+  uint16_t link_control;          // 10h: 7.5.3.7
+  uint16_t link_status;           // 12h: 7.5.3.8
+  uint32_t slot_capabilities;     // 14h
+  uint16_t slot_control;          // 18h
+  uint16_t slot_status;           // 1Ah
+  uint16_t root_control;          // 1Ch
+  uint16_t root_capabilities;     // 1Eh
+  uint32_t root_status;           // 20h
+  uint32_t device_capabilities2;  // 24h: 7.5.3.15
+  uint16_t device_control2;       // 28h: 7.5.3.16
+  uint16_t device_status2;        // 2Ah
+  uint32_t link_capabilities2;    // 2Ch: 7.5.3.18
+  uint16_t link_control2;         // 30h: 7.5.3.19
+  uint16_t link_status2;          // 32h
+  uint32_t slot_capabilities2;    // 34h
+  uint16_t slot_control2;         // 38h
+  uint16_t slot_status2;          // 3Ah
 } __attribute__((packed));
 static_assert(sizeof(PciExpressCapability) == 0x3C);
 static_assert(offsetof(PciExpressCapability, device_capabilities) == 0x04);
@@ -172,8 +172,8 @@ enum PciExpressOffset : uint32_t {
   kPcieLinkStatus2 = 0x32,
 };
 
-inline constexpr uint16_t kPcieCapVersion2 = 0x2;             // 7.5.3.2 capability version
-inline constexpr uint16_t kPcieTypeEndpoint = 0x0 << 4;       // 7.5.3.2 device/port type 0000b
+inline constexpr uint16_t kPcieCapVersion2 = 0x2;        // 7.5.3.2 capability version
+inline constexpr uint16_t kPcieTypeEndpoint = 0x0 << 4;  // 7.5.3.2 device/port type 0000b
 // 7.5.3.3 Device Capabilities: Max_Payload_Size Supported bits 2:0, FLR capability bit 28.
 inline constexpr uint32_t kDevCapMpsMask = 0x7;
 inline constexpr uint32_t kDevCapFlr = 1u << 28;
@@ -212,9 +212,9 @@ static_assert(PayloadBytesToEncoding(512) == 2 && PayloadBytesToEncoding(96) == 
 
 // 7.7.2: MSI-X capability structure (12 bytes).
 struct MsixCapability {
-  uint8_t cap_id;           // 00h: 11h
-  uint8_t next;             // 01h
-  uint16_t message_control; // 02h: 7.7.2.2 table size 10:0 (N-1), function mask 14, enable 15
+  uint8_t cap_id;             // 00h: 11h
+  uint8_t next;               // 01h
+  uint16_t message_control;   // 02h: 7.7.2.2 table size 10:0 (N-1), function mask 14, enable 15
   uint32_t table_offset_bir;  // 04h: 7.7.2.3 BIR 2:0, offset 31:3
   uint32_t pba_offset_bir;    // 08h: 7.7.2.4 BIR 2:0, offset 31:3
 } __attribute__((packed));
@@ -236,10 +236,10 @@ inline constexpr uint32_t kMsixMaxVectors = 2048;        // 7.7.2.2
 
 // 7.7.2 Figure 7-146: one MSI-X table entry (16 bytes).
 struct MsixTableEntry {
-  uint32_t msg_addr_lo;    // 7.7.2.5: bits 1:0 zero (DWORD aligned)
-  uint32_t msg_addr_hi;    // 7.7.2.6
-  uint32_t msg_data;       // 7.7.2.7
-  uint32_t vector_control; // 7.7.2.8: bit 0 Mask Bit (set at reset)
+  uint32_t msg_addr_lo;     // 7.7.2.5: bits 1:0 zero (DWORD aligned)
+  uint32_t msg_addr_hi;     // 7.7.2.6
+  uint32_t msg_data;        // 7.7.2.7
+  uint32_t vector_control;  // 7.7.2.8: bit 0 Mask Bit (set at reset)
 } __attribute__((packed));
 static_assert(sizeof(MsixTableEntry) == 16);
 static_assert(offsetof(MsixTableEntry, msg_data) == 8);
