@@ -4,8 +4,10 @@
 //                        [--json F] [--junit F] [--trace F] [--quiet]
 //   nvmesim check SCENARIO        parse and validate only
 //   nvmesim faults                the fault catalogue
+//   nvmesim mgmt SCENARIO COMMAND [--controller C] [passthru options]
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -13,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/faults/fault_catalogue.h"
+#include "harness/mgmt_command.h"
 #include "harness/report/chrome_trace.h"
 #include "harness/report/fio_output.h"
 #include "harness/report/junit.h"
@@ -156,7 +159,49 @@ int main(int argc, char** argv) {
 
   CLI::App* faults = app.add_subcommand("faults", "List the faults a scenario can inject, with their parameters");
 
+  CLI::App* mgmt = app.add_subcommand(
+      "mgmt", "Boot a scenario's system and run one management command on a controller");
+  std::string mgmt_path, input_file;
+  nh::MgmtRequest mreq;
+  std::string commands_help = "Command, one of:";
+  for (const auto& [name, help] : nh::MgmtCommands()) commands_help += "\n  " + name + ": " + help;
+  mgmt->add_option("scenario", mgmt_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  mgmt->add_option("command", mreq.command, commands_help)->required();
+  mgmt->add_option("--controller", mreq.controller, "Controller name (default: the first)");
+  auto& pt = mreq.passthru;
+  mgmt->add_option("-O,--opcode", pt.opcode, "passthru: opcode");
+  mgmt->add_option("-f,--flags", pt.flags, "passthru: command flags (CDW0 bits 15:8)");
+  mgmt->add_option("-n,--namespace-id", pt.nsid, "passthru: namespace id");
+  mgmt->add_option("--cdw2", pt.cdw2, "passthru: command dword 2");
+  mgmt->add_option("--cdw3", pt.cdw3, "passthru: command dword 3");
+  mgmt->add_option("--cdw10", pt.cdw10, "passthru: command dword 10");
+  mgmt->add_option("--cdw11", pt.cdw11, "passthru: command dword 11");
+  mgmt->add_option("--cdw12", pt.cdw12, "passthru: command dword 12");
+  mgmt->add_option("--cdw13", pt.cdw13, "passthru: command dword 13");
+  mgmt->add_option("--cdw14", pt.cdw14, "passthru: command dword 14");
+  mgmt->add_option("--cdw15", pt.cdw15, "passthru: command dword 15");
+  mgmt->add_option("-l,--data-len", pt.data_len, "passthru: data length in bytes");
+  mgmt->add_flag("-r,--read", pt.read, "passthru: the command returns data");
+  mgmt->add_flag("-w,--write", pt.write, "passthru: the command sends data (--input-file)");
+  mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*mgmt) {
+    std::optional<nh::ScenarioSpec> s = Load(mgmt_path);
+    if (!s) return 2;
+    if (!input_file.empty()) {
+      std::ifstream in(input_file, std::ios::binary);
+      pt.input.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    nh::MgmtResult r = nh::RunMgmtCommand(*s, mreq);
+    if (!r.error.empty()) {
+      std::fprintf(stderr, "nvmesim mgmt: %s\n", r.error.c_str());
+      return 2;
+    }
+    std::printf("%s", r.text.c_str());
+    return r.ok ? 0 : 1;
+  }
 
   if (*run) return Run(path, seed, fidelity, json, junit, trace, quiet);
   if (*check) {
