@@ -1,0 +1,133 @@
+#include "driver/zoned/zns_commands.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <memory>
+
+namespace nvmesim::driver::zoned {
+
+namespace {
+std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return buf;
+}
+std::string Limit(uint32_t count) {
+  // Printed 0's based like the Identify field; FFFFFFFFh = no limit.
+  return count == 0 ? "0xffffffff (no limit)" : Format("%u", count - 1);
+}
+constexpr spec::ZoneState kStates[] = {
+    spec::ZoneState::kEmpty,  spec::ZoneState::kImplicitlyOpened, spec::ZoneState::kExplicitlyOpened,
+    spec::ZoneState::kClosed, spec::ZoneState::kReadOnly,         spec::ZoneState::kFull,
+    spec::ZoneState::kOffline};
+}  // namespace
+
+const char* ZoneStateCliName(spec::ZoneState s) {
+  switch (s) {
+    case spec::ZoneState::kEmpty: return "EMPTY";
+    case spec::ZoneState::kImplicitlyOpened: return "IMP_OPENED";
+    case spec::ZoneState::kExplicitlyOpened: return "EXP_OPENED";
+    case spec::ZoneState::kClosed: return "CLOSED";
+    case spec::ZoneState::kReadOnly: return "READONLY";
+    case spec::ZoneState::kFull: return "FULL";
+    case spec::ZoneState::kOffline: return "OFFLINE";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<spec::ZoneState> ParseZoneStateName(const std::string& name) {
+  std::string up = name;
+  std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) { return std::toupper(c); });
+  for (spec::ZoneState s : kStates) {
+    if (up == ZoneStateCliName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOptions& o,
+                        std::string* error) {
+  const ZonedNamespaceInfo* ns = m.Namespace(nsid);
+  if (!ns) {
+    if (error) *error = "nvme-zns-info: namespace " + std::to_string(nsid) + " is not a zoned namespace";
+    return "";
+  }
+  std::string out;
+  // The `nvme zns id-ns` part (ZNS 1.1 Identify Namespace, CNS 05h CSI 02h).
+  out += Format("ZNS Command Set Identify Namespace (nsid %u):\n", nsid);
+  out += Format("zoc     : %u\n", ns->zoc);
+  out += Format("ozcs    : %u\n", ns->ozcs);
+  out += "mar     : " + Limit(ns->max_active) + "\n";
+  out += "mor     : " + Limit(ns->max_open) + "\n";
+  out += Format("rrl     : %u\n", ns->rrl);
+  out += Format("frl     : %u\n", ns->frl);
+  out += Format("zasl    : %u\n", ns->zasl);
+  out += Format("lbafe    : zsze:0x%" PRIx64 " zdes:%u (in use)\n", ns->zone_size, ns->zdes);
+  out += Format("zone size: %" PRIu64 " blocks x %u bytes, zones: %u (device %u)\n", ns->zone_size,
+                ns->lba_bytes, ns->zone_count, ns->device_zones);
+  uint32_t counts[16] = {};
+  for (uint32_t z = 0; z < ns->zone_count; ++z) ++counts[static_cast<uint8_t>(m.Zone(nsid, z)->state) & 0xF];
+  out += "zone states:";
+  for (spec::ZoneState s : kStates) out += Format(" %s=%u", ZoneStateCliName(s), counts[static_cast<uint8_t>(s)]);
+  out += Format("\nopen: %u active: %u\n", m.open_zones(nsid), m.active_zones(nsid));
+  if (!o.zones) return out;
+  // The `nvme zns report-zones` part.
+  std::string rows;
+  uint32_t printed = 0;
+  for (uint32_t z = o.first_zone; z < ns->zone_count && printed < o.max_zones; ++z) {
+    const ZoneInfo& zi = *m.Zone(nsid, z);
+    if (o.state && zi.state != *o.state) continue;
+    rows += Format("SLBA: %#-10" PRIx64 " WP: %#-10" PRIx64 " Cap: %#-10" PRIx64
+                   " State: %-12s Type: SEQWRITE_REQ   Attrs: %#x\n",
+                   zi.zslba, zi.wp, zi.zcap, ZoneStateCliName(zi.state), zi.za);
+    ++printed;
+  }
+  out += Format("nr_zones: %u\n", printed) + rows;
+  return out;
+}
+
+void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& p,
+               std::function<void(spec::Status, uint32_t, const std::string&)> done) {
+  if (p.blocks == 0) {
+    return done(spec::Status(spec::GenericStatus::kInvalidField, true), 0,
+                "nvme-zns-create: --blocks must be at least 1");
+  }
+  NamespaceCreateParams c;
+  c.nsze = c.ncap = p.blocks;
+  c.flbas = p.flbas;
+  c.csi = 2;  // Zoned Namespace Command Set (Base 2.0 Figure 286)
+  namespaces.Create(c, [&namespaces, p, done](spec::Status st, uint32_t nsid) {
+    if (!st.ok()) return done(st, 0, "create-ns: " + st.ToString());
+    const std::string created = Format("create-ns: Success, created nsid:%u", nsid);
+    if (p.attach_to.empty()) return done(st, nsid, created);
+    namespaces.Attach(nsid, p.attach_to, true, [&namespaces, nsid, created, done](spec::Status a) {
+      if (!a.ok()) return done(a, nsid, created + "\nattach-ns: " + a.ToString());
+      const std::string text = created + Format("\nattach-ns: Success, nsid:%u", nsid);
+      namespaces.Scan([nsid, text, done](spec::Status) { done(spec::Status::Ok(), nsid, text); });
+    });
+  });
+}
+
+void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid, const std::vector<uint16_t>& detach_from,
+               std::function<void(spec::Status, const std::string&)> done) {
+  auto remove = [&namespaces, nsid, done]() {
+    namespaces.Delete(nsid, [&namespaces, nsid, done](spec::Status st) {
+      if (!st.ok()) return done(st, "delete-ns: " + st.ToString());
+      const std::string text = Format("delete-ns: Success, deleted nsid:%u", nsid);
+      namespaces.Scan([text, done](spec::Status) { done(spec::Status::Ok(), text); });
+    });
+  };
+  if (detach_from.empty()) return remove();
+  namespaces.Attach(nsid, detach_from, false, [remove, done](spec::Status st) {
+    if (!st.ok()) return done(st, "detach-ns: " + st.ToString());
+    remove();
+  });
+}
+
+}  // namespace nvmesim::driver::zoned
