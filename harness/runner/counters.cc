@@ -40,6 +40,23 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
   c["trim.ios"] = static_cast<double>(dir_ios[2]);
   c["flush.ios"] = static_cast<double>(dir_ios[3]);
   c["sim.time_us"] = static_cast<double>(sc_core::sc_time_stamp().value()) / 1e6;
+  c["commands_submitted"] = c["io.submitted"];
+  c["commands_completed"] = c["io.completed"];
+  // Per job (instances summed): job.<name>.<direction>.{ios,iops,errors}.
+  std::map<std::string, JobStats> per_job;
+  for (const auto& j : jobs) {
+    auto [it, fresh] = per_job.emplace(j->record().name, j->record().stats);
+    if (!fresh) it->second.Merge(j->record().stats);
+  }
+  for (const auto& [name, stats] : per_job) {
+    for (int d = 0; d < kIoDirections; ++d) {
+      const auto dir = static_cast<IoDirection>(d);
+      const std::string p = "job." + name + "." + IoDirectionName(dir) + ".";
+      c[p + "ios"] = static_cast<double>(stats.direction(dir).ios);
+      c[p + "iops"] = stats.Iops(dir);
+      c[p + "errors"] = static_cast<double>(stats.direction(dir).errors);
+    }
+  }
 
   for (size_t i = 0; i < system.controller_count() && i < scenario.controllers.size(); ++i) {
     const std::string p = scenario.controllers[i].name + ".";
@@ -67,6 +84,8 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     c[p + "device.completions_duplicated"] = static_cast<double>(ds.completions_duplicated);
     c[p + "device.completions_corrupted"] = static_cast<double>(ds.completions_corrupted);
     c[p + "device.resets"] = static_cast<double>(ds.resets);
+    c[p + "temperature_c"] = static_cast<double>(system.device(i).health().temperature_kelvin) - 273.15;
+    double replays = 0;
     for (auto dir : {pcie::Direction::kDownstream, pcie::Direction::kUpstream}) {
       const pcie::DirectionCounters& lc = system.link(i).counters(dir);
       const std::string q = p + "link." + (dir == pcie::Direction::kDownstream ? "down." : "up.");
@@ -75,7 +94,9 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
       c[q + "replays"] = static_cast<double>(lc.replays);
       c[q + "dropped_tlps"] = static_cast<double>(lc.dropped_tlps);
       c[q + "completion_timeouts"] = static_cast<double>(lc.completion_timeouts);
+      replays += static_cast<double>(lc.replays);
     }
+    c[p + "link.replays"] = replays;
   }
   const pcie::RootComplexCounters& rc = system.root_complex().counters();
   c["rc.unsupported_requests"] = static_cast<double>(rc.unsupported_requests);

@@ -8,6 +8,8 @@
 //                  doorbell_errors,commands_aborted_by_reset,completions_dropped,
 //                  completions_duplicated,completions_corrupted,resets}
 //   <ctrl>.link.{down,up}.{tlps,payload_bytes,replays,dropped_tlps,completion_timeouts}
+//   <ctrl>.link.replays <ctrl>.temperature_c
+//   commands_submitted commands_completed  job.<name>.<read|write|trim|sync>.{ios,iops,errors}
 //   rc.unsupported_requests rc.msi_messages rc.mmio_failed_reads
 // States: <ctrl> -> the driver's controller state ("ready", "failed", "removed" ...).
 #pragma once
