@@ -53,10 +53,14 @@ ClosedLoop::ClosedLoop(device::MediaTiming& media, const pcie::LinkTiming& link,
 
 uint64_t ClosedLoop::Send(bool up, uint32_t payload, unsigned header_dw, uint64_t t) {
   Calendar& dir = up ? up_ : down_;
-  Calendar& rev = up ? down_ : up_;
+  // The receiver's Ack/UpdateFC share for this TLP goes out on the opposite
+  // direction; it rides along with that direction's next TLP booking (same
+  // wire time, far fewer calendar entries).
+  pending_dllp_ps_[up ? 0 : 1] += dllp_share_ps_;
+  uint64_t& owed = pending_dllp_ps_[up ? 1 : 0];
   const uint64_t len = link_.TlpTimePs(payload, header_dw);
-  const uint64_t start = dir.Reserve(t, len);
-  rev.Reserve(start + len, dllp_share_ps_);  // receiver's Ack/UpdateFC share
+  const uint64_t start = dir.Reserve(t, len + owed);
+  owed = 0;
   return start + len + link_.HopPs();
 }
 

@@ -75,6 +75,7 @@ class ClosedLoop {
   HostCosts host_;
   Calendar up_, down_;
   uint64_t dllp_share_ps_;
+  uint64_t pending_dllp_ps_[2] = {0, 0};  // owed by [0] downstream, [1] upstream
   uint64_t now_ = 0;
 };
 

@@ -23,7 +23,7 @@ TEST(ClosedLoop, UnlimitedMediaSaturatesTheAnalyticReadCeiling) {
   ClosedLoop loop(media, Gen5x4());
   LoopWorkload w;
   w.queue_depth = 256;
-  w.ios = 100'000;
+  w.ios = 40'000;
   w.warmup_ios = 1000;
   const double ceiling = ClosedLoop::ReadIopsCeiling(Gen5x4(), 4096);
   const LoopResult r = loop.Run(w);
@@ -40,9 +40,9 @@ TEST(ClosedLoop, UnlimitedMediaSaturatesTheAnalyticWriteCeiling) {
   w.write = true;
   w.random = false;
   w.block_bytes = 128 * 1024;
-  w.queue_depth = 64;
-  w.ios = 5000;
-  w.warmup_ios = 200;
+  w.queue_depth = 32;
+  w.ios = 2000;
+  w.warmup_ios = 100;
   const LoopResult r = loop.Run(w);
   EXPECT_NEAR(r.iops / ClosedLoop::WriteIopsCeiling(Gen5x4(), 128 * 1024), 1.0, 0.01);
 }
@@ -66,7 +66,7 @@ TEST(ClosedLoop, LittlesLawWhenTheMediaIsTheLimit) {
   ClosedLoop loop(fixed, Gen5x4());
   LoopWorkload w;
   w.queue_depth = 32;
-  w.ios = 20'000;
+  w.ios = 5'000;
   w.warmup_ios = 64;
   const LoopResult r = loop.Run(w);
   EXPECT_NEAR(r.iops, 32.0 / (static_cast<double>(r.mean_ps) / 1e12), r.iops * 0.01);
@@ -88,15 +88,16 @@ TEST(ClosedLoop, Deterministic) {
   auto run = [] {
     MediaProfile p;
     p.name = "d";
-    p.nand.blocks_per_plane = 64;
-    p.nand.pages_per_block = 64;
+    p.nand.blocks_per_plane = 256;
+    p.nand.pages_per_block = 16;
+    EXPECT_EQ(ValidateProfile(p), "");
     MediaModel m(p);
     ClosedLoop loop(m, Gen5x4());
     LoopWorkload w;
     w.write = true;
     w.queue_depth = 64;
     w.span_bytes = 1ull << 30;
-    w.ios = 20'000;
+    w.ios = 5'000;
     w.seed = 42;
     const LoopResult r = loop.Run(w);
     return std::make_tuple(r.elapsed_ps, r.mean_ps, r.p99_ps, m.Stats().nand.programs);

@@ -132,7 +132,7 @@ std::optional<Ftl::GcPass> Ftl::CollectOne() {
   for (uint64_t u = 0; u < g_.units_per_superblock && valid_[v] > 0; ++u) {
     const uint64_t lpn = reverse_[v][u];
     if (lpn == kNoLpn) continue;
-    const uint32_t to = Place(wp_, lpn);  // invalidates the victim's copy
+    const uint32_t to = Place(gc_wp_, lpn);  // invalidates the victim's copy
     if (to == kUnmapped) break;           // cannot happen with validated reserves
     pass.moves.push_back({static_cast<uint32_t>(base + u), to});
     ++stats_.gc_units;

@@ -77,7 +77,8 @@ class Ftl {
     uint32_t victim = 0;
     std::vector<Move> moves;  // in victim order
   };
-  // Relocates the valid units of the superblock with the fewest (greedy) and
+  // Relocates the valid units of the superblock with the fewest (greedy) to
+  // the GC write point (its own program units, apart from host data) and
   // frees it. The caller times the reads, programs and the erase.
   std::optional<GcPass> CollectOne();
 
@@ -133,7 +134,8 @@ class Ftl {
   std::deque<uint32_t> free_;                                       // FIFO for wear spreading
   std::set<std::pair<uint32_t, uint32_t>> closed_;                  // (valid, superblock)
   std::vector<uint8_t> closed_flag_;
-  WritePoint wp_;
+  WritePoint wp_;     // host writes
+  WritePoint gc_wp_;  // GC relocations (kept apart from host data)
   bool gc_active_ = false;
   std::map<uint32_t, uint64_t> zoned_;                              // nsid -> zone units
   std::map<std::pair<uint32_t, uint64_t>, Zone> zones_;

@@ -238,13 +238,17 @@ uint64_t MediaModel::Write(const MediaOp& op, uint64_t now, uint64_t t, uint32_t
 
 void MediaModel::RunGc(uint64_t t) {
   const bool mp = p_.nand.multi_plane;
-  while (ftl_.GcWanted()) {
+  // Bounded work per command; GC continues on the next write if needed.
+  for (int passes = 0; passes < 64 && ftl_.GcWanted(); ++passes) {
     std::optional<Ftl::GcPass> pass = ftl_.CollectOne();
     if (!pass) break;
     ++stats_.gc_passes;
     // Each die erases its block of the victim once its own reads are done (no
     // barrier across dies).
     std::vector<uint64_t> erase_ready(g_.dies, t);
+    // All reads of the pass are booked before its programs, so a read never
+    // queues behind a program of its own pass (that would chain them).
+    std::vector<std::pair<size_t, uint64_t>> reads;  // (end of group, data ready)
     size_t i = 0;
     while (i < pass->moves.size()) {
       // Units of one die and page row (and plane, without multi-plane) share a read.
@@ -258,9 +262,12 @@ void MediaModel::RunGc(uint64_t t) {
       }
       const uint64_t r = nand_.Read(l0.die, mask, uint64_t{j - i} * unit_bytes_, t, false);
       erase_ready[l0.die] = std::max(erase_ready[l0.die], r);
-      for (size_t k = i; k < j; ++k) Placed(conv_, pass->moves[k].to, r, 0);
+      reads.push_back({j, r});
       i = j;
     }
+    i = 0;
+    for (const auto& [end, ready] : reads)
+      for (; i < end; ++i) Placed(gc_, pass->moves[i].to, ready, 0);
     for (uint32_t d = 0; d < g_.dies; ++d) nand_.Erase(d, erase_ready[d]);
   }
 }

@@ -107,7 +107,8 @@ class MediaModel final : public device::MediaTiming {
   double dram_ps_per_byte_;
   double ps_per_cycle_;
   std::vector<uint64_t> cores_;
-  OpenUnit conv_;
+  OpenUnit conv_;   // host writes of conventional namespaces
+  OpenUnit gc_;     // GC relocations
   std::map<uint64_t, OpenUnit> zone_streams_;
   std::map<uint32_t, uint32_t> lba_bytes_;      // nsid -> LBA size last seen
   std::map<uint32_t, uint64_t> pending_;        // program unit -> program end
