@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -281,6 +282,7 @@ void ThermalModel::Advance(uint64_t now_ps, const Activity& activity) {
 
 uint64_t ThermalModel::NextEventPs() const {
   uint64_t best = UINT64_MAX;
+  if (!completions_.empty()) best = std::max(completions_.front().time_ps, last_ps_);
   uint64_t due = 0;
   if (ApstDue(&due)) best = std::max(due, last_ps_);
   const double watts = PowerNow(last_busy_, last_bps_);
@@ -293,7 +295,7 @@ uint64_t ThermalModel::NextEventPs() const {
   return best;
 }
 
-void ThermalModel::Tick(uint64_t now_ps) {
+void ThermalModel::AdvanceBusy(uint64_t now_ps) {
   if (outstanding_ > 0 && now_ps > busy_mark_ps_) {
     pending_busy_ps_ += now_ps - busy_mark_ps_;
     busy_mark_ps_ = now_ps;
@@ -304,10 +306,27 @@ void ThermalModel::Tick(uint64_t now_ps) {
   pending_bytes_ = 0;
 }
 
+void ThermalModel::Tick(uint64_t now_ps) {
+  // Completions reported ahead of time take effect at their own instants.
+  while (!completions_.empty() && completions_.front().time_ps <= now_ps) {
+    std::pop_heap(completions_.begin(), completions_.end(), std::greater<>());
+    const Completion c = completions_.back();
+    completions_.pop_back();
+    const uint64_t at = std::max(c.time_ps, last_ps_);
+    pending_bytes_ += c.bytes;  // moved while the command ran: before it ends
+    AdvanceBusy(at);            // still busy up to the completion
+    if (outstanding_ > 0 && --outstanding_ == 0) {
+      idle_ = true;
+      idle_since_ps_ = at;
+    }
+  }
+  AdvanceBusy(now_ps);
+}
+
 uint64_t ThermalModel::CommandStarted(uint64_t now_ps) {
   uint64_t latency = 0;
+  Tick(now_ps);  // completions due by now; closes an idle interval (APST inside it)
   if (outstanding_ == 0) {
-    Tick(now_ps);  // close the idle interval (APST transitions inside it happen here)
     idle_ = false;
     busy_mark_ps_ = now_ps;
     if (!states_[ps_].operational && !shutdown_) {
@@ -328,16 +347,13 @@ uint64_t ThermalModel::CommandStarted(uint64_t now_ps) {
 }
 
 void ThermalModel::CommandCompleted(uint64_t now_ps, uint64_t bytes) {
-  pending_bytes_ += bytes;
-  if (outstanding_ == 0) return;
-  if (outstanding_ == 1) {
-    Tick(now_ps);  // still busy up to now
-    outstanding_ = 0;
-    idle_ = true;
-    idle_since_ps_ = now_ps;
+  if (outstanding_ == 0 && completions_.empty()) {  // no command in flight: bytes only
+    pending_bytes_ += bytes;
     return;
   }
-  --outstanding_;
+  completions_.push_back(Completion{now_ps, completion_seq_++, bytes});
+  std::push_heap(completions_.begin(), completions_.end(), std::greater<>());
+  if (now_ps <= last_ps_) Tick(last_ps_);  // already past: apply at once
 }
 
 void ThermalModel::SetAmbient(uint64_t now_ps, double kelvin) {

@@ -129,13 +129,17 @@ class ThermalModel {
   void Advance(uint64_t now_ps, const Activity& activity);
   // Event-style feeding: the model tracks busy time itself. CommandStarted
   // returns the latency (ps) the command pays to wake the device from a
-  // non-operational state, 0 otherwise.
+  // non-operational state, 0 otherwise. CommandCompleted may name a future
+  // instant (a completion already scheduled): it takes effect when the model
+  // reaches that time, so calls may come in execution order rather than
+  // completion order. Other calls must not go back in time.
   uint64_t CommandStarted(uint64_t now_ps);
-  void CommandCompleted(uint64_t now_ps, uint64_t bytes);
+  void CommandCompleted(uint64_t completion_ps, uint64_t bytes);
   // Advances with the activity gathered by CommandStarted/Completed.
   void Tick(uint64_t now_ps);
-  // Earliest time something changes (threshold crossing, APST transition) if
-  // the activity of the last interval continues; UINT64_MAX when nothing will.
+  // Earliest time something changes (threshold crossing, APST transition,
+  // a pending completion) if the activity of the last interval continues;
+  // UINT64_MAX when nothing will.
   uint64_t NextEventPs() const;
 
   // ---- features (Set Features semantics, Base 2.0 §5.27.1)
@@ -219,6 +223,13 @@ class ThermalModel {
   void Emit(ThermalEventKind kind, uint8_t value = 0);
   void NoteLevels(ThrottleLevel host_before, ThrottleLevel device_before, ThrottleLevel before);
   double CrossingSeconds(const Boundary& b, double watts) const;
+  void AdvanceBusy(uint64_t now_ps);
+  struct Completion {
+    uint64_t time_ps, seq, bytes;
+    bool operator>(const Completion& o) const {
+      return time_ps != o.time_ps ? time_ps > o.time_ps : seq > o.seq;
+    }
+  };
 
   ThermalConfig cfg_;
   std::vector<spec::PowerStateDescriptor> descriptors_;
@@ -240,6 +251,8 @@ class ThermalModel {
   uint64_t idle_since_ps_ = 0;
   uint64_t busy_mark_ps_ = 0;
   uint64_t pending_busy_ps_ = 0, pending_bytes_ = 0;
+  std::vector<Completion> completions_;  // min-heap on (time, seq)
+  uint64_t completion_seq_ = 0;
   std::vector<ThermalEvent> events_;
   ThermalStats stats_;
 };

@@ -246,16 +246,17 @@ namespace {
 TEST(ThermalModel, EventStyleFeedingTracksBusyTimeExactly) {
   ThermalConfig cfg;
   ThermalModel m(cfg);
-  // Busy 0-10 ms and 20-30 ms with 30 MB moved in each burst, idle otherwise.
+  // Busy 0-10 ms (15 MB) and 20-30 ms (30 MB), idle otherwise. Bytes count
+  // in the stretch that ends with their command's completion (all under MP).
   m.CommandStarted(0);
   m.CommandStarted(2 * kMs);  // overlapping command: still one busy interval
   m.CommandCompleted(8 * kMs, 10'000'000);
-  m.CommandCompleted(10 * kMs, 20'000'000);
+  m.CommandCompleted(10 * kMs, 5'000'000);
   m.CommandStarted(20 * kMs);
   m.CommandCompleted(30 * kMs, 30'000'000);
   m.Tick(40 * kMs);
-  // Energy: idle 1 W for 40 ms + (active - idle) 2 W for 20 ms + 60 MB x 1 nJ/B.
-  EXPECT_NEAR(m.stats().energy_joules, 0.040 + 0.040 + 0.060, 1e-9);
+  // Energy: idle 1 W for 40 ms + (active - idle) 2 W for 20 ms + 45 MB x 1 nJ/B.
+  EXPECT_NEAR(m.stats().energy_joules, 0.040 + 0.040 + 0.045, 1e-9);
 }
 
 TEST(ThermalModel, NextEventPsIsTheNextCrossing) {
@@ -297,6 +298,39 @@ TEST(ThermalModel, StartingHotIsAStateNotATransition) {
   spec::SmartHealthLog log;
   m.FillSmart(log);
   EXPECT_TRUE(log.critical_warning & spec::kCriticalWarningTemperature);  // but it is over
+}
+
+}  // namespace
+}  // namespace nvmesim::device::thermal
+
+namespace nvmesim::device::thermal {
+namespace {
+
+// A controller that reports each completion when it schedules it (a future
+// instant), in execution order.
+TEST(ThermalModel, CompletionsScheduledAheadTakeEffectOnTime) {
+  ThermalConfig cfg;
+  ThermalModel m(cfg);
+  spec::ApstData t;
+  t.entry[0].set_itps(3).set_itpt(1);  // PS0 -> PS3 after 1 ms idle
+  ASSERT_TRUE(m.SetApst(0, true, t).ok());
+  constexpr uint64_t kUs = 1'000'000;
+  m.CommandStarted(0);
+  m.CommandCompleted(100 * kUs, 100'000);  // will complete at 100 us
+  m.Tick(10 * kUs);
+  m.CommandStarted(10 * kUs);
+  m.CommandCompleted(150 * kUs, 200'000);  // at 150 us
+  m.Tick(20 * kUs);
+  EXPECT_EQ(m.NextEventPs(), 100 * kUs);
+  m.Tick(2 * kMs);
+  // Busy 0-150 us at 3 W, 300 kB x 1 nJ/B, idle at 1 W for 1 ms, then PS3
+  // (0.07 W) from 1150 us to 2 ms.
+  EXPECT_NEAR(m.stats().energy_joules, 3.0 * 150e-6 + 300e-6 + 1.0 * 1e-3 + 0.07 * 850e-6, 1e-12);
+  // APST counted its idle millisecond from the last completion.
+  const auto ev = m.TakeEvents();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, ThermalEventKind::kPowerStateChanged);
+  EXPECT_EQ(ev[0].time_ps, 150 * kUs + 1 * kMs);
 }
 
 }  // namespace
