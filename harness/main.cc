@@ -123,6 +123,16 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
   }
   if (!trace.empty()) {
     nh::ChromeTraceWriter writer;
+    for (const nh::CommandSlice& c : run.slices) {
+      nh::ChromeTraceWriter::Args args = {{"lba", c.lba}, {"blocks", c.nlb}};
+      if (!c.status.empty()) args.push_back({"status", c.status});
+      writer.Slice("job " + c.job, c.job + "." + std::to_string(c.instance), nh::IoOpName(c.op),
+                   c.start_ps, c.end_ps - c.start_ps, args);
+    }
+    for (const nh::CounterSample& c : run.samples) {
+      const size_t dot = c.track.find('.');
+      writer.Counter(c.track.substr(0, dot), c.track.substr(dot + 1), c.time_ps, c.value);
+    }
     writer.AddEventLog(run.event_log);
     std::ofstream out(trace, std::ios::binary);
     writer.Write(out);

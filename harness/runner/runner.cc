@@ -41,6 +41,8 @@ class Run {
   void OnJobDone();
   void Finish(const std::string& error);
   void ScheduleGuards();
+  void SampleCounters();
+  static constexpr size_t kMaxSlices = 1'000'000;
 
   const ScenarioSpec& scenario_;
   RunOptions options_;
@@ -154,8 +156,17 @@ bool Run::StartJobs() {
   }
   jobs_running_ = jobs_.size();
   for (auto& j : jobs_) {
+    JobRunner* runner = j.get();
     j->SetHooks([this] { injector_->OnSubmitted(++submitted_); },
-                [this](const CompletionEvent& e) { injector_->OnCompleted(e); });
+                [this, runner](const CompletionEvent& e) {
+                  injector_->OnCompleted(e);
+                  if (options_.keep_event_log && result_.slices.size() < kMaxSlices) {
+                    result_.slices.push_back({runner->record().name, runner->record().instance,
+                                              e.op, e.lba, e.nlb, e.submit_ns * 1000,
+                                              e.complete_ns * 1000,
+                                              e.status.ok() ? "" : e.status.ToString()});
+                  }
+                });
   }
   for (auto& j : jobs_) {
     JobRunner* runner = j.get();
@@ -163,6 +174,23 @@ bool Run::StartJobs() {
                         [this, runner] { runner->Start([this] { OnJobDone(); }); });
   }
   return true;
+}
+
+void Run::SampleCounters() {
+  const uint64_t now = NowPs();
+  for (size_t i = 0; i < system_->controller_count() && i < scenario_.controllers.size(); ++i) {
+    const std::string& name = scenario_.controllers[i].name;
+    result_.samples.push_back({name + ".temperature_c", now,
+                               static_cast<double>(system_->device(i).health().temperature_kelvin) - 273.15});
+    for (auto dir : {pcie::Direction::kDownstream, pcie::Direction::kUpstream}) {
+      const auto& lc = system_->link(i).counters(dir);
+      result_.samples.push_back({name + ".link." + pcie::DirectionName(dir) + ".payload_bytes", now,
+                                 static_cast<double>(lc.payload_bytes)});
+    }
+  }
+  uint64_t in_flight = 0;
+  for (auto& j : jobs_) in_flight += j->in_flight();
+  result_.samples.push_back({"host.requests_in_flight", now, static_cast<double>(in_flight)});
 }
 
 void Run::OnJobDone() {
@@ -195,6 +223,7 @@ void Run::ScheduleGuards() {
       Finish("wall-time limit of " + std::to_string(wall_limit_ms_ / 1000) + " s reached");
       return;
     }
+    if (options_.keep_event_log) SampleCounters();
     if (options_.progress && now - *last_progress > std::chrono::seconds(2)) {
       *last_progress = now;
       uint64_t done = 0;

@@ -39,6 +39,24 @@ struct FaultRecord {
   uint64_t caught_requests = 0;
 };
 
+// One request as a slice for the Chrome/Perfetto trace.
+struct CommandSlice {
+  std::string job;
+  uint32_t instance = 0;
+  IoOp op = IoOp::kRead;
+  uint64_t lba = 0;
+  uint32_t nlb = 0;
+  uint64_t start_ps = 0, end_ps = 0;
+  std::string status;  // "" = success
+};
+
+// A sampled value for a counter track of the trace.
+struct CounterSample {
+  std::string track;  // "ctrl0.temperature_c", "ctrl0.link.up.payload_bytes" ...
+  uint64_t time_ps = 0;
+  double value = 0;
+};
+
 struct RunResult {
   std::string scenario;
   std::string path;
@@ -59,6 +77,8 @@ struct RunResult {
   std::string trace_hash_hex;
   uint64_t trace_events = 0;
   std::vector<LoggedEvent> event_log;          // when RunOptions::keep_event_log
+  std::vector<CommandSlice> slices;            // when RunOptions::keep_event_log (first 1M)
+  std::vector<CounterSample> samples;          // when RunOptions::keep_event_log
   bool passed = false;                         // booted, not cut short, every expectation held
 };
 
