@@ -384,13 +384,15 @@ void Controller::BecomeReady() {
   while (Command* cmd = parked_.PopFront()) Issue(cmd);
   EndBatch();
   if (path_handler_) path_handler_({PathEventKind::kControllerReady, 0, spec::Status::Ok()});
+  // Take the waiting reset callbacks first: a reset requested from inside the
+  // ready callback below belongs to the next bring-up, not to this one.
+  std::vector<DoneCallback> resets;
+  resets.swap(on_reset_);
   if (on_ready_) {
     auto cb = std::move(on_ready_);
     on_ready_ = nullptr;
     cb(spec::Status::Ok());
   }
-  std::vector<DoneCallback> resets;
-  resets.swap(on_reset_);
   for (auto& cb : resets) cb(spec::Status::Ok());
   if (options_.health_check_interval_ns != 0) ArmWatchdog();
 }

@@ -249,6 +249,25 @@ TEST(Recovery, ResetOnRequestReissuesInFlightIo) {
   EXPECT_EQ(b.rig.dev.enables(), 2u);
 }
 
+// A reset asked for from inside the bring-up callback belongs to the next
+// bring-up: its callback must not run until the controller is ready again.
+TEST(Recovery, ResetRequestedFromTheReadyCallbackWaitsForTheNextBringUp) {
+  testing::TestRig rig(testing::FakeControllerConfig{}, 32);
+  Controller ctrl(rig.platform, FastOptions());
+  bool reset_done = false;
+  uint32_t enables_when_reset_done = 0;
+  ctrl.Start([&](spec::Status s) {
+    ASSERT_TRUE(s.ok());
+    ctrl.Reset([&](spec::Status r) {
+      reset_done = r.ok();
+      enables_when_reset_done = rig.dev.enables();
+    });
+  });
+  ASSERT_TRUE(rig.RunUntil([&] { return reset_done; }));
+  EXPECT_EQ(enables_when_reset_done, 2u);  // the second bring-up had run
+  EXPECT_EQ(ctrl.state(), ControllerState::kReady);
+}
+
 TEST(RetryRules, DnrIsFinalAndOtherErrorsRetryUpToTheLimit) {
   Booted b;
   b.rig.dev.fail_with = [](uint16_t qid, const spec::Sqe& s) -> std::optional<spec::Status> {
