@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "device_model/media/media_model.h"
+#include "device_model/media/profile_loader.h"
 #include "driver/config_toml.h"
 
 namespace nvmesim::harness {
@@ -93,6 +95,16 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     cs.link.max_payload_size = c.link.max_payload_size;
     cs.link.max_read_request_size = c.link.max_read_request_size;
     cs.link.seed = scenario.info.seed;
+    if (!c.profile_resolved.empty()) {
+      device::media::ProfileLoad profile = device::media::LoadProfile(c.profile_resolved);
+      std::string error = profile.error;
+      if (error.empty()) {
+        cs.media = device::media::MakeMediaTiming(profile.profile, &error);
+      }
+      if (!error.empty()) {
+        out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".profile") + error);
+      }
+    }
     if (std::string e = device::ValidateControllerConfig(cs.device); !e.empty()) {
       out.errors.push_back(At(scenario, c.line, "controller " + c.name) + e);
     }

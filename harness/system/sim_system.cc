@@ -57,6 +57,7 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     slot.link = std::make_unique<pcie::Link>(link_name.c_str(), link_cfg, spec_.trace);
     device::ControllerConfig dev_cfg = c.device;
     if (dev_cfg.trace == nullptr) dev_cfg.trace = spec_.trace;
+    if (c.media) dev_cfg.media = c.media.get();
     slot.device = std::make_unique<device::NvmeController>(dev_cfg.name.c_str(), dev_cfg,
                                                            *subsystems_[c.subsystem]);
     rc_->port(static_cast<unsigned>(i)).downstream.bind(slot.link->down_target);

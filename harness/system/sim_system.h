@@ -30,6 +30,9 @@ namespace nvmesim::harness {
 
 struct SimControllerSpec {
   device::ControllerConfig device;
+  // Media timing from a device profile (NAND/FTL/cache); null = zero-cost media.
+  // Shared so the spec stays copyable; the system keeps it alive.
+  std::shared_ptr<device::MediaTiming> media;
   pcie::LinkConfig link;
   size_t subsystem = 0;  // index into SimSystemSpec::subsystems
 };
