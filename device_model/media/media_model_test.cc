@@ -180,6 +180,30 @@ TEST(MediaModel, ZoneResetErasesAndNeverCollects) {
   EXPECT_EQ(m.Stats().unwritten_read_units, 1u);
 }
 
+TEST(MediaModel, ReadsSuspendAProgramWhenTheProfileAllows) {
+  auto read_during_program = [](bool suspend) {
+    MediaProfile p = Small();
+    p.nand.suspend = suspend;
+    p.nand.t_suspend_ns = 10'000;
+    MediaModel m(p);
+    m.Fill(1, 100, 1, 4096);  // on die 0 (then padded to the unit's end)
+    uint64_t now = 0;
+    for (int i = 0; i < 16; ++i) now += m.LatencyPs(Op(Kind::kWrite, 200 + i), now);
+    // Units 8..15 program on die 1, 16..23 on die 0.
+    // The die-0 program has its data in by ~180 us and runs until ~680 us.
+    const uint64_t t = std::max<uint64_t>(now, 300 * kUs);
+    const uint64_t latency = m.LatencyPs(Op(Kind::kRead, 100), t);
+    return std::make_pair(latency, m.Stats().nand.suspends);
+  };
+  const auto [waits, none] = read_during_program(false);
+  const auto [suspends, one] = read_during_program(true);
+  EXPECT_EQ(none, 0u);
+  EXPECT_EQ(one, 1u);
+  EXPECT_GT(waits, 300 * kUs);
+  // Core 1 us, command 0.1 us, suspend 10 us, tR 50 us, 4 KiB out 4.096 us.
+  EXPECT_EQ(suspends, 1 * kUs + 100'000 + 10 * kUs + 50 * kUs + 4'096'000);
+}
+
 TEST(MediaModel, SameInputsSameTimes) {
   auto run = [] {
     MediaModel m(Small());
