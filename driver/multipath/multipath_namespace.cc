@@ -250,7 +250,7 @@ void MultipathNamespace::OnPathDone(Req* r, int p, uint64_t sent_ns, uint32_t in
     PathFailed(p);
   }
   // DNR: the controller says the command fails on every controller of the
-  // subsystem (Base 2.0 Figure 100 DNR); no other path is tried.
+  // subsystem (Base 2.0 4.2.3, Figure 99: DNR); no other path is tried.
   if (st.dnr || !options_.failover_enabled || r->path_retries >= options_.max_path_retries) {
     return Finish(r, st);
   }
