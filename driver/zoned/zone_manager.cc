@@ -220,6 +220,14 @@ void ZoneManager::DiscoverList(uint32_t start, Done done) {
 
 void ZoneManager::DiscoverNext(size_t index, Done done) {
   if (index >= found_.size()) {
+    // Namespaces no longer listed (deleted, detached) leave the cache.
+    for (auto it = ns_.begin(); it != ns_.end();) {
+      if (std::find(found_.begin(), found_.end(), it->first) == found_.end()) {
+        it = ns_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     return done(errors_.empty() ? spec::Status::Ok()
                                 : spec::Status(spec::GenericStatus::kInvalidField, true));
   }

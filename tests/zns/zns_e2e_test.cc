@@ -336,15 +336,15 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
   ZnsRig rig(o);
   std::string create_text, info_text, delete_text, info_error;
   uint32_t created = 0;
-  std::vector<uint32_t> zoned_after_create;
+  std::vector<uint32_t> zoned_after_create, zoned_after_delete;
   bool finished = false;
   rig.Run([&] {
     driver::zoned::ZnsCreateParams p;
     p.blocks = 8 * 1024;
     p.flbas = 1;  // 4 KiB format
     p.attach_to = {rig.driver().info().cntlid};
-    driver::zoned::ZnsCreate(rig.driver().namespaces(), p,
-                             [&](Status st, uint32_t nsid, const std::string& text) {
+    driver::zoned::ZnsCreate(rig.driver().namespaces(), p, [&](Status st, uint32_t nsid,
+                                                               const std::string& text) {
       create_text = text;
       created = nsid;
       ASSERT_TRUE(st.ok()) << text;
@@ -356,8 +356,12 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
                                  [&](Status ds, const std::string& t) {
           delete_text = t;
           EXPECT_TRUE(ds.ok()) << t;
-          finished = true;
-          rig.Halt();
+          rig.manager().Discover([&](Status d2) {
+            EXPECT_TRUE(d2.ok());
+            zoned_after_delete = rig.manager().namespaces();
+            finished = true;
+            rig.Halt();
+          });
         });
       });
     });
@@ -370,6 +374,7 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
   EXPECT_NE(info_text.find("EMPTY=8"), std::string::npos) << info_text;
   EXPECT_EQ(delete_text, "delete-ns: Success, deleted nsid:2");
   EXPECT_EQ(rig.zns().Model(2), nullptr);
+  EXPECT_EQ(zoned_after_delete, std::vector<uint32_t>{1});
 }
 
 }  // namespace
