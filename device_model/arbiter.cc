@@ -77,6 +77,18 @@ int Arbiter::PickRoundRobin(std::vector<uint16_t>& list, size_t& cursor,
 }
 
 Arbiter::Grant Arbiter::Select(const std::vector<uint32_t>& avail) {
+  Grant g = SelectCompeting(avail);
+  if (g.qid < 0) return g;
+  // The burst limit only shares the controller between SQs: with no other
+  // SQ waiting, the chosen one may take everything it has (one SQE fetch).
+  for (size_t q = 0; q < avail.size() && q < class_of_.size(); ++q) {
+    if (static_cast<int>(q) != g.qid && avail[q] > 0 && class_of_[q] >= 0) return g;
+  }
+  g.max_commands = kUnlimitedBurst;
+  return g;
+}
+
+Arbiter::Grant Arbiter::SelectCompeting(const std::vector<uint32_t>& avail) {
   Grant g;
   const uint32_t burst = Burst();
   if (settings_.mechanism != 1) {

@@ -50,6 +50,7 @@ class Arbiter {
   uint32_t Burst() const {
     return settings_.burst_log2 >= 7 ? kUnlimitedBurst : (1u << settings_.burst_log2);
   }
+  Grant SelectCompeting(const std::vector<uint32_t>& avail);
   int PickRoundRobin(std::vector<uint16_t>& list, size_t& cursor,
                      const std::vector<uint32_t>& avail);
 

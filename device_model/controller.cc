@@ -249,7 +249,15 @@ bool NvmeController::Dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uin
   p.set_data_length(static_cast<unsigned>(len));
   p.set_streaming_width(static_cast<unsigned>(len));
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  pcie_initiator->b_transport(p, local_);
+  if (cmd == tlm::TLM_WRITE_COMMAND) {
+    // Posted writes (data, CQEs, MSI-X) do not stall the controller: the link
+    // orders them in its transmit FIFO and accounts their serialisation, so
+    // the engine goes on at its own time (PCIe 5.0 2.4.1 ordering).
+    sc_core::sc_time d = local_;
+    pcie_initiator->b_transport(p, d);
+  } else {
+    pcie_initiator->b_transport(p, local_);  // non-posted: wait for the completion
+  }
   const bool ok = p.is_response_ok() && TakeCompletionOk(p);
   if (!ok) {
     ++stats_.dma_errors;
