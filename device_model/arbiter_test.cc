@@ -77,5 +77,16 @@ TEST(Arbiter, RemovedQueueIsNeverSelected) {
   EXPECT_EQ(order, (std::vector<int>{2}));
 }
 
+TEST(Arbiter, LoneQueueIgnoresBurstLimit) {
+  Arbiter a(4);
+  a.AddQueue(1, QueuePriority::kMedium);
+  a.AddQueue(2, QueuePriority::kMedium);
+  Arbiter::Grant g = a.Select({0, 10, 0, 0, 0});
+  EXPECT_EQ(g.qid, 1);
+  EXPECT_EQ(g.max_commands, Arbiter::kUnlimitedBurst);
+  g = a.Select({0, 10, 3, 0, 0});
+  EXPECT_EQ(g.max_commands, 1u);  // AB = 0: one command while another SQ waits
+}
+
 }  // namespace
 }  // namespace nvmesim::device
