@@ -37,7 +37,9 @@ uint8_t* HostMemory::Map(uint64_t bus, uint64_t size, std::string* error) {
 bool HostMemory::Unmap(uint64_t bus) {
   auto it = regions_.find(bus);
   if (it == regions_.end()) return false;
-  if (last_ == &it->second) last_ = nullptr;
+  for (CacheEntry& e : cache_) {
+    if (e.region == &it->second) e = CacheEntry{};
+  }
   mapped_bytes_ -= it->second.size;
   regions_.erase(it);
   return true;
@@ -47,18 +49,19 @@ const HostMemory::Region* HostMemory::Find(uint64_t bus, uint64_t length, uint64
   auto inside = [&](uint64_t b, const Region& r) {
     return bus >= b && length <= r.size && bus - b <= r.size - length;
   };
-  if (last_ && inside(last_base_, *last_)) {
-    *base = last_base_;
-    return last_;
+  CacheEntry& e = cache_[CacheSlot(bus)];
+  if (e.region != nullptr && inside(e.base, *e.region)) {
+    *base = e.base;
+    return e.region;
   }
   auto it = regions_.upper_bound(bus);
   if (it == regions_.begin()) return nullptr;
   --it;
   if (!inside(it->first, it->second)) return nullptr;
-  last_base_ = it->first;
-  last_ = &it->second;
+  e.base = it->first;
+  e.region = &it->second;
   *base = it->first;
-  return last_;
+  return e.region;
 }
 
 uint8_t* HostMemory::Translate(uint64_t bus, uint64_t length) {

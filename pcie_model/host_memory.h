@@ -4,6 +4,7 @@
 // turns that into an Unsupported Request).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,10 +32,20 @@ class HostMemory {
   };
   const Region* Find(uint64_t bus, uint64_t length, uint64_t* base) const;
 
+  // A direct-mapped cache of recent lookups, indexed by the 4 KiB page of the
+  // address: DMA goes to a few hundred live buffers over and over, and a map
+  // walk per transfer is the cost otherwise. A hit is re-checked against the
+  // region's bounds, so the cache only ever answers what Find would.
+  struct CacheEntry {
+    uint64_t base = 0;
+    const Region* region = nullptr;
+  };
+  static constexpr size_t kCacheEntries = 1024;
+  static size_t CacheSlot(uint64_t bus) { return (bus >> 12) & (kCacheEntries - 1); }
+
   std::map<uint64_t, Region> regions_;
   uint64_t mapped_bytes_ = 0;
-  mutable uint64_t last_base_ = 0;
-  mutable const Region* last_ = nullptr;
+  mutable std::array<CacheEntry, kCacheEntries> cache_{};
 };
 
 }  // namespace nvmesim::pcie
