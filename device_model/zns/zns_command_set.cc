@@ -246,14 +246,19 @@ Status ZnsCommandSet::Send(IoCommand& cmd, IoServices& io, NsState& st) {
       // media erases its blocks.
       ns.store().Zero(zslba * ns.lba_bytes(), zsze * ns.lba_bytes(), false);
       st.zones[z] = ZoneState{zslba, false};
-      MediaOp op;
-      op.kind = MediaOp::Kind::kDeallocate;
-      op.nsid = ns.nsid();
-      op.slba = zslba;
-      op.nlb = zsze;
-      op.bytes = zsze * ns.lba_bytes();
-      io.AddMediaTime(op);
-      if (config_.media.reset) io.AddLatencyPs(config_.media.reset(ns.nsid(), zslba, io.NowPs()));
+      if (config_.media.reset) {
+        // The zone-aware media erases the zone's blocks (and unmaps them).
+        io.AddLatencyPs(config_.media.reset(ns.nsid(), zslba, io.NowPs()));
+      } else {
+        // Plain media timing: the zone's blocks are unmapped like a Deallocate.
+        MediaOp op;
+        op.kind = MediaOp::Kind::kDeallocate;
+        op.nsid = ns.nsid();
+        op.slba = zslba;
+        op.nlb = zsze;
+        op.bytes = zsze * ns.lba_bytes();
+        io.AddMediaTime(op);
+      }
       ++stats_.resets;
     } else if (m.Stats(z).finishes != finishes_before[z]) {
       st.zones[z].finished = true;

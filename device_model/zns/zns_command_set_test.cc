@@ -139,13 +139,32 @@ TEST(ZnsCommandSet, ResetErasesDataAndCostsMedia) {
   ASSERT_TRUE(r.Write(0, 4, 0x77).ok());
   r.io.ops.clear();
   ASSERT_TRUE(r.Run(Rig::Send(spec::ZoneSendAction::kReset, 0)).ok());
-  EXPECT_EQ(r.io.extra_ps, 3'000'000'000u);
-  ASSERT_EQ(r.io.ops.size(), 1u);
-  EXPECT_EQ(r.io.ops[0].kind, MediaOp::Kind::kDeallocate);
-  EXPECT_EQ(r.io.ops[0].nlb, 64u);
+  EXPECT_EQ(r.io.extra_ps, 3'000'000'000u);  // the erase from the media hook
+  EXPECT_TRUE(r.io.ops.empty());
   ASSERT_TRUE(r.Run(Rig::Io(kRead, 0, 4)).ok());
   EXPECT_EQ(r.io.host[0], 0);  // reset zone reads zeroes
   EXPECT_EQ(r.zns.stats().resets, 1u);
+}
+
+TEST(ZnsCommandSet, ResetWithoutZoneMediaIsADeallocate) {
+  Subsystem sub(Rig::Sub());
+  ZnsCommandSetConfig c = Rig::Cfg();
+  c.media.reset = nullptr;
+  ZnsCommandSet zns(sub, c);
+  FakeIo io;
+  io.host.assign(512, 1);
+  spec::Sqe w = Rig::Io(kWrite, 64, 1);
+  IoCommand wc{w, *sub.Find(1), 1};
+  ASSERT_TRUE(zns.Execute(wc, io).ok());
+  io.ops.clear();
+  spec::Sqe s = Rig::Send(spec::ZoneSendAction::kReset, 64);
+  IoCommand cmd{s, *sub.Find(1), 1};
+  ASSERT_TRUE(zns.Execute(cmd, io).ok());
+  EXPECT_EQ(io.extra_ps, 0u);
+  ASSERT_EQ(io.ops.size(), 1u);
+  EXPECT_EQ(io.ops[0].kind, MediaOp::Kind::kDeallocate);
+  EXPECT_EQ(io.ops[0].slba, 64u);
+  EXPECT_EQ(io.ops[0].nlb, 64u);
 }
 
 TEST(ZnsCommandSet, ReportZonesThroughReceive) {
