@@ -16,8 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "device_model/media/media_model.h"
+#include "device_model/media/profile_loader.h"
 #include "device_model/media_timing.h"
 #include "device_model/zns/zns_command_set.h"
+#include "device_model/zns/zns_media.h"
 #include "driver/zoned/zone_io.h"
 #include "driver/zoned/zone_manager.h"
 #include "harness/system/sim_system.h"
@@ -46,16 +49,28 @@ constexpr uint32_t kBlocksPerOp = 16;   // 64 KiB per command
 // against appends at depth. Reads are not measured.
 constexpr uint64_t kWritePs = 20'000'000;
 
-Result Measure(const Case& c, uint64_t ops_per_zone) {
+// nand: the NAND/FTL media model of scenarios/profiles/target.toml instead of
+// the fixed per-command cost.
+Result Measure(const Case& c, uint64_t ops_per_zone, bool nand) {
   harness::SimSystemSpec spec;
   device::SubsystemConfig sub;
   sub.namespaces[0].size_lbas = kZoneLbas * 8;
   sub.namespaces[0].csi = 2;
   spec.subsystems.push_back(sub);
-  device::FixedMediaTiming media(0, kWritePs);
+  device::FixedMediaTiming fixed(0, kWritePs);
+  std::unique_ptr<device::media::MediaModel> model;
+  if (nand) {
+    const device::media::ProfileLoad load = device::media::LoadProfile("scenarios/profiles/target.toml");
+    if (!load.ok()) {
+      std::fprintf(stderr, "%s\n", load.error.c_str());
+      std::exit(1);
+    }
+    model = std::make_unique<device::media::MediaModel>(load.profile);
+    model->ConfigureZoned(1, kZoneLbas, 4096);
+  }
   harness::SimControllerSpec ctrl;
   ctrl.device.name = "ctrl0";
-  ctrl.device.media = &media;
+  ctrl.device.media = nand ? static_cast<device::MediaTiming*>(model.get()) : &fixed;
   spec.controllers.push_back(ctrl);
   spec.driver.config.queue_count = 8;
   spec.driver.config.queue_depth = 64;
@@ -65,6 +80,7 @@ Result Measure(const Case& c, uint64_t ops_per_zone) {
   zc.defaults.zone_capacity_lbas = kZoneLbas;
   zc.defaults.max_open_zones = 8;
   zc.defaults.max_active_zones = 8;
+  if (nand) zc.media = device::zns::MediaModelZoneCost(*model);
   device::zns::ZnsCommandSet zns(system.subsystem(0), zc);
   zns.Attach(system.device(0));
 
@@ -135,8 +151,13 @@ int main(int argc, char** argv) {
       {"write  QD1/zone, 4 zones", false, 4, 1}, {"append QD1/zone, 4 zones", true, 4, 1},
       {"append QD8/zone, 1 zone ", true, 1, 8},  {"append QD8/zone, 4 zones", true, 4, 8},
   };
-  std::printf("64 KiB commands, %llu per zone, media write %.0f us per command (modelled)\n",
-              static_cast<unsigned long long>(ops), kWritePs / 1e6);
+  for (const bool nand : {false, true}) {
+  if (nand) {
+    std::printf("\nmedia: NAND/FTL model, scenarios/profiles/target.toml\n");
+  } else {
+    std::printf("64 KiB commands, %llu per zone; media: fixed %.0f us per write command (modelled)\n",
+                static_cast<unsigned long long>(ops), kWritePs / 1e6);
+  }
   std::printf("%-26s %12s %12s %10s %8s\n", "case", "MB/s (sim)", "IOPS (sim)", "sim ms", "errors");
   for (const Case& c : cases) {
     int fds[2];
@@ -144,7 +165,7 @@ int main(int argc, char** argv) {
     const pid_t pid = fork();
     if (pid == 0) {
       close(fds[0]);
-      Result r = Measure(c, ops);  // the zone's streams share its ops
+      Result r = Measure(c, ops, nand);  // the zone's streams share its ops
       if (write(fds[1], &r, sizeof r) != sizeof r) _exit(2);
       _exit(0);
     }
@@ -160,6 +181,7 @@ int main(int argc, char** argv) {
     }
     std::printf("%-26s %12.1f %12.0f %10.2f %8llu\n", c.name, r.mb_per_s, r.iops, r.sim_ms,
                 static_cast<unsigned long long>(r.errors));
+  }
   }
   return 0;
 }
