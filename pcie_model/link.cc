@@ -420,8 +420,9 @@ void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_
   const uint64_t len = trans.get_data_length();
   const uint32_t mps = config_.max_payload_size;
   DirectionCounters& c = dir_[Index(d)].counters;
-  const uint64_t now = NowPs();
-  const uint64_t t0 = now + ToPs(delay);
+  // fault_until_ps_ is 0 until a fault or retrain was ever scheduled: no clock read then.
+  const uint64_t now = fault_until_ps_ != 0 ? NowPs() : 0;
+  const uint64_t t0 = fault_until_ps_ != 0 ? now + ToPs(delay) : 0;
   if (t0 < fault_until_ps_) {
     if (DownAt(t0)) {
       if (posted) {

@@ -169,7 +169,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
   const uint64_t addr = trans.get_address();
   const uint64_t len = trans.get_data_length();
   const bool write = trans.is_write();
-  const uint64_t now_ps = ToPs(sc_core::sc_time_stamp() + delay);
+  auto arrival_ps = [&] { return ToPs(sc_core::sc_time_stamp() + delay); };
   if (write && addr >= kMsiWindowBase && addr <= kMsiWindowEnd) {
     if (len != 4 || !trans.get_data_ptr()) {
       // An MSI is one DWORD (6.1.4.3); anything else to the window is malformed.
@@ -180,7 +180,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
     uint32_t data = 0;
     std::memcpy(&data, trans.get_data_ptr(), 4);
     ++counters_.msi_messages;
-    const uint64_t at = now_ps + config_.msi_latency_ps;
+    const uint64_t at = arrival_ps() + config_.msi_latency_ps;
     msi_queue_.push_back(PendingMsi{at, msi_seq_++, port, addr, data});
     std::push_heap(msi_queue_.begin(), msi_queue_.end(),
                    [](const PendingMsi& a, const PendingMsi& b) { return Later(a, b); });
@@ -193,6 +193,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
   if (!mem || !trans.get_data_ptr()) {
     // Outside every region the host mapped: Unsupported Request (2.3.1), nothing touched.
     ++counters_.unsupported_requests;
+    const uint64_t now_ps = arrival_ps();
     if (dma_faults_.size() < 1024) dma_faults_.push_back(DmaFault{port, addr, len, write, now_ps});
     if (trace_) {
       spec::TraceEvent e;

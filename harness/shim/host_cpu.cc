@@ -1,5 +1,7 @@
 #include "harness/shim/host_cpu.h"
 
+#include <algorithm>
+
 namespace nvmesim::harness {
 
 namespace {
@@ -21,18 +23,18 @@ HostCpu::TaskId HostCpu::Post(sc_core::sc_time delay, Task task) {
 
 HostCpu::TaskId HostCpu::PostAt(sc_core::sc_time when, Task task) {
   const TaskId id = next_id_++;
-  const Key key{Ps(when), next_seq_++};
-  queue_.emplace(key, std::make_pair(id, std::move(task)));
-  index_.emplace(id, key);
+  queue_.push_back(Entry{Ps(when), next_seq_++, id, std::move(task)});
+  std::push_heap(queue_.begin(), queue_.end(), RunsLater);
   wake_.notify(sc_core::SC_ZERO_TIME);
   return id;
 }
 
 bool HostCpu::Cancel(TaskId id) {
-  auto it = index_.find(id);
-  if (it == index_.end()) return false;
-  queue_.erase(it->second);
-  index_.erase(it);
+  auto it = std::find_if(queue_.begin(), queue_.end(), [id](const Entry& e) { return e.id == id; });
+  if (it == queue_.end()) return false;
+  if (it != queue_.end() - 1) *it = std::move(queue_.back());
+  queue_.pop_back();
+  std::make_heap(queue_.begin(), queue_.end(), RunsLater);
   return true;
 }
 
@@ -47,20 +49,19 @@ void HostCpu::Run() {
       wait(wake_);
       continue;
     }
-    auto it = queue_.begin();
     const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
-    if (it->first.time_ps > now_ps) {
+    if (queue_.front().time_ps > now_ps) {
       // Sleep until the task is due, but wake for anything posted earlier meanwhile
       // (an interrupt that arrives before a timeout must run first).
-      wait(sc_core::sc_time::from_value(it->first.time_ps - now_ps), wake_);
+      wait(sc_core::sc_time::from_value(queue_.front().time_ps - now_ps), wake_);
       continue;
     }
     {
       // Scoped so the closure is destroyed before the thread waits: a thread that never
       // resumes (the simulation stopped) must not keep a task's captures alive.
-      Task task = std::move(it->second.second);
-      index_.erase(it->second.first);
-      queue_.erase(it);
+      std::pop_heap(queue_.begin(), queue_.end(), RunsLater);
+      Task task = std::move(queue_.back().task);
+      queue_.pop_back();
       local_offset_ = sc_core::SC_ZERO_TIME;
       task();
     }

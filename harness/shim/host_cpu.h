@@ -11,9 +11,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <systemc>
 
@@ -50,16 +49,20 @@ class HostCpu : public sc_core::sc_module {
  private:
   void Run();
 
-  struct Key {
+  struct Entry {
     uint64_t time_ps;
     uint64_t seq;
-    bool operator<(const Key& o) const {
-      return time_ps != o.time_ps ? time_ps < o.time_ps : seq < o.seq;
-    }
+    TaskId id;
+    Task task;
   };
+  // Heap order: the entry that runs last sorts first ((time, seq) is unique).
+  static bool RunsLater(const Entry& a, const Entry& b) {
+    return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
+  }
 
-  std::map<Key, std::pair<TaskId, Task>> queue_;
-  std::unordered_map<TaskId, Key> index_;  // lookup only, never iterated
+  // Binary min-heap on (time, seq): the front runs next. A few entries are
+  // queued at a time (interrupts, timers), so Cancel searches it linearly.
+  std::vector<Entry> queue_;
   sc_core::sc_event wake_;
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;
   uint64_t next_seq_ = 0;
