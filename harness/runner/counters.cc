@@ -150,6 +150,9 @@ JobTargetInfo ResolveJobTarget(const ScenarioSpec& scenario, SimSystem& system, 
     return out;
   }
   out.target.controller = d;
+  out.target.submit = [d](const driver::BlockRequest& r, driver::BlockCallback cb) {
+    return d->Submit(r, std::move(cb));
+  };
   out.target.nsid = ns->nsid;
   out.target.geometry.lba_size = info->lba_size;
   out.target.geometry.lba_count = info->nsze;

@@ -56,6 +56,7 @@ JobRunner::~JobRunner() {
 
 void JobRunner::Start(std::function<void()> on_done) {
   on_done_ = std::move(on_done);
+  started_ = true;
   const uint64_t start_ns = clock_.NowNs();
   record_.stats.Start(start_ns * 1000);
   if (job_.runtime_ps != 0) {
@@ -75,6 +76,29 @@ void JobRunner::Stop() {
   MaybeFinish();
 }
 
+bool JobRunner::HasInFlightOverlap(uint64_t lba, uint64_t nlb) const {
+  const uint64_t end = lba + std::max<uint64_t>(nlb, 1);
+  for (const auto& s : slots_) {
+    if (!s->busy || s->io.op == IoOp::kFlush) continue;
+    const uint64_t sf = s->io.lba, se = s->io.lba + std::max<uint64_t>(s->io.nlb, 1);
+    if (lba < se && sf < end) return true;
+  }
+  return false;
+}
+
+bool JobRunner::OverlapsInFlight(const IoRequest& io) const {
+  if (io.op == IoOp::kFlush) return false;
+  if (target_.peers == nullptr) return HasInFlightOverlap(io.lba, io.nlb);
+  for (const JobRunner* peer : *target_.peers) {
+    if (peer->HasInFlightOverlap(io.lba, io.nlb)) return true;
+  }
+  return false;
+}
+
+void JobRunner::Kick() {
+  if (started_ && waiting_on_overlap_ && !finished_) Pump();
+}
+
 JobRunner::Slot* JobRunner::FreeSlot() {
   for (auto& s : slots_) {
     if (!s->busy) return s.get();
@@ -85,7 +109,7 @@ JobRunner::Slot* JobRunner::FreeSlot() {
 void JobRunner::Pump() {
   if (pumping_) return;  // completions inside Submit never happen (HAL contract), but be safe
   pumping_ = true;
-  target_.controller->BeginBatch();
+  if (target_.controller) target_.controller->BeginBatch();
   while (!stopping_ && !exhausted_) {
     if (deadline_ns_ != 0 && clock_.NowNs() >= deadline_ns_) {
       stopping_ = true;
@@ -98,11 +122,21 @@ void JobRunner::Pump() {
       exhausted_ = true;
       break;
     }
+    // Verifying jobs never put an I/O in flight while it overlaps one already in
+    // flight (fio's serialize_overlap): two overlapping requests may complete in
+    // another order than they executed (different queues or paths), and then no
+    // oracle could tell which data landed last. The request waits for the overlap
+    // to complete.
+    waiting_on_overlap_ = job_.verify != VerifyMode::kNone && OverlapsInFlight(*pending_);
+    if (waiting_on_overlap_) {
+      ++record_.overlap_waits;
+      break;
+    }
     const IoRequest io = *pending_;
     pending_.reset();
     Issue(*slot, io);
   }
-  target_.controller->EndBatch();
+  if (target_.controller) target_.controller->EndBatch();
   pumping_ = false;
   MaybeFinish();
 }
@@ -152,7 +186,7 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
   ++in_flight_;
   Slot* sp = &slot;
   const spec::Status accepted =
-      target_.controller->Submit(req, [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
+      target_.submit(req, [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
   if (!accepted.ok()) {
     // Refused up front: no callback will come. Count it as a failed request of its own.
     --in_flight_;

@@ -46,6 +46,7 @@ struct JobRecord {
   std::vector<StampMismatch> mismatches;       // the first 64 verification failures
   uint64_t mismatch_count = 0;
   uint64_t last_success_ns = 0;
+  uint64_t overlap_waits = 0;       // a verifying job held an I/O until an overlapping one finished
 };
 
 // One finished request, for the runner's fault triggers and recovery measurement.
@@ -59,12 +60,18 @@ struct CompletionEvent {
 };
 
 struct JobTarget {
-  driver::Controller* controller = nullptr;
+  // Where requests go: a controller's block API, or a multipath namespace's
+  // (same contract: success when accepted, the callback later, never inside).
+  std::function<spec::Status(const driver::BlockRequest&, driver::BlockCallback)> submit;
+  driver::Controller* controller = nullptr;  // doorbell batching when set (single path)
   uint32_t nsid = 1;
   TargetGeometry geometry;
   DataOracle* oracle = nullptr;  // shared by every job on the namespace
   bool volatile_write_cache = false;
   uint16_t queue = 0;            // I/O queue index (modulo the queues created)
+  // Every job instance on the same namespace (this one included): verifying jobs
+  // keep overlapping I/O out of flight across all of them.
+  const std::vector<class JobRunner*>* peers = nullptr;
 };
 
 class JobRunner {
@@ -86,11 +93,17 @@ class JobRunner {
   void Start(std::function<void()> on_done);
   // Stops submitting new requests; in-flight ones still complete.
   void Stop();
+  // A peer's request completed: submit again if this job was waiting on an overlap.
+  void Kick();
+  bool waiting_on_overlap() const { return waiting_on_overlap_; }
+  // True when [lba, lba+nlb) overlaps a request this job has in flight.
+  bool HasInFlightOverlap(uint64_t lba, uint64_t nlb) const;
   // The job's runtime (if any) ends at this absolute time.
   bool finished() const { return finished_; }
   uint64_t in_flight() const { return in_flight_; }
   const JobRecord& record() const { return record_; }
   const JobSpec& job() const { return job_; }
+  const std::vector<JobRunner*>* peers() const { return target_.peers; }
 
  private:
   struct Slot {
@@ -108,6 +121,7 @@ class JobRunner {
   void OnComplete(Slot& slot, const driver::BlockResult& result);
   void MaybeFinish();
   Slot* FreeSlot();
+  bool OverlapsInFlight(const IoRequest& io) const;
 
   JobSpec job_;
   JobTarget target_;
@@ -127,6 +141,8 @@ class JobRunner {
   bool exhausted_ = false;
   bool finished_ = false;
   bool pumping_ = false;
+  bool started_ = false;
+  bool waiting_on_overlap_ = false;
 };
 
 }  // namespace nvmesim::harness

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "driver/multipath/manager.h"
 #include "harness/faults/fault_spec.h"
 #include "harness/runner/counters.h"
 #include "harness/runner/expectations.h"
@@ -50,7 +51,9 @@ class Run {
   TraceHasher hasher_;
   std::unique_ptr<SimSystem> system_;
   std::unique_ptr<FaultInjector> injector_;
+  std::unique_ptr<driver::multipath::MultipathManager> multipath_;  // [advanced_nvme] multipath_enabled
   std::map<std::string, std::unique_ptr<DataOracle>> oracles_;  // by namespace name
+  std::map<std::string, std::vector<JobRunner*>> peers_;         // job instances by namespace
   std::vector<std::unique_ptr<JobRunner>> jobs_;
   size_t jobs_running_ = 0;
   uint64_t write_generation_ = 0;
@@ -91,9 +94,29 @@ RunResult Run::Execute() {
       return;
     }
     result_.booted = true;
-    if (!StartJobs()) return;
-    injector_->Schedule([this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
-    ScheduleGuards();
+    auto start = [this] {
+      if (!StartJobs()) return;
+      injector_->Schedule([this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
+      ScheduleGuards();
+    };
+    const driver::AdvancedNvmeConfig& cfg = system_->spec().driver.config;
+    if (!cfg.multipath_enabled || system_->controller_count() < 2) {
+      start();
+      return;
+    }
+    // One multipath namespace per shared namespace, over every controller's path.
+    multipath_ = std::make_unique<driver::multipath::MultipathManager>(
+        system_->clock(), driver::multipath::OptionsFromConfig(cfg));
+    for (size_t i = 0; i < system_->controller_count(); ++i) {
+      multipath_->AddController({system_->driver(i), scenario_.controllers[i].name, "", 0});
+    }
+    multipath_->Discover([this, start](spec::Status d) {
+      if (!d.ok()) {
+        Finish("multipath discovery failed: " + d.ToString());
+        return;
+      }
+      start();
+    });
   });
 
   sc_core::sc_start(sc_time::from_value(scenario_.info.time_limit_ps));
@@ -132,6 +155,18 @@ bool Run::StartJobs() {
       Finish(job.file + ":" + std::to_string(job.line) + ": job " + job.name + ": " + t.error);
       return false;
     }
+    if (multipath_) {
+      const NamespaceSpec* ns = scenario_.FindNamespace(t.namespace_name);
+      const SubsystemSpec* sub = ns ? scenario_.FindSubsystem(ns->subsystem) : nullptr;
+      driver::multipath::MultipathNamespace* mpns =
+          ns && sub ? multipath_->Find(ns->nsid, sub->nqn) : nullptr;
+      if (mpns != nullptr && mpns->path_count() > 1) {
+        t.target.controller = nullptr;
+        t.target.submit = [mpns](const driver::BlockRequest& r, driver::BlockCallback cb) {
+          return mpns->Submit(r, std::move(cb));
+        };
+      }
+    }
     auto& oracle = oracles_[t.namespace_name];
     if (!oracle) oracle = std::make_unique<DataOracle>(t.target.geometry.lba_size);
     t.target.oracle = oracle.get();
@@ -139,11 +174,13 @@ bool Run::StartJobs() {
     for (uint32_t inst = 0; inst < instances; ++inst) {
       JobTarget target = t.target;
       target.queue = static_cast<uint16_t>(jobs_.size());
+      target.peers = &peers_[t.namespace_name];
       const uint64_t seed = job.randseed ? MixSeed(*job.randseed, 0, inst)
                                          : MixSeed(result_.seed, ji, inst);
       try {
         jobs_.push_back(std::make_unique<JobRunner>(job, inst, target, system_->dma(),
                                                     system_->clock(), seed, &write_generation_));
+        peers_[t.namespace_name].push_back(jobs_.back().get());
       } catch (const std::exception& e) {
         Finish(job.file + ":" + std::to_string(job.line) + ": job " + job.name + ": " + e.what());
         return false;
@@ -160,6 +197,13 @@ bool Run::StartJobs() {
     j->SetHooks([this] { injector_->OnSubmitted(++submitted_); },
                 [this, runner](const CompletionEvent& e) {
                   injector_->OnCompleted(e);
+                  // Peers waiting on an overlap with this request may go now (from
+                  // their own task, not from inside this completion).
+                  for (JobRunner* peer : *runner->peers()) {
+                    if (peer != runner && peer->waiting_on_overlap()) {
+                      system_->cpu().Post(sc_core::SC_ZERO_TIME, [peer] { peer->Kick(); });
+                    }
+                  }
                   if (options_.keep_event_log && result_.slices.size() < kMaxSlices) {
                     result_.slices.push_back({runner->record().name, runner->record().instance,
                                               e.op, e.lba, e.nlb, e.submit_ns * 1000,
