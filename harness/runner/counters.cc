@@ -107,6 +107,21 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
 
 std::map<std::string, std::string> CollectStates(SimSystem& system, const ScenarioSpec& scenario) {
   std::map<std::string, std::string> s;
+  // Zones of zoned namespaces: "<ns>.zone[i]" -> "empty", "full", "read_only", "offline" ...
+  for (const NamespaceSpec& ns : scenario.namespaces) {
+    if (ns.kind != NamespaceKind::kZoned) continue;
+    for (size_t si = 0; si < scenario.subsystems.size(); ++si) {
+      if (scenario.subsystems[si].name != ns.subsystem) continue;
+      device::zns::ZnsCommandSet* zns = system.zns(si);
+      nvmesim::zns::ZonedNamespace* model = zns ? zns->Model(ns.nsid) : nullptr;
+      if (model == nullptr) continue;
+      for (uint32_t z = 0; z < model->zone_count() && z < 4096; ++z) {
+        std::string name = Lower(spec::ZoneStateName(model->Zone(z).state));
+        for (char& c : name) c = c == ' ' ? '_' : c;
+        s[ns.name + ".zone[" + std::to_string(z) + "]"] = name;
+      }
+    }
+  }
   for (size_t i = 0; i < system.controller_count() && i < scenario.controllers.size(); ++i) {
     driver::Controller* d = system.driver(i);
     s[scenario.controllers[i].name] =

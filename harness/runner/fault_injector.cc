@@ -277,8 +277,18 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       return "";
     }
     case FaultKind::kZoneReadOnly:
-    case FaultKind::kZoneOffline:
-      return "zone faults need the zoned command set in the device model, which this build lacks";
+    case FaultKind::kZoneOffline: {
+      if (!start) return "";
+      const NamespaceSpec* ns = TargetNamespace(f);
+      if (ns == nullptr) return "target `" + f.target + "` is not a namespace of this scenario";
+      device::zns::ZnsCommandSet* zns = system_.zns(static_cast<size_t>(SubsystemIndex(ns->subsystem)));
+      if (zns == nullptr) return "namespace " + ns->name + " is not zoned";
+      const spec::Status st = zns->InjectZoneFault(
+          ns->nsid, static_cast<uint32_t>(f.Int("zone")),
+          f.kind == FaultKind::kZoneReadOnly ? device::zns::ZoneFault::kReadOnly
+                                             : device::zns::ZoneFault::kOffline);
+      return st.ok() ? "" : "zone " + std::to_string(f.Int("zone")) + ": " + st.ToString();
+    }
     case FaultKind::kTemperatureExcursion: {
       if (auto e = need_controller(); !e.empty()) return e;
       const double kelvin = f.Real("temperature") + 273.15;

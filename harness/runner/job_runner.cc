@@ -150,6 +150,10 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
   const uint32_t lba_size = target_.geometry.lba_size;
   slot.io = io;
   slot.segment.length = io.nlb * lba_size;
+  if ((io.op == IoOp::kZoneAppend || io.op == IoOp::kZoneReset) && target_.controller != nullptr) {
+    IssueZoneCommand(slot, io);
+    return;
+  }
   switch (io.op) {
     case IoOp::kRead:
       req.op = driver::BlockOp::kRead;
@@ -204,6 +208,51 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
   if (on_submit_) on_submit_();
 }
 
+// Zone Append and Zone Management Send (Reset) go out as raw I/O commands
+// through the driver (ZNS 1.1 Zone Append, Zone Management Send).
+void JobRunner::IssueZoneCommand(Slot& slot, const IoRequest& io) {
+  spec::Sqe sqe{};
+  sqe.nsid = target_.nsid;
+  sqe.cdw10 = static_cast<uint32_t>(io.lba);
+  sqe.cdw11 = static_cast<uint32_t>(io.lba >> 32);
+  const driver::DataSegment* segments = nullptr;
+  uint32_t count = 0;
+  if (io.op == IoOp::kZoneAppend) {
+    sqe.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneAppend);
+    sqe.cdw12 = io.nlb - 1;  // NLB, 0's based
+    // Stamped before the LBA is known: with the zone start; the oracle maps it.
+    slot.stamp = {++*write_generation_, generator_.seed()};
+    FillBlocks(std::span<uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba, io.nlb,
+               target_.geometry.lba_size, slot.stamp);
+    segments = &slot.segment;
+    count = 1;
+  } else {
+    sqe.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementSend);
+    sqe.cdw13 = static_cast<uint8_t>(spec::ZoneSendAction::kReset);  // ZSA, Select All clear
+  }
+  slot.busy = true;
+  slot.callback_seen = false;
+  slot.submit_ns = clock_.NowNs();
+  ++record_.submitted;
+  ++in_flight_;
+  Slot* sp = &slot;
+  const spec::Status accepted = target_.controller->SubmitIo(
+      target_.queue, sqe, segments, count, [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
+  if (!accepted.ok()) {
+    --in_flight_;
+    --record_.submitted;
+    ++record_.refused;
+    ++record_.statuses[accepted.ToString()];
+    if (record_.failures.size() < kMaxFailures) {
+      record_.failures.push_back({io.lba, io.nlb, io.op, accepted, clock_.NowNs()});
+    }
+    slot.busy = false;
+    stopping_ = true;
+    return;
+  }
+  if (on_submit_) on_submit_();
+}
+
 void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
   if (!slot.busy || slot.callback_seen) {
     ++record_.duplicate_callbacks;
@@ -235,12 +284,24 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
           }
           break;
         case IoOp::kWrite:
-        case IoOp::kZoneAppend:
           target_.oracle->WriteCompleted(io.lba, io.nlb, slot.stamp, !target_.volatile_write_cache);
           break;
+        case IoOp::kZoneAppend: {
+          // The assigned LBA is in completion DW0 (low) and DW1 (high) (ZNS 1.1 Zone Append).
+          const uint64_t assigned = target_.controller != nullptr
+                                        ? (uint64_t{result.dw1} << 32) | result.dw0
+                                        : io.lba;
+          if (target_.controller != nullptr) {
+            target_.oracle->AppendCompleted(assigned, io.nlb, io.lba, slot.stamp,
+                                            !target_.volatile_write_cache);
+          } else {
+            target_.oracle->WriteCompleted(io.lba, io.nlb, slot.stamp, !target_.volatile_write_cache);
+          }
+          break;
+        }
         case IoOp::kTrim:
         case IoOp::kZoneReset:
-          target_.oracle->TrimCompleted(io.lba, io.nlb, !target_.volatile_write_cache);
+          target_.oracle->TrimCompleted(io.lba, std::max<uint32_t>(io.nlb, 1), !target_.volatile_write_cache);
           break;
         case IoOp::kFlush:
           target_.oracle->FlushCompleted(slot.flush_token);

@@ -20,7 +20,9 @@
 #include "harness/workload/io_generator.h"
 #include "harness/workload/job_spec.h"
 #include "harness/workload/stamps.h"
+#include "spec/opcodes.h"
 #include "spec/status.h"
+#include "spec/zns.h"
 
 namespace nvmesim::harness {
 
@@ -118,6 +120,7 @@ class JobRunner {
   };
   void Pump();
   void Issue(Slot& slot, const IoRequest& io);
+  void IssueZoneCommand(Slot& slot, const IoRequest& io);
   void OnComplete(Slot& slot, const driver::BlockResult& result);
   void MaybeFinish();
   Slot* FreeSlot();

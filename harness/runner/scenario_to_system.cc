@@ -4,6 +4,7 @@
 
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
+#include "device_model/zns/zns_command_set.h"
 #include "driver/config_toml.h"
 
 namespace nvmesim::harness {
@@ -69,6 +70,21 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
       capacity += ns.size_bytes;
       cfg.namespaces.push_back(n);
     }
+    // Zoned namespaces: the ZNS command set with each namespace's geometry.
+    device::zns::ZnsCommandSetConfig zns;
+    for (const NamespaceSpec& ns : scenario.namespaces) {
+      if (ns.subsystem != sub.name || ns.kind != NamespaceKind::kZoned || ns.lba_size == 0) continue;
+      nvmesim::zns::ZonedNamespaceConfig z;
+      z.lba_bytes = ns.lba_size;
+      z.zone_size_lbas = ns.zone_size_bytes / ns.lba_size;
+      z.zone_capacity_lbas = (ns.zone_capacity_bytes ? ns.zone_capacity_bytes : ns.zone_size_bytes) / ns.lba_size;
+      z.zone_count = static_cast<uint32_t>(ns.zone_count());
+      z.max_open_zones = ns.max_open_zones;
+      z.max_active_zones = ns.max_active_zones;
+      zns.per_namespace[ns.nsid] = z;
+      zns.defaults = z;
+    }
+    if (!zns.per_namespace.empty()) spec.zns[spec.subsystems.size()] = zns;
     cfg.max_namespaces = std::max<uint32_t>(cfg.max_namespaces, static_cast<uint32_t>(cfg.namespaces.size()));
     cfg.capacity_bytes = std::max(cfg.capacity_bytes, capacity);
     if (std::string e = device::ValidateSubsystemConfig(cfg); !e.empty()) {

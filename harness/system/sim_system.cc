@@ -65,6 +65,14 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     slot.device->pcie_initiator.bind(slot.link->up_target);
     slot.link->up_initiator.bind(rc_->port(static_cast<unsigned>(i)).upstream);
   }
+  for (const auto& [index, cfg] : spec_.zns) {
+    if (index >= subsystems_.size()) throw std::invalid_argument("zns: no subsystem " + std::to_string(index));
+    auto set = std::make_unique<device::zns::ZnsCommandSet>(*subsystems_[index], cfg);
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (spec_.controllers[i].subsystem == index) set->Attach(*slots_[i].device);
+    }
+    zns_.emplace(index, std::move(set));
+  }
   rc_->SetMsiHandler([this](unsigned port, uint64_t address, uint32_t data) {
     if (port < slots_.size() && slots_[port].interrupts) {
       slots_[port].interrupts->OnMessage(address, data);

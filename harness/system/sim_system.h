@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "device_model/config.h"
 #include "device_model/controller.h"
 #include "device_model/subsystem.h"
+#include "device_model/zns/zns_command_set.h"
 #include "driver/controller.h"
 #include "harness/shim/host_cpu.h"
 #include "harness/shim/sim_clock.h"
@@ -43,6 +45,8 @@ struct SimSystemSpec {
   std::vector<SimControllerSpec> controllers;
   driver::ControllerOptions driver;     // applied to every controller's driver
   pcie::RootComplexConfig root_complex;
+  // Zoned command set per subsystem index that has zoned namespaces.
+  std::map<size_t, device::zns::ZnsCommandSetConfig> zns;
   spec::TraceSink* trace = nullptr;     // the run's event log (may be null)
   driver::hal::LogLevel echo_level = driver::hal::LogLevel::kWarning;
   std::FILE* echo = nullptr;            // where log lines at/above echo_level go
@@ -71,6 +75,11 @@ class SimSystem {
   pcie::Link& link(size_t i) { return *slots_.at(i).link; }
   device::NvmeController& device(size_t i) { return *slots_.at(i).device; }
   device::Subsystem& subsystem(size_t i) { return *subsystems_.at(i); }
+  // The zoned command set of subsystem i, or null when it has no zoned namespaces.
+  device::zns::ZnsCommandSet* zns(size_t i) {
+    auto it = zns_.find(i);
+    return it == zns_.end() ? nullptr : it->second.get();
+  }
   // Valid once Boot() has enumerated (null before).
   driver::Controller* driver(size_t i) { return slots_.at(i).driver.get(); }
   const pcie::EnumeratedFunction& function(size_t i) const { return slots_.at(i).function; }
@@ -99,6 +108,7 @@ class SimSystem {
   std::unique_ptr<SimClock> clock_;
   std::vector<std::unique_ptr<device::Subsystem>> subsystems_;
   std::vector<Slot> slots_;
+  std::map<size_t, std::unique_ptr<device::zns::ZnsCommandSet>> zns_;
   std::deque<std::string> names_;  // stable storage for the static-string names drivers keep
   std::vector<LogLine> log_lines_;
 };
