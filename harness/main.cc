@@ -198,6 +198,12 @@ int main(int argc, char** argv) {
   mgmt->add_flag("-r,--read", pt.read, "passthru: the command returns data");
   mgmt->add_flag("-w,--write", pt.write, "passthru: the command sends data (--input-file)");
   mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")->check(CLI::ExistingFile);
+  mgmt->add_option("--nsid", mreq.nsid, "nvme-zns-info/-delete: namespace id");
+  mgmt->add_option("--state", mreq.zone_state, "nvme-zns-info: only zones in this state");
+  mgmt->add_option("--blocks", mreq.blocks, "nvme-zns-create: size in logical blocks");
+  mgmt->add_option("--args", mreq.args, "nvme-multipath-config: \"policy=latency ...\"");
+  mgmt->add_option("--path", mreq.path, "nvme-multipath-failover: path to move I/O off");
+  mgmt->add_flag("--restore", mreq.restore, "nvme-multipath-failover: put the path back");
 
   CLI::App* bench = app.add_subcommand("bench", "Run an fio job file against a device profile in simulated time");
   nh::BenchRequest breq;

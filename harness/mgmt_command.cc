@@ -2,6 +2,11 @@
 
 #include <memory>
 
+#include "driver/multipath/management.h"
+#include "driver/multipath/manager.h"
+#include "driver/zoned/zns_commands.h"
+#include "driver/zoned/zone_io.h"
+#include "driver/zoned/zone_manager.h"
 #include "harness/runner/scenario_to_system.h"
 #include "harness/system/sim_system.h"
 
@@ -13,6 +18,12 @@ const std::vector<std::pair<std::string, std::string>>& MgmtCommands() {
       {"nvme-advanced-controller-reset", "reset the controller on request and re-initialise it"},
       {"nvme-advanced-stats", "driver, per-queue and recovery counters"},
       {"nvme-thermal-stats", "SMART temperatures and thermal management counters"},
+      {"nvme-zns-info", "zone geometry, limits, state counts and the zone report (--namespace-id, --state)"},
+      {"nvme-zns-create", "create and attach a zoned namespace (--blocks)"},
+      {"nvme-zns-delete", "detach and delete a namespace (--namespace-id)"},
+      {"nvme-multipath-info", "subsystems, paths, ANA states, policy and per-path counters"},
+      {"nvme-multipath-config", "set the path policy and its parameters (--args \"policy=latency\")"},
+      {"nvme-multipath-failover", "move I/O off a path by hand (--path nvme0 [--restore])"},
       {"admin-passthru", "one raw admin command (--opcode, --cdw10.., --data-len, --read/--write)"},
       {"io-passthru", "one raw I/O command on the first I/O queue"},
   };
@@ -45,6 +56,10 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     return out;
   }
   bool finished = false;
+  // Layers a command builds on the booted drivers; they outlive the command.
+  std::unique_ptr<driver::zoned::ControllerZoneIo> zone_io;
+  std::unique_ptr<driver::zoned::ZoneManager> zones;
+  std::unique_ptr<driver::multipath::MultipathManager> multipath;
   auto done = [&](const std::string& text, spec::Status s) {
     out.text = text;
     out.ok = s.ok();
@@ -63,6 +78,56 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
       driver::mgmt::ControllerReset(*c, system->clock(), done);
     } else if (cmd == "nvme-thermal-stats") {
       driver::mgmt::ThermalStats(*c, done);
+    } else if (cmd == "nvme-zns-info") {
+      zone_io = std::make_unique<driver::zoned::ControllerZoneIo>(*c, &system->clock());
+      driver::zoned::ZoneManagerOptions zo;
+      zo.config = system->spec().driver.config;
+      zones = std::make_unique<driver::zoned::ZoneManager>(zone_io.get(), zo);
+      zones->Discover([&, c](spec::Status st) {
+        if (!st.ok()) {
+          done("zoned namespace discovery failed: " + st.ToString() + "\n", st);
+          return;
+        }
+        driver::zoned::ZnsInfoOptions o;
+        if (!request.zone_state.empty()) o.state = driver::zoned::ParseZoneStateName(request.zone_state);
+        std::string error;
+        std::string text = driver::zoned::ZnsInfoText(*zones, request.nsid, o, &error);
+        done(error.empty() ? text : error + "\n",
+             error.empty() ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat));
+        (void)c;
+      });
+    } else if (cmd == "nvme-zns-create") {
+      driver::zoned::ZnsCreateParams p;
+      p.blocks = request.blocks;
+      p.attach_to = {c->info().cntlid};
+      driver::zoned::ZnsCreate(c->namespaces(), p, [&](spec::Status st, uint32_t, const std::string& text) {
+        done(text + "\n", st);
+      });
+    } else if (cmd == "nvme-zns-delete") {
+      driver::zoned::ZnsDelete(c->namespaces(), request.nsid, {c->info().cntlid},
+                               [&](spec::Status st, const std::string& text) { done(text + "\n", st); });
+    } else if (cmd.rfind("nvme-multipath-", 0) == 0) {
+      multipath = std::make_unique<driver::multipath::MultipathManager>(
+          system->clock(), driver::multipath::OptionsFromConfig(system->spec().driver.config));
+      for (size_t i = 0; i < system->controller_count(); ++i) {
+        if (system->driver(i)) multipath->AddController({system->driver(i), "nvme" + std::to_string(i), "", 0});
+      }
+      multipath->Discover([&](spec::Status st) {
+        if (!st.ok()) {
+          done("multipath discovery failed: " + st.ToString() + "\n", st);
+          return;
+        }
+        bool ok = true;
+        std::string text;
+        if (cmd == "nvme-multipath-info") {
+          text = driver::multipath::MultipathInfo(*multipath);
+        } else if (cmd == "nvme-multipath-config") {
+          text = driver::multipath::MultipathConfig(*multipath, request.args, &ok);
+        } else {
+          text = driver::multipath::MultipathFailover(*multipath, request.path, request.restore, &ok);
+        }
+        done(text, ok ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInvalidField));
+      });
     } else {
       driver::mgmt::Passthru p = request.passthru;
       p.admin = cmd == "admin-passthru";

@@ -55,6 +55,61 @@ NVMESIM_SIM_TEST(MgmtTest, ResetRunsToReadyAgain) {
   EXPECT_NE(m.text.find("ready -> ready"), std::string::npos) << m.text;
 }
 
+constexpr const char* kZoned = R"(
+[scenario]
+name = "zoned"
+time_limit = "1s"
+[[controller]]
+name = "ctrl0"
+[[namespace]]
+nsid = 1
+size = "128MiB"
+type = "zoned"
+zone_size = "4MiB"
+max_open = 4
+max_active = 8
+[advanced_nvme]
+zns_enabled = true
+zns_zone_size = "4MiB"
+)";
+
+NVMESIM_SIM_TEST(MgmtTest, ZnsInfoReportsTheDevicesGeometry) {
+  MgmtRequest r;
+  r.command = "nvme-zns-info";
+  r.nsid = 1;
+  MgmtResult m = RunMgmtCommand(ParseScenario(kZoned, "zoned.toml"), r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("zones: 32"), std::string::npos) << m.text;         // 128 MiB / 4 MiB
+  EXPECT_NE(m.text.find("mor     : 3"), std::string::npos) << m.text;      // 0's based
+  EXPECT_NE(m.text.find("EMPTY=32"), std::string::npos) << m.text;
+}
+
+constexpr const char* kTwoPaths = R"(
+[scenario]
+name = "two_paths"
+time_limit = "1s"
+[[subsystem]]
+name = "s"
+[[controller]]
+name = "a"
+[[controller]]
+name = "b"
+[[namespace]]
+nsid = 1
+size = "64MiB"
+[advanced_nvme]
+multipath_enabled = true
+)";
+
+NVMESIM_SIM_TEST(MgmtTest, MultipathInfoListsBothPaths) {
+  MgmtRequest r;
+  r.command = "nvme-multipath-info";
+  MgmtResult m = RunMgmtCommand(ParseScenario(kTwoPaths, "two.toml"), r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("paths=2"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("nvme1"), std::string::npos) << m.text;
+}
+
 NVMESIM_SIM_TEST(MgmtTest, UnknownCommandIsAnError) {
   MgmtRequest r;
   r.command = "nvme-format-everything";
