@@ -11,6 +11,7 @@ const char* LoadBalancingName(LoadBalancing policy) {
     case LoadBalancing::kRoundRobin: return "round_robin";
     case LoadBalancing::kQueueDepth: return "queue_depth";
     case LoadBalancing::kNuma: return "numa";
+    case LoadBalancing::kLatency: return "latency";
   }
   return "?";
 }

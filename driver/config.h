@@ -13,7 +13,8 @@
 namespace nvmesim::driver {
 
 // Path selection policy of the multipath layer (its own issue; parsed now).
-enum class LoadBalancing : uint8_t { kNone = 0, kRoundRobin = 1, kQueueDepth = 2, kNuma = 3 };
+// kLatency: the latency-aware policy that learns each path's service time online.
+enum class LoadBalancing : uint8_t { kNone = 0, kRoundRobin = 1, kQueueDepth = 2, kNuma = 3, kLatency = 4 };
 const char* LoadBalancingName(LoadBalancing policy);
 
 // NVMe limits the keys are checked against.

@@ -100,6 +100,13 @@ multipath_load_balancing = "random"
   EXPECT_NE(all.find("advanced_nvme.multipath_load_balancing"), std::string::npos);
 }
 
+TEST(ConfigTest, LatencyAwareLoadBalancingIsAPolicy) {
+  auto r = ParseAdvancedNvmeToml("[advanced_nvme]\nmultipath_load_balancing = \"latency\"\n");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  EXPECT_EQ(r.config.multipath_load_balancing, LoadBalancing::kLatency);
+  EXPECT_STREQ(LoadBalancingName(LoadBalancing::kLatency), "latency");
+}
+
 TEST(ConfigTest, SpecLimitsOnEveryBoundedKey) {
   AdvancedNvmeConfig c;
   EXPECT_TRUE(ValidateAdvancedNvmeConfig(c).empty());

@@ -93,14 +93,14 @@ class Reader {
     if (n.is_string()) {
       const std::string s = *n.value<std::string>();
       for (auto p : {LoadBalancing::kNone, LoadBalancing::kRoundRobin, LoadBalancing::kQueueDepth,
-                     LoadBalancing::kNuma}) {
+                     LoadBalancing::kNuma, LoadBalancing::kLatency}) {
         if (s == LoadBalancingName(p)) {
           out = p;
           return;
         }
       }
       errors_.push_back(Key(key) + " = \"" + s +
-                        "\": expected one of none, round_robin, queue_depth, numa, or a boolean");
+                        "\": expected one of none, round_robin, queue_depth, numa, latency, or a boolean");
       return;
     }
     errors_.push_back(Key(key) + ": expected a policy name or a boolean, got " + TypeName(n));

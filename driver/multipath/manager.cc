@@ -35,6 +35,7 @@ MultipathOptions OptionsFromConfig(const AdvancedNvmeConfig& config) {
     case LoadBalancing::kNuma: o.policy = Policy::kNuma; break;
     case LoadBalancing::kRoundRobin: o.policy = Policy::kRoundRobin; break;
     case LoadBalancing::kQueueDepth: o.policy = Policy::kQueueDepth; break;
+    case LoadBalancing::kLatency: o.policy = Policy::kLatency; break;
   }
   o.max_paths = std::min<uint32_t>(config.multipath_max_paths, kMaxPaths);
   o.failover_enabled = config.multipath_failover_enabled;

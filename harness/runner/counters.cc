@@ -55,6 +55,7 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
       c[p + "ios"] = static_cast<double>(stats.direction(dir).ios);
       c[p + "iops"] = stats.Iops(dir);
       c[p + "errors"] = static_cast<double>(stats.direction(dir).errors);
+      c[p + "p99_us"] = static_cast<double>(stats.direction(dir).clat.Percentile(99.0)) / 1000.0;
     }
   }
 
