@@ -430,6 +430,7 @@ NVMESIM_SIM_TEST(ControllerAdmin, FormatChangesLbaSizeAndErasesData) {
 
 NVMESIM_SIM_TEST(ControllerAdmin, FirmwareDownloadCommitActivateOnReset) {
   Bench b;
+  // A 16-byte image: the revision string the slot will report, a NUL, and filler bytes.
   const char image[16] = "2.0-NEW\0xxxxxxx";
   spec::Sqe dl = MakeSqe(0x11);
   dl.prp1 = b.host.Alloc(4096);

@@ -38,6 +38,12 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     out.error = "unknown management command `" + request.command + "` (see `nvmesim mgmt --help`)";
     return out;
   }
+  if (!request.zone_state.empty() && !driver::zoned::ParseZoneStateName(request.zone_state)) {
+    out.error = "--state " + request.zone_state +
+                ": expected a zone state (empty, imp_opened, exp_opened, closed, readonly, full, "
+                "offline)";
+    return out;
+  }
   int index = request.controller.empty() ? 0 : ControllerIndex(scenario, request.controller);
   if (index < 0 || static_cast<size_t>(index) >= scenario.controllers.size()) {
     out.error = "no controller `" + request.controller + "` in " + scenario.path;
@@ -89,7 +95,7 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
           return;
         }
         driver::zoned::ZnsInfoOptions o;
-        if (!request.zone_state.empty()) o.state = driver::zoned::ParseZoneStateName(request.zone_state);
+        if (!request.zone_state.empty()) o.state = driver::zoned::ParseZoneStateName(request.zone_state);  // checked above
         std::string error;
         std::string text = driver::zoned::ZnsInfoText(*zones, request.nsid, o, &error);
         done(error.empty() ? text : error + "\n",

@@ -61,7 +61,8 @@ enum class ZoneFault : uint8_t {
 
 class ZnsCommandSet final : public IoCommandSetHandler {
  public:
-  // Checks config.defaults (with a placeholder zone count) and each
+  // Checks config.defaults (with a zone count of 1: the real count comes from each
+  // namespace's size) and each
   // per-namespace entry; throws std::invalid_argument naming the problem.
   explicit ZnsCommandSet(Subsystem& subsystem, ZnsCommandSetConfig config);
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "driver/commands.h"
+#include "driver/zoned/zns_sqe.h"
 #include "spec/identify.h"
 #include "spec/opcodes.h"
 
@@ -18,36 +19,6 @@ constexpr uint32_t kReportBytes = 16384;            // 64-byte header + 255 desc
 constexpr uint32_t kDescriptorBytes = 64;           // ZNS 1.1 Zone Descriptor Data Structure
 constexpr uint32_t kListEntries = 1024;             // Base 2.0: CNS 07h returns up to 1024 NSIDs
 
-spec::Sqe ZoneSend(uint32_t nsid, uint64_t slba, spec::ZoneSendAction action) {
-  spec::Sqe s{};
-  s.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementSend);
-  s.nsid = nsid;
-  s.cdw10 = static_cast<uint32_t>(slba);
-  s.cdw11 = static_cast<uint32_t>(slba >> 32);
-  s.cdw13 = static_cast<uint8_t>(action);  // ZSA 7:0, Select All 8 clear
-  return s;
-}
-
-spec::Sqe ZoneReport(uint32_t nsid, uint64_t slba, uint32_t bytes) {
-  spec::Sqe s{};
-  s.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementReceive);
-  s.nsid = nsid;
-  s.cdw10 = static_cast<uint32_t>(slba);
-  s.cdw11 = static_cast<uint32_t>(slba >> 32);
-  s.cdw12 = bytes / 4 - 1;  // NUMD, 0's based dwords
-  s.cdw13 = (1u << 16);     // Report Zones, all zones (ZRASF 0), Partial Report
-  return s;
-}
-
-spec::Sqe ZoneAppend(uint32_t nsid, uint64_t zslba, uint32_t blocks) {
-  spec::Sqe s{};
-  s.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneAppend);
-  s.nsid = nsid;
-  s.cdw10 = static_cast<uint32_t>(zslba);
-  s.cdw11 = static_cast<uint32_t>(zslba >> 32);
-  s.cdw12 = blocks - 1;  // NLB 0's based
-  return s;
-}
 }  // namespace
 
 struct ZoneManager::Op {
@@ -307,7 +278,7 @@ void ZoneManager::ReportRange(uint32_t nsid, uint64_t slba, uint32_t max_zones, 
   auto seg = std::make_shared<DataSegment>(DataSegment{buf.bus, bytes});
   ++stats_.reports;
   const spec::Status s = io_->SubmitIo(
-      0, ZoneReport(nsid, slba, bytes), seg.get(), 1,
+      0, ZoneReportSqe(nsid, slba, bytes), seg.get(), 1,
       [this, nsid, slba, max_zones, per, buf, seg, done](const BlockResult& r) {
         NsState* st = Ns(nsid);
         uint64_t returned = 0;
@@ -369,7 +340,7 @@ void ZoneManager::SendAction(uint32_t nsid, uint32_t zone, spec::ZoneSendAction 
   }
   const uint64_t zslba = ns->zones[zone].info.zslba;
   const spec::Status s = io_->SubmitIo(
-      0, ZoneSend(nsid, zslba, action), nullptr, 0,
+      0, ZoneSendSqe(nsid, zslba, action), nullptr, 0,
       [this, nsid, zone, action, done](const BlockResult& r) {
         NsState* st = Ns(nsid);
         if (!st) return done(r.status);
@@ -562,7 +533,7 @@ void ZoneManager::Pump(NsState& ns, uint32_t zone) {
 void ZoneManager::Issue(NsState& ns, uint32_t zone, std::unique_ptr<Op> op) {
   ZoneSlot& slot = ns.zones[zone];
   const bool append = op->kind == Op::Kind::kAppend;
-  const spec::Sqe sqe = append ? ZoneAppend(op->nsid, slot.info.zslba, op->blocks)
+  const spec::Sqe sqe = append ? ZoneAppendSqe(op->nsid, slot.info.zslba, op->blocks)
                                : commands::ReadWrite(spec::NvmOpcode::kWrite, op->nsid, op->slba,
                                                      op->blocks, false);
   ++slot.in_flight;

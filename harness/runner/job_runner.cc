@@ -1,5 +1,7 @@
 #include "harness/runner/job_runner.h"
 
+#include "driver/zoned/zns_sqe.h"
+
 #include <algorithm>
 #include <span>
 #include <utility>
@@ -212,14 +214,10 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
 // through the driver (ZNS 1.1 Zone Append, Zone Management Send).
 void JobRunner::IssueZoneCommand(Slot& slot, const IoRequest& io) {
   spec::Sqe sqe{};
-  sqe.nsid = target_.nsid;
-  sqe.cdw10 = static_cast<uint32_t>(io.lba);
-  sqe.cdw11 = static_cast<uint32_t>(io.lba >> 32);
   const driver::DataSegment* segments = nullptr;
   uint32_t count = 0;
   if (io.op == IoOp::kZoneAppend) {
-    sqe.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneAppend);
-    sqe.cdw12 = io.nlb - 1;  // NLB, 0's based
+    sqe = driver::zoned::ZoneAppendSqe(target_.nsid, io.lba, io.nlb);
     // Stamped before the LBA is known: with the zone start; the oracle maps it.
     slot.stamp = {++*write_generation_, generator_.seed()};
     FillBlocks(std::span<uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba, io.nlb,
@@ -227,8 +225,7 @@ void JobRunner::IssueZoneCommand(Slot& slot, const IoRequest& io) {
     segments = &slot.segment;
     count = 1;
   } else {
-    sqe.opcode = static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementSend);
-    sqe.cdw13 = static_cast<uint8_t>(spec::ZoneSendAction::kReset);  // ZSA, Select All clear
+    sqe = driver::zoned::ZoneSendSqe(target_.nsid, io.lba, spec::ZoneSendAction::kReset);
   }
   slot.busy = true;
   slot.callback_seen = false;

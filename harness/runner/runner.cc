@@ -59,12 +59,15 @@ class Run {
   uint64_t write_generation_ = 0;
   uint64_t submitted_ = 0;
   bool finished_ = false;
+  // Host wall time, outside the simulated world: it only feeds the wall-time guard (which can
+  // stop a run, never steer it), the progress line and the reported host seconds. Nothing the
+  // simulation decides, and nothing in the trace hash, depends on it.
   std::chrono::steady_clock::time_point wall_start_;
   uint64_t wall_limit_ms_ = 0;
 };
 
 RunResult Run::Execute() {
-  wall_start_ = std::chrono::steady_clock::now();
+  wall_start_ = std::chrono::steady_clock::now();  // host time: guard and report only
   result_.scenario = scenario_.info.name;
   result_.path = scenario_.path;
   result_.seed = options_.seed.value_or(scenario_.info.seed);
