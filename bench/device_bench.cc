@@ -3,10 +3,10 @@
 // no link model, media timing off). Prints commands per host second.
 #include <benchmark/benchmark.h>
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstring>
 #include <memory>
@@ -39,7 +39,8 @@ struct Host : sc_core::sc_module {
   tlm::tlm_generic_payload p;
   uint32_t word = 0;
 
-  Host(sc_core::sc_module_name n, NvmeController& c) : sc_module(n), dma("dma"), mmio("mmio"), mem(64u << 20) {
+  Host(sc_core::sc_module_name n, NvmeController& c)
+      : sc_module(n), dma("dma"), mmio("mmio"), mem(64u << 20) {
     dma.register_b_transport(this, &Host::Transport);
     mmio.bind(c.pcie_target);
     c.pcie_initiator.bind(dma);

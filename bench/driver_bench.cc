@@ -100,9 +100,9 @@ void BM_Submit4KRead(benchmark::State& state) {
     state.SkipWithError("not every submitted command completed");
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
-  state.counters["ns_per_submit"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kBatch), benchmark::Counter::kIsRate |
-                                                            benchmark::Counter::kInvert);
+  state.counters["ns_per_submit"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * kBatch),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Submit4KRead)->Arg(0)->Arg(1);
 
@@ -123,9 +123,9 @@ void BM_Complete4KRead(benchmark::State& state) {
     state.SkipWithError("not every submitted command completed");
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
-  state.counters["ns_per_completion"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kBatch), benchmark::Counter::kIsRate |
-                                                            benchmark::Counter::kInvert);
+  state.counters["ns_per_completion"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * kBatch),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Complete4KRead);
 
@@ -135,8 +135,9 @@ BENCHMARK(BM_Complete4KRead);
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::printf("targets: submit <= 300 ns per command, completion <= 200 ns per command "
-              "(ns_per_submit / ns_per_completion counters, in seconds)\n");
+  std::printf(
+      "targets: submit <= 300 ns per command, completion <= 200 ns per command "
+      "(ns_per_submit / ns_per_completion counters, in seconds)\n");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -35,8 +35,8 @@ bool Want(const char* what) { return g_only.empty() || g_only == what; }
 // here, never in the profiles: a profile states physics only.
 struct Datasheet {
   const char* profile;
-  double seq_read_gbs, seq_write_gbs;      // 10^9 bytes/s, 128 KiB
-  double rand_read_iops, rand_write_iops;  // 4 KiB
+  double seq_read_gbs, seq_write_gbs;            // 10^9 bytes/s, 128 KiB
+  double rand_read_iops, rand_write_iops;        // 4 KiB
   double cached_read_us_max, write_back_us_max;  // QD 1 bounds (0 = not stated)
   uint32_t qd_random, qd_seq;
   double tolerance;
@@ -98,9 +98,11 @@ struct Headline {
 Headline Measure(const MediaProfile& p, const Datasheet& d) {
   Headline h{};
   h.seq_read_gbs = Measure(p, false, false, 128 * kKiB, d.qd_seq, 8 * kGiB, Scale(40'000), true)
-                       .bytes_per_second / 1e9;
+                       .bytes_per_second /
+                   1e9;
   h.seq_write_gbs = Measure(p, true, false, 128 * kKiB, d.qd_seq, 64 * kGiB, Scale(40'000), false)
-                        .bytes_per_second / 1e9;
+                        .bytes_per_second /
+                    1e9;
   h.rand_read_iops =
       Measure(p, false, true, 4 * kKiB, d.qd_random, 32 * kGiB, Scale(600'000), true).iops;
   h.rand_write_iops =
@@ -145,8 +147,8 @@ bool Bound(const char* what, double model, double bound) {
     return true;
   }
   const bool ok = model < bound;
-  std::printf("  %-24s %12.3f %12s us   %s\n", what, model, (std::string("< ") + std::to_string(int(bound))).c_str(),
-              ok ? "ok" : "ABOVE BOUND");
+  std::printf("  %-24s %12.3f %12s us   %s\n", what, model,
+              (std::string("< ") + std::to_string(int(bound))).c_str(), ok ? "ok" : "ABOVE BOUND");
   return ok;
 }
 
@@ -162,7 +164,8 @@ bool ReportProfile(const Datasheet& d) {
   std::printf("  %-24s %12s %12s\n", "figure", "model", "datasheet");
   bool ok = true;
   ok &= Row("128K seq read", h.seq_read_gbs * 1e9, d.seq_read_gbs * 1e9, d.tolerance, "GB/s", 1e9);
-  ok &= Row("128K seq write", h.seq_write_gbs * 1e9, d.seq_write_gbs * 1e9, d.tolerance, "GB/s", 1e9);
+  ok &=
+      Row("128K seq write", h.seq_write_gbs * 1e9, d.seq_write_gbs * 1e9, d.tolerance, "GB/s", 1e9);
   ok &= Row("4K random read", h.rand_read_iops, d.rand_read_iops, d.tolerance, "MIOPS", 1e6);
   ok &= Row("4K random write", h.rand_write_iops, d.rand_write_iops, d.tolerance, "MIOPS", 1e6);
   ok &= Bound("QD1 cached read", h.cached_read_us, d.cached_read_us_max);
@@ -197,9 +200,10 @@ bool ReportUnlimited() {
     const double dev = (r.iops - ceil) / ceil;
     const bool good = std::fabs(dev) <= 0.01;
     ok &= good;
-    std::printf("  %-18s model %10.0f IOPS %7.3f GB/s  analytic %10.0f IOPS %7.3f GB/s  %+6.2f%%  %s\n",
-                c.what, r.iops, r.bytes_per_second / 1e9, ceil, ceil * c.block / 1e9, 100 * dev,
-                good ? "ok" : "OFF");
+    std::printf(
+        "  %-18s model %10.0f IOPS %7.3f GB/s  analytic %10.0f IOPS %7.3f GB/s  %+6.2f%%  %s\n",
+        c.what, r.iops, r.bytes_per_second / 1e9, ceil, ceil * c.block / 1e9, 100 * dev,
+        good ? "ok" : "OFF");
   }
   return ok;
 }
@@ -231,8 +235,9 @@ bool ReportSteadyState(const char* name, uint32_t qd) {
   const uint64_t units = user / 4096;
   const uint64_t chunk = std::max<uint64_t>(units / 40, 20'000);
   const int chunks = g_quick ? 60 : 120;
-  std::printf("\nprofile %s: random-write knee (capacity scaled to %.2f GiB user, OP %.0f%%, QD %u)\n",
-              name, static_cast<double>(user) / kGiB, p.ftl.over_provisioning * 100, qd);
+  std::printf(
+      "\nprofile %s: random-write knee (capacity scaled to %.2f GiB user, OP %.0f%%, QD %u)\n",
+      name, static_cast<double>(user) / kGiB, p.ftl.over_provisioning * 100, qd);
   std::printf("  %5s %10s %10s %8s %12s\n", "chunk", "time_ms", "MIOPS", "WA", "gc_units");
   MediaStats prev = m.Stats();
   std::vector<double> iops, wa;
@@ -268,11 +273,12 @@ bool ReportSteadyState(const char* name, uint32_t qd) {
   }
   const double predicted = fob / swa;
   const double dev = (st - predicted) / predicted;
-  std::printf("  FOB %.3f MIOPS, steady %.3f MIOPS (FOB/steady %.2f), steady WA %.2f (cumulative "
-              "%.2f): FOB/WA = %.3f MIOPS, steady is %+.1f%% of that (the rest: GC reads on the "
-              "channels and dies)\n",
-              fob / 1e6, st / 1e6, fob / st, swa, m.Stats().ftl.WriteAmplification(),
-              predicted / 1e6, 100 * dev);
+  std::printf(
+      "  FOB %.3f MIOPS, steady %.3f MIOPS (FOB/steady %.2f), steady WA %.2f (cumulative "
+      "%.2f): FOB/WA = %.3f MIOPS, steady is %+.1f%% of that (the rest: GC reads on the "
+      "channels and dies)\n",
+      fob / 1e6, st / 1e6, fob / st, swa, m.Stats().ftl.WriteAmplification(), predicted / 1e6,
+      100 * dev);
   // Steady state is at least WA times below FOB (GC reads cost extra on top).
   return st <= predicted * 1.05 && st >= predicted * 0.5;
 }
@@ -368,7 +374,8 @@ int main(int argc, char** argv) {
     if (Want(d.profile)) ok &= ReportProfile(d);
   if (Want("unlimited")) ok &= ReportUnlimited();
   if (Want("steady")) ok &= ReportSteadyState("target", 256);
-  std::printf("\nmodel vs datasheet: %s\n\n", ok ? "all within tolerance" : "SOME OUT OF TOLERANCE");
+  std::printf("\nmodel vs datasheet: %s\n\n",
+              ok ? "all within tolerance" : "SOME OUT OF TOLERANCE");
   if (report_only) return ok ? 0 : 1;
   int n = static_cast<int>(rest.size());
   benchmark::Initialize(&n, rest.data());

@@ -20,7 +20,7 @@ PathSelector SixteenPaths(Policy policy) {
   s.SetPathCount(kMaxPaths);
   for (int i = 0; i < kMaxPaths; ++i) {
     PathSlot& slot = s.slot(i);
-    slot.tier = i < 12 ? 0 : 1;           // 12 optimized, 4 non-optimized
+    slot.tier = i < 12 ? 0 : 1;  // 12 optimized, 4 non-optimized
     slot.numa_node = static_cast<uint32_t>(i % 2);
     slot.inflight = static_cast<uint32_t>((i * 7) % 13);
   }
@@ -39,8 +39,9 @@ void BM_Select16(benchmark::State& state) {
     exclude = (exclude + 1) & 0x1;  // now and then one path excluded (a failover)
   }
   state.SetLabel(PolicyName(static_cast<Policy>(state.range(0))));
-  state.counters["ns_per_select"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_select"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Select16)->DenseRange(0, 3);
 
@@ -54,8 +55,9 @@ void BM_SelectAndLearn16(benchmark::State& state) {
     lat = lat * 1103515245 % 30011 + 5'000;
     s.OnComplete(p, lat, 3);
   }
-  state.counters["ns_per_decision"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_decision"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_SelectAndLearn16);
 
@@ -84,8 +86,9 @@ void BM_RequestThroughNamespace16(benchmark::State& state) {
   }
   if (done != static_cast<uint64_t>(state.iterations())) state.SkipWithError("lost completions");
   state.SetLabel(PolicyName(o.policy));
-  state.counters["ns_per_request"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_request"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_RequestThroughNamespace16)->DenseRange(0, 3);
 
@@ -95,8 +98,9 @@ BENCHMARK(BM_RequestThroughNamespace16)->DenseRange(0, 3);
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::printf("target: path selection among 16 paths <= 100 ns (ns_per_select, in seconds); "
-              "the driver's bound is < 1 us\n");
+  std::printf(
+      "target: path selection among 16 paths <= 100 ns (ns_per_select, in seconds); "
+      "the driver's bound is < 1 us\n");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

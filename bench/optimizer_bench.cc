@@ -55,12 +55,14 @@ void BM_LatencyPredict(benchmark::State& state) {
   XorShift rng;
   for (int i = 0; i < 1000; ++i) {
     optimizer::RequestFeatures r{static_cast<uint32_t>(rng.Next() % 32),
-                                 static_cast<uint32_t>(rng.Next() % 128), 4096, (rng.Next() & 1) != 0};
+                                 static_cast<uint32_t>(rng.Next() % 128), 4096,
+                                 (rng.Next() & 1) != 0};
     p.Observe(r, 20.0 + r.queue_outstanding * 3.0);
   }
   for (auto _ : state) {
     optimizer::RequestFeatures r{static_cast<uint32_t>(rng.Next() % 32),
-                                 static_cast<uint32_t>(rng.Next() % 128), 4096, (rng.Next() & 1) != 0};
+                                 static_cast<uint32_t>(rng.Next() % 128), 4096,
+                                 (rng.Next() & 1) != 0};
     benchmark::DoNotOptimize(p.Predict(r));
   }
   Finish(state);
@@ -115,8 +117,8 @@ void BM_PerformancePredict(benchmark::State& state) {
   for (int i = 0; i < 1000; ++i) p.Observe(4096, i & 1, 1 + (i % 3 == 0 ? 31 : 0), 25.0);
   XorShift rng;
   for (auto _ : state) {
-    optimizer::WorkloadDescription w{4096u << (rng.Next() % 5), static_cast<uint32_t>(1 + rng.Next() % 128),
-                                     0.7};
+    optimizer::WorkloadDescription w{4096u << (rng.Next() % 5),
+                                     static_cast<uint32_t>(1 + rng.Next() % 128), 0.7};
     benchmark::DoNotOptimize(p.Predict(w));
   }
   Finish(state);

@@ -5,7 +5,8 @@
 // "Host second" is CPU time of the measuring process (the machine is shared;
 // wall time is printed beside it).
 //
-//   bazel run -c opt //bench:stack_bench [-- --commands N] [--fidelity functional|approximate|cycle]
+//   bazel run -c opt //bench:stack_bench [-- --commands N] [--fidelity
+//   functional|approximate|cycle]
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,7 +100,8 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total) {
   });
   sc_core::sc_start();
   const double cpu_s = CpuSeconds() - cpu0;
-  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Result r;
   r.commands = completed;
   r.commands_per_second = static_cast<double>(completed) / cpu_s;
@@ -118,14 +120,17 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--commands") == 0) commands = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--fidelity") == 0) only = argv[i + 1];
   }
-  std::printf("whole stack: 4 KiB random reads, QD 128 over 4 queues, media timing off, %llu commands\n",
-              static_cast<unsigned long long>(commands));
+  std::printf(
+      "whole stack: 4 KiB random reads, QD 128 over 4 queues, media timing off, %llu commands\n",
+      static_cast<unsigned long long>(commands));
   std::printf("%-12s %22s %22s %20s\n", "fidelity", "commands/CPU second", "commands/wall second",
               "simulated IOPS");
-  const struct { const char* name; pcie::Fidelity f; } levels[] = {
-      {"functional", pcie::Fidelity::kFunctional},
-      {"approximate", pcie::Fidelity::kApproximate},
-      {"cycle", pcie::Fidelity::kCycle}};
+  const struct {
+    const char* name;
+    pcie::Fidelity f;
+  } levels[] = {{"functional", pcie::Fidelity::kFunctional},
+                {"approximate", pcie::Fidelity::kApproximate},
+                {"cycle", pcie::Fidelity::kCycle}};
   for (const auto& level : levels) {
     if (only != nullptr && std::strcmp(only, level.name) != 0) continue;
     int fds[2];

@@ -41,8 +41,8 @@ struct Result {
   uint64_t ops = 0, errors = 0;
 };
 
-constexpr uint64_t kZoneLbas = 16384;   // 64 MiB zones of 4 KiB blocks
-constexpr uint32_t kBlocksPerOp = 16;   // 64 KiB per command
+constexpr uint64_t kZoneLbas = 16384;  // 64 MiB zones of 4 KiB blocks
+constexpr uint32_t kBlocksPerOp = 16;  // 64 KiB per command
 // Media cost per command (modelled, not a spec figure): 20 us per write,
 // charged once per command with no die contention (device::FixedMediaTiming),
 // so the figures show the protocol effect: one write in flight per zone
@@ -60,7 +60,8 @@ Result Measure(const Case& c, uint64_t ops_per_zone, bool nand) {
   device::FixedMediaTiming fixed(0, kWritePs);
   std::unique_ptr<device::media::MediaModel> model;
   if (nand) {
-    const device::media::ProfileLoad load = device::media::LoadProfile("scenarios/profiles/target.toml");
+    const device::media::ProfileLoad load =
+        device::media::LoadProfile("scenarios/profiles/target.toml");
     if (!load.ok()) {
       std::fprintf(stderr, "%s\n", load.error.c_str());
       std::exit(1);
@@ -125,7 +126,8 @@ Result Measure(const Case& c, uint64_t ops_per_zone, bool nand) {
       start_ns = system.clock().NowNs();
       remaining = uint64_t{c.zones} * c.depth_per_zone;
       for (uint32_t z = 0; z < c.zones; ++z) {
-        for (uint32_t k = 0; k < c.depth_per_zone; ++k) issue(z, static_cast<uint16_t>(z * c.depth_per_zone + k));
+        for (uint32_t k = 0; k < c.depth_per_zone; ++k)
+          issue(z, static_cast<uint16_t>(z * c.depth_per_zone + k));
       }
     });
   });
@@ -144,7 +146,8 @@ Result Measure(const Case& c, uint64_t ops_per_zone, bool nand) {
 int main(int argc, char** argv) {
   uint64_t ops = 512;  // per zone: 32 MiB, half a zone
   for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--blocks") == 0) ops = std::strtoull(argv[i + 1], nullptr, 10) / kBlocksPerOp;
+    if (std::strcmp(argv[i], "--blocks") == 0)
+      ops = std::strtoull(argv[i + 1], nullptr, 10) / kBlocksPerOp;
   }
   const Case cases[] = {
       {"write  QD1/zone, 1 zone ", false, 1, 1}, {"append QD1/zone, 1 zone ", true, 1, 1},
@@ -152,36 +155,38 @@ int main(int argc, char** argv) {
       {"append QD8/zone, 1 zone ", true, 1, 8},  {"append QD8/zone, 4 zones", true, 4, 8},
   };
   for (const bool nand : {false, true}) {
-  if (nand) {
-    std::printf("\nmedia: NAND/FTL model, scenarios/profiles/target.toml\n");
-  } else {
-    std::printf("64 KiB commands, %llu per zone; media: fixed %.0f us per write command (modelled)\n",
-                static_cast<unsigned long long>(ops), kWritePs / 1e6);
-  }
-  std::printf("%-26s %12s %12s %10s %8s\n", "case", "MB/s (sim)", "IOPS (sim)", "sim ms", "errors");
-  for (const Case& c : cases) {
-    int fds[2];
-    if (pipe(fds) != 0) return 1;
-    const pid_t pid = fork();
-    if (pid == 0) {
+    if (nand) {
+      std::printf("\nmedia: NAND/FTL model, scenarios/profiles/target.toml\n");
+    } else {
+      std::printf(
+          "64 KiB commands, %llu per zone; media: fixed %.0f us per write command (modelled)\n",
+          static_cast<unsigned long long>(ops), kWritePs / 1e6);
+    }
+    std::printf("%-26s %12s %12s %10s %8s\n", "case", "MB/s (sim)", "IOPS (sim)", "sim ms",
+                "errors");
+    for (const Case& c : cases) {
+      int fds[2];
+      if (pipe(fds) != 0) return 1;
+      const pid_t pid = fork();
+      if (pid == 0) {
+        close(fds[0]);
+        Result r = Measure(c, ops, nand);  // the zone's streams share its ops
+        if (write(fds[1], &r, sizeof r) != sizeof r) _exit(2);
+        _exit(0);
+      }
+      close(fds[1]);
+      Result r;
+      const bool got = read(fds[0], &r, sizeof r) == sizeof r;
       close(fds[0]);
-      Result r = Measure(c, ops, nand);  // the zone's streams share its ops
-      if (write(fds[1], &r, sizeof r) != sizeof r) _exit(2);
-      _exit(0);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      if (!got) {
+        std::printf("%-26s failed\n", c.name);
+        continue;
+      }
+      std::printf("%-26s %12.1f %12.0f %10.2f %8llu\n", c.name, r.mb_per_s, r.iops, r.sim_ms,
+                  static_cast<unsigned long long>(r.errors));
     }
-    close(fds[1]);
-    Result r;
-    const bool got = read(fds[0], &r, sizeof r) == sizeof r;
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!got) {
-      std::printf("%-26s failed\n", c.name);
-      continue;
-    }
-    std::printf("%-26s %12.1f %12.0f %10.2f %8llu\n", c.name, r.mb_per_s, r.iops, r.sim_ms,
-                static_cast<unsigned long long>(r.errors));
-  }
   }
   return 0;
 }

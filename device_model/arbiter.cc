@@ -95,7 +95,8 @@ Arbiter::Grant Arbiter::SelectCompeting(const std::vector<uint32_t>& avail) {
     // Round robin: the admin SQ takes its turn with the I/O SQs. It sits at
     // the front of the rotation; we serve it whenever it has work, then one
     // I/O SQ, which is a fair rotation for a single admin queue.
-    if (class_of_[0] == kAdminClass && !avail.empty() && avail[0] > 0 && last_class_ != kAdminClass) {
+    if (class_of_[0] == kAdminClass && !avail.empty() && avail[0] > 0 &&
+        last_class_ != kAdminClass) {
       last_class_ = kAdminClass;
       return {0, burst};
     }

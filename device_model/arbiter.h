@@ -38,7 +38,7 @@ class Arbiter {
   void Clear();
 
   struct Grant {
-    int qid = -1;          // -1: nothing to serve
+    int qid = -1;  // -1: nothing to serve
     uint32_t max_commands = 0;
   };
   // avail[qid] is the number of commands ready in that SQ (0 = idle or
@@ -55,10 +55,10 @@ class Arbiter {
                      const std::vector<uint32_t>& avail);
 
   ArbitrationSettings settings_;
-  std::vector<int8_t> class_of_;                 // -1 absent, 0..3 QueuePriority, 4 admin
-  std::array<std::vector<uint16_t>, 4> lists_;   // by QueuePriority (RR uses lists_[0] for all)
+  std::vector<int8_t> class_of_;                // -1 absent, 0..3 QueuePriority, 4 admin
+  std::array<std::vector<uint16_t>, 4> lists_;  // by QueuePriority (RR uses lists_[0] for all)
   std::array<size_t, 4> cursor_{};
-  std::array<uint32_t, 4> credit_{};             // WRR credits for high/medium/low
+  std::array<uint32_t, 4> credit_{};  // WRR credits for high/medium/low
   int last_class_ = -1;
 };
 

@@ -39,7 +39,8 @@ std::string ValidateControllerConfig(const ControllerConfig& c) {
 }
 
 std::string ValidateNamespaceConfig(const NamespaceConfig& n) {
-  if (n.nsid == 0 || n.nsid == 0xFFFFFFFFu) return Err("nsid", "0 and FFFFFFFFh are not valid NSIDs");
+  if (n.nsid == 0 || n.nsid == 0xFFFFFFFFu)
+    return Err("nsid", "0 and FFFFFFFFh are not valid NSIDs");
   if (n.lba_bytes != 512 && n.lba_bytes != 4096) return Err("lba_bytes", "must be 512 or 4096");
   if (n.size_lbas == 0) return Err("size_lbas", "must be > 0");
   if (n.size_lbas > (uint64_t{1} << 48)) return Err("size_lbas", "must be <= 2^48");

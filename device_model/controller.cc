@@ -178,7 +178,8 @@ void NvmeController::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
       const uint32_t o = off + static_cast<uint32_t>(i);
       const uint32_t dw = o & ~3u;
       uint64_t v = pcie_->IsMsixOffset(dw) ? pcie_->MsixRead(dw, 4) : RegisterRead(dw, 4);
-      for (uint32_t b = o - dw; b < 4 && i < len; ++b, ++i) data[i] = static_cast<uint8_t>(v >> (8 * b));
+      for (uint32_t b = o - dw; b < 4 && i < len; ++b, ++i)
+        data[i] = static_cast<uint8_t>(v >> (8 * b));
     }
     return;
   }

@@ -6,10 +6,10 @@
 // arrive on `pcie_target`. See docs/device-model.md.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <array>
 #include <cstdint>
@@ -40,12 +40,12 @@ struct ControllerStats {
   uint64_t commands_fetched = 0;
   uint64_t completions_posted = 0;
   uint64_t interrupts_sent = 0;
-  uint64_t dma_errors = 0;               // DMA refused (outside memory, own BAR, UR/CA)
-  uint64_t doorbell_errors = 0;          // invalid doorbell register / value
-  uint64_t commands_aborted_by_reset = 0;// in flight when the controller reset
-  uint64_t completions_dropped = 0;      // fault hook
-  uint64_t completions_duplicated = 0;   // fault hook
-  uint64_t completions_corrupted = 0;    // fault hook
+  uint64_t dma_errors = 0;                 // DMA refused (outside memory, own BAR, UR/CA)
+  uint64_t doorbell_errors = 0;            // invalid doorbell register / value
+  uint64_t commands_aborted_by_reset = 0;  // in flight when the controller reset
+  uint64_t completions_dropped = 0;        // fault hook
+  uint64_t completions_duplicated = 0;     // fault hook
+  uint64_t completions_corrupted = 0;      // fault hook
   uint64_t engine_activations = 0;
   uint64_t resets = 0;
 };
@@ -82,11 +82,11 @@ class NvmeController : public sc_core::sc_module,
 
   // Fault hooks (see faults.h for what each does).
   FaultHooks& faults() { return faults_; }
-  void InjectFatal();                                  // CSTS.CFS = 1, engine stops
-  void InjectPowerLoss();                              // cache lost, controller off until reset
+  void InjectFatal();      // CSTS.CFS = 1, engine stops
+  void InjectPowerLoss();  // cache lost, controller off until reset
   void SetTemperatureOverride(bool on, uint16_t kelvin);
-  void SetAnaState(uint32_t group, AnaState state);    // for this controller's path
-  void HangQueue(uint16_t sqid, bool hung);            // fetch but never complete
+  void SetAnaState(uint32_t group, AnaState state);  // for this controller's path
+  void HangQueue(uint16_t sqid, bool hung);          // fetch but never complete
   // Media error on [slba, slba + nlb) of a namespace: reads end in
   // Unrecovered Read Error until cleared (nlb 0 clears the namespace's list).
   void InjectMediaError(uint32_t nsid, uint64_t slba, uint64_t nlb);
@@ -120,7 +120,7 @@ class NvmeController : public sc_core::sc_module,
   void RegisterWrite(uint32_t offset, unsigned size, uint64_t value);
   void DoorbellWrite(uint32_t offset, uint32_t value);
   void WriteCc(uint32_t value);
-  void StateProcess();       // SC_METHOD: enable/disable/shutdown transitions
+  void StateProcess();  // SC_METHOD: enable/disable/shutdown transitions
   void Reset(bool subsystem_reset);
   bool StartController();
 
@@ -130,7 +130,7 @@ class NvmeController : public sc_core::sc_module,
   void CoalesceProcess();    // SC_METHOD: interrupt coalescing time
   void KeepAliveProcess();   // SC_METHOD
   void ThermalProcess();     // SC_METHOD: thermal model ticks and events
-  struct Timed {  // a completion waiting for its time (or held by a fault)
+  struct Timed {             // a completion waiting for its time (or held by a fault)
     uint64_t due_ps;
     uint64_t seq;
     uint16_t sqid;
@@ -146,9 +146,9 @@ class NvmeController : public sc_core::sc_module,
     uint16_t sqid = 0;
     uint32_t dw0 = 0;
     uint32_t dw1 = 0;
-    bool deferred = false;   // completion posted later (AER, held by fault)
-    uint64_t media_ps = 0;   // extra latency before the completion
-    uint64_t bytes = 0;      // host data moved (thermal activity)
+    bool deferred = false;  // completion posted later (AER, held by fault)
+    uint64_t media_ps = 0;  // extra latency before the completion
+    uint64_t bytes = 0;     // host data moved (thermal activity)
   };
   void Execute(Command& c);
   // ---- thermal model glue (controller_thermal.cc)
@@ -221,7 +221,7 @@ class NvmeController : public sc_core::sc_module,
   ControllerStats stats_;
   Arbiter arbiter_;
   std::array<IoCommandSetHandler*, 256> command_sets_{};
-  uint64_t pending_media_ps_ = 0;       // AddMediaTime() during the current command
+  uint64_t pending_media_ps_ = 0;  // AddMediaTime() during the current command
 
   // ---- registers (Base 2.0 Figure 33)
   spec::CapRegister cap_;
@@ -242,10 +242,10 @@ class NvmeController : public sc_core::sc_module,
   sc_core::sc_event state_event_;
 
   // ---- queues
-  std::vector<SubmissionQueue> sqs_;   // index = qid, 0 = admin
+  std::vector<SubmissionQueue> sqs_;  // index = qid, 0 = admin
   std::vector<CompletionQueue> cqs_;
-  std::vector<uint32_t> sq_avail_;     // per qid, for the arbiter
-  uint16_t nsqa_ = 0, ncqa_ = 0;       // Number of Queues allocated (0's based)
+  std::vector<uint32_t> sq_avail_;  // per qid, for the arbiter
+  uint16_t nsqa_ = 0, ncqa_ = 0;    // Number of Queues allocated (0's based)
   bool io_queues_created_ = false;
 
   // ---- engine
@@ -256,22 +256,22 @@ class NvmeController : public sc_core::sc_module,
   sc_core::sc_event thermal_event_;
   thermal::ThermalModel* thermal_ = nullptr;
   bool in_engine_ = false;
-  sc_core::sc_time local_;             // temporal-decoupling offset within an activation
-  double res_ps_ = 1.0;                // ps per SystemC time unit
+  sc_core::sc_time local_;  // temporal-decoupling offset within an activation
+  double res_ps_ = 1.0;     // ps per SystemC time unit
   std::vector<spec::Sqe> fetch_buf_;
   std::vector<DmaSegment> segs_;
-  std::vector<uint8_t> bounce_;        // data staging buffer (sized once to MDTS)
-  std::vector<uint8_t> log_scratch_;   // Get Log Page assembly
+  std::vector<uint8_t> bounce_;       // data staging buffer (sized once to MDTS)
+  std::vector<uint8_t> log_scratch_;  // Get Log Page assembly
   tlm::tlm_generic_payload dma_payload_;
-  std::vector<Timed> timed_;           // min-heap on (due_ps, seq): std::push_heap with greater
-  std::vector<Timed> held_;            // hung-queue fault: fetched, never completed
+  std::vector<Timed> timed_;  // min-heap on (due_ps, seq): std::push_heap with greater
+  std::vector<Timed> held_;   // hung-queue fault: fetched, never completed
   uint64_t timed_seq_ = 0;
 
   // ---- interrupts
-  std::vector<uint8_t> irq_pending_;   // per vector, set while an engine run posts
-  std::vector<uint16_t> irq_list_;     // vectors with irq_pending_ set
+  std::vector<uint8_t> irq_pending_;  // per vector, set while an engine run posts
+  std::vector<uint16_t> irq_list_;    // vectors with irq_pending_ set
   std::vector<uint32_t> coalesce_count_;
-  std::vector<uint8_t> coalesce_disable_;  // Interrupt Vector Configuration CD bit
+  std::vector<uint8_t> coalesce_disable_;         // Interrupt Vector Configuration CD bit
   uint8_t coalesce_thr_ = 0, coalesce_time_ = 0;  // Interrupt Coalescing (Figure 324)
   bool coalesce_armed_ = false;
 
@@ -291,17 +291,17 @@ class NvmeController : public sc_core::sc_module,
   uint32_t io_command_set_profile_ = 0;
 
   // ---- async events (Base 2.0 5.2)
-  std::vector<uint16_t> aer_cids_;      // outstanding AER commands
-  std::vector<uint32_t> event_queue_;   // DW0 of events not yet reported
-  uint32_t masked_event_types_ = 0;     // bit per type, masked until the log is read
+  std::vector<uint16_t> aer_cids_;     // outstanding AER commands
+  std::vector<uint32_t> event_queue_;  // DW0 of events not yet reported
+  uint32_t masked_event_types_ = 0;    // bit per type, masked until the log is read
   bool deliver_events_after_ = false;
   bool executing_ = false;            // inside Execute(): events wait for its completion
-  std::vector<uint32_t> changed_ns_;    // Changed Namespace List log
+  std::vector<uint32_t> changed_ns_;  // Changed Namespace List log
 
   // ---- firmware (Base 2.0 5.11-5.12)
-  std::vector<std::string> fw_slots_;   // index 0 = slot 1
+  std::vector<std::string> fw_slots_;  // index 0 = slot 1
   uint8_t fw_active_slot_ = 1;
-  uint8_t fw_next_slot_ = 0;            // activate at next reset
+  uint8_t fw_next_slot_ = 0;  // activate at next reset
   std::vector<uint8_t> fw_image_;
 };
 

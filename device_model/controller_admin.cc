@@ -17,7 +17,8 @@ using spec::Status;
 Status NvmeController::CheckMdts(uint64_t bytes) const {
   // MDTS is 2^n units of CAP.MPSMIN (Figure 275); larger transfers are
   // aborted with Invalid Field in Command.
-  if (cfg_.mdts == 0) return bytes <= bounce_.size() ? Status::Ok() : Status(GenericStatus::kInvalidField, true);
+  if (cfg_.mdts == 0)
+    return bytes <= bounce_.size() ? Status::Ok() : Status(GenericStatus::kInvalidField, true);
   const uint64_t limit = (uint64_t{1} << (12 + cfg_.mpsmin)) << cfg_.mdts;
   return bytes <= limit ? Status::Ok() : Status(GenericStatus::kInvalidField, true);
 }
@@ -60,28 +61,47 @@ Status NvmeController::ExecuteAdmin(Command& c) {
   // Admin commands over PCIe use PRPs only (Base 2.0 Figure 88, PSDT).
   if (s.psdt() != spec::DataPointerType::kPrp) return Status(GenericStatus::kInvalidField, true);
   switch (static_cast<AdminOpcode>(s.opcode)) {
-    case AdminOpcode::kDeleteIoSq: return DeleteIoSq(s);
-    case AdminOpcode::kCreateIoSq: return CreateIoSq(s);
-    case AdminOpcode::kGetLogPage: return GetLogPage(c);
-    case AdminOpcode::kDeleteIoCq: return DeleteIoCq(s);
-    case AdminOpcode::kCreateIoCq: return CreateIoCq(s);
-    case AdminOpcode::kIdentify: return Identify(c);
-    case AdminOpcode::kAbort: return Abort(c);
-    case AdminOpcode::kSetFeatures: return SetFeatures(c);
-    case AdminOpcode::kGetFeatures: return GetFeatures(c);
-    case AdminOpcode::kAsyncEventRequest: return AsyncEventRequest(c);
-    case AdminOpcode::kNamespaceManagement: return NamespaceManagement(c);
-    case AdminOpcode::kFirmwareCommit: return FirmwareCommit(c);
-    case AdminOpcode::kFirmwareImageDownload: return FirmwareDownload(c);
-    case AdminOpcode::kNamespaceAttachment: return NamespaceAttachment(c);
-    case AdminOpcode::kKeepAlive: return KeepAlive(c);
-    case AdminOpcode::kFormatNvm: return FormatNvm(c);
-    default: return Status(GenericStatus::kInvalidOpcode, true);
+    case AdminOpcode::kDeleteIoSq:
+      return DeleteIoSq(s);
+    case AdminOpcode::kCreateIoSq:
+      return CreateIoSq(s);
+    case AdminOpcode::kGetLogPage:
+      return GetLogPage(c);
+    case AdminOpcode::kDeleteIoCq:
+      return DeleteIoCq(s);
+    case AdminOpcode::kCreateIoCq:
+      return CreateIoCq(s);
+    case AdminOpcode::kIdentify:
+      return Identify(c);
+    case AdminOpcode::kAbort:
+      return Abort(c);
+    case AdminOpcode::kSetFeatures:
+      return SetFeatures(c);
+    case AdminOpcode::kGetFeatures:
+      return GetFeatures(c);
+    case AdminOpcode::kAsyncEventRequest:
+      return AsyncEventRequest(c);
+    case AdminOpcode::kNamespaceManagement:
+      return NamespaceManagement(c);
+    case AdminOpcode::kFirmwareCommit:
+      return FirmwareCommit(c);
+    case AdminOpcode::kFirmwareImageDownload:
+      return FirmwareDownload(c);
+    case AdminOpcode::kNamespaceAttachment:
+      return NamespaceAttachment(c);
+    case AdminOpcode::kKeepAlive:
+      return KeepAlive(c);
+    case AdminOpcode::kFormatNvm:
+      return FormatNvm(c);
+    default:
+      return Status(GenericStatus::kInvalidOpcode, true);
   }
 }
 
 namespace {
-uint64_t BaseMaskBytes(uint32_t entries, uint32_t entry_bytes) { return uint64_t{entries} * entry_bytes; }
+uint64_t BaseMaskBytes(uint32_t entries, uint32_t entry_bytes) {
+  return uint64_t{entries} * entry_bytes;
+}
 }  // namespace
 
 // Create I/O Completion Queue (Base 2.0 5.4, Figures 151-153).
@@ -244,7 +264,11 @@ void NvmeController::QueueAsyncEvent(uint8_t type, uint8_t info, uint8_t log_pag
   // Async Event Configuration (Figure 328) gates SMART and notice events.
   if (type == 2) {  // notice
     // NAN 8, FA 9, ANACN 11 (Figure 330); ZDCN 27 for Zone Descriptor Changed (EFh, ZNS 1.1).
-    const uint32_t bit = info == 0x00 ? 8u : info == 0x01 ? 9u : info == 0x03 ? 11u : info == 0xEF ? 27u : 0u;
+    const uint32_t bit = info == 0x00   ? 8u
+                         : info == 0x01 ? 9u
+                         : info == 0x03 ? 11u
+                         : info == 0xEF ? 27u
+                                        : 0u;
     if (bit && !(async_event_config_ & (1u << bit))) return;
   }
   if (type == 1) {
@@ -345,7 +369,8 @@ void NvmeController::SetTemperatureOverride(bool on, uint16_t kelvin) {
   health_.temperature_kelvin = on ? kelvin : cfg_.ambient_kelvin;
   // Temperature threshold event (Figure 148): over the threshold or under it.
   const bool over = health_.temperature_kelvin >= temp_threshold_over_;
-  const bool under = temp_threshold_under_ != 0 && health_.temperature_kelvin < temp_threshold_under_;
+  const bool under =
+      temp_threshold_under_ != 0 && health_.temperature_kelvin < temp_threshold_under_;
   if (over || under) {
     health_.critical_warning |= 1u << 1;
     QueueAsyncEvent(1, 0x01, 0x02);  // SMART: temperature threshold, log 02h

@@ -125,7 +125,8 @@ NVMESIM_SIM_TEST(ControllerAdmin, IdentifyNamespacesAndLists) {
   ASSERT_TRUE(Identify(b.host, 0x02, 1, &buf).ok());
   EXPECT_EQ(l = reinterpret_cast<const uint32_t*>(b.host.Mem(buf)), l);
   EXPECT_EQ(reinterpret_cast<const uint32_t*>(b.host.Mem(buf))[0], 3u);
-  EXPECT_TRUE(Identify(b.host, 0x02, 0xFFFFFFFE, &buf).Is(GenericStatus::kInvalidNamespaceOrFormat));
+  EXPECT_TRUE(
+      Identify(b.host, 0x02, 0xFFFFFFFE, &buf).Is(GenericStatus::kInvalidNamespaceOrFormat));
   // Allocated list includes 5.
   ASSERT_TRUE(Identify(b.host, 0x10, 0, &buf).ok());
   EXPECT_EQ(reinterpret_cast<const uint32_t*>(b.host.Mem(buf))[2], 5u);
@@ -165,7 +166,8 @@ NVMESIM_SIM_TEST(ControllerAdmin, GetLogPageOffsetsAndLengths) {
   EXPECT_TRUE(GetLog(b.host, 0x02, 512, 4, &buf).Is(GenericStatus::kInvalidField));
   EXPECT_TRUE(GetLog(b.host, 0x02, 516, 4, &buf).Is(GenericStatus::kInvalidField));
   EXPECT_TRUE(GetLog(b.host, 0x02, uint64_t{1} << 40, 4, &buf).Is(GenericStatus::kInvalidField));
-  EXPECT_TRUE(GetLog(b.host, 0x02, 2, 4, &buf).Is(GenericStatus::kInvalidField));  // not dword aligned
+  EXPECT_TRUE(
+      GetLog(b.host, 0x02, 2, 4, &buf).Is(GenericStatus::kInvalidField));  // not dword aligned
   // Asking for more than the log: the tail is zero, never stale memory.
   ASSERT_TRUE(GetLog(b.host, 0x02, 256, 4096, &buf).ok());
   EXPECT_FALSE(HasPoison(b.host.Mem(buf), 4096));
@@ -179,7 +181,8 @@ NVMESIM_SIM_TEST(ControllerAdmin, GetLogPageOffsetsAndLengths) {
   // Unsupported log.
   EXPECT_TRUE(GetLog(b.host, 0x77, 0, 512, &buf).Is(CommandSpecificStatus::kInvalidLogPage));
   // Every supported log at offset 0 and at its size.
-  const std::pair<uint8_t, uint32_t> logs[] = {{0x01, 4096}, {0x03, 512}, {0x04, 4096}, {0x05, 4096}};
+  const std::pair<uint8_t, uint32_t> logs[] = {
+      {0x01, 4096}, {0x03, 512}, {0x04, 4096}, {0x05, 4096}};
   for (const auto& [lid, size] : logs) {
     EXPECT_TRUE(GetLog(b.host, lid, 0, 512, &buf).ok()) << int(lid);
     EXPECT_TRUE(GetLog(b.host, lid, size, 4, &buf).Is(GenericStatus::kInvalidField)) << int(lid);
@@ -207,7 +210,8 @@ NVMESIM_SIM_TEST(ControllerAdmin, SmartAndErrorLogCount) {
   std::vector<uint8_t> out;
   ASSERT_TRUE(b.host.ReadLbas(1, 1, 0, 2, 4096, &out).ok());
   b.ctrl.InjectMediaError(1, 10, 5);
-  EXPECT_TRUE(b.host.ReadLbas(1, 1, 12, 1, 4096, &out).Is(spec::MediaStatus::kUnrecoveredReadError));
+  EXPECT_TRUE(
+      b.host.ReadLbas(1, 1, 12, 1, 4096, &out).Is(spec::MediaStatus::kUnrecoveredReadError));
   uint64_t buf;
   ASSERT_TRUE(GetLog(b.host, 0x02, 0, 512, &buf).ok());
   const uint8_t* smart = b.host.Mem(buf);
@@ -249,7 +253,7 @@ NVMESIM_SIM_TEST(ControllerAdmin, FeaturesRoundTrip) {
   };
   EXPECT_TRUE(set(0x01, 0x03020107).ok());
   EXPECT_EQ(get(0x01).dw0, 0x03020107u);
-  EXPECT_EQ(get(0x01, 1).dw0, 0u);  // default
+  EXPECT_EQ(get(0x01, 1).dw0, 0u);       // default
   EXPECT_EQ(get(0x01, 3).dw0 & 4u, 4u);  // changeable
   EXPECT_TRUE(set(0x02, 0).ok());
   EXPECT_TRUE(set(0x02, 3).Is(GenericStatus::kInvalidField));  // only PS0
@@ -336,9 +340,9 @@ NVMESIM_SIM_TEST(ControllerAdmin, AsyncEventLimitAndConfigMasking) {
   b.ctrl.SetTemperatureOverride(true, 361);
   auto e = b.host.Wait(0);
   ASSERT_TRUE(e.has_value());
-  EXPECT_EQ(e->dw0 & 7u, 1u);             // SMART / health
-  EXPECT_EQ((e->dw0 >> 8) & 0xFF, 1u);    // temperature threshold
-  EXPECT_EQ((e->dw0 >> 16) & 0xFF, 2u);   // SMART log
+  EXPECT_EQ(e->dw0 & 7u, 1u);            // SMART / health
+  EXPECT_EQ((e->dw0 >> 8) & 0xFF, 1u);   // temperature threshold
+  EXPECT_EQ((e->dw0 >> 16) & 0xFF, 2u);  // SMART log
   uint64_t buf;
   ASSERT_TRUE(GetLog(b.host, 0x02, 0, 512, &buf).ok());
   EXPECT_EQ(b.host.Mem(buf)[0] & 2u, 2u);  // critical warning: temperature
@@ -444,7 +448,8 @@ NVMESIM_SIM_TEST(ControllerAdmin, FirmwareDownloadCommitActivateOnReset) {
   commit.cdw10 = 7 | (1u << 3);
   EXPECT_TRUE(b.host.AdminStatus(commit).Is(CommandSpecificStatus::kInvalidFirmwareSlot));
   commit.cdw10 = 2 | (3u << 3);  // replace in slot 2 and activate now
-  EXPECT_TRUE(b.host.AdminStatus(commit).Is(CommandSpecificStatus::kFirmwareActivationRequiresReset));
+  EXPECT_TRUE(
+      b.host.AdminStatus(commit).Is(CommandSpecificStatus::kFirmwareActivationRequiresReset));
   uint64_t buf;
   ASSERT_TRUE(GetLog(b.host, 0x03, 0, 512, &buf).ok());
   EXPECT_EQ(b.host.Mem(buf)[0], 0x21);  // active 1, next 2
@@ -494,12 +499,15 @@ NVMESIM_SIM_TEST(ControllerAdmin, AnaLogAndChangeEvent) {
   // I/O to namespace 2 through this controller: path status.
   ASSERT_TRUE(b.host.CreateIoQueues(1, 16, 1).ok());
   std::vector<uint8_t> out;
-  EXPECT_TRUE(b.host.ReadLbas(1, 2, 0, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessInaccessible));
+  EXPECT_TRUE(
+      b.host.ReadLbas(1, 2, 0, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessInaccessible));
   EXPECT_TRUE(b.host.ReadLbas(1, 1, 0, 1, 4096, &out).ok());
   b.ctrl.SetAnaState(2, AnaState::kPersistentLoss);
-  EXPECT_TRUE(b.host.ReadLbas(1, 2, 0, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessPersistentLoss));
+  EXPECT_TRUE(b.host.ReadLbas(1, 2, 0, 1, 4096, &out)
+                  .Is(spec::PathStatus::kAsymmetricAccessPersistentLoss));
   b.ctrl.SetAnaState(2, AnaState::kChange);
-  EXPECT_TRUE(b.host.ReadLbas(1, 2, 0, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessTransition));
+  EXPECT_TRUE(
+      b.host.ReadLbas(1, 2, 0, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessTransition));
 }
 
 }  // namespace

@@ -351,8 +351,8 @@ void NvmeController::KeepAliveProcess() {
     // Keep Alive Timer expired (3.9.5): the controller records an error and
     // stops as if a fatal error occurred, so the host must reset it.
     Trace("keep_alive_expired", kato_ms_);
-    health_.AddError(0xFFFF, 0xFFFF, Status(GenericStatus::kKeepAliveTimerExpired).ToCqeField(false),
-                     0, 0, 0);
+    health_.AddError(0xFFFF, 0xFFFF,
+                     Status(GenericStatus::kKeepAliveTimerExpired).ToCqeField(false), 0, 0, 0);
     InjectFatal();
     return;
   }

@@ -101,7 +101,8 @@ Status NvmeController::SetFeatures(Command& c) {
     case kInterruptVectorConfig: {  // IV 15:0, CD 16 (Figure 329)
       const uint16_t iv = static_cast<uint16_t>(v);
       if (iv >= cfg_.msix_vectors) return Status(GenericStatus::kInvalidField, true);
-      if (iv == 0 && (v & (1u << 16))) return Status(GenericStatus::kInvalidField, true);  // admin vector
+      if (iv == 0 && (v & (1u << 16)))
+        return Status(GenericStatus::kInvalidField, true);  // admin vector
       coalesce_disable_[iv] = (v >> 16) & 1u;
       return Status::Ok();
     }
@@ -146,7 +147,8 @@ Status NvmeController::SetFeatures(Command& c) {
       return Status::Ok();
     }
     case kIoCommandSetProfile:  // IOCSCI 8:0 (Figure 344): combination 0 only
-      if ((v & 0x1FF) != 0) return Status(CommandSpecificStatus::kIoCommandSetCombinationRejected, true);
+      if ((v & 0x1FF) != 0)
+        return Status(CommandSpecificStatus::kIoCommandSetCombinationRejected, true);
       io_command_set_profile_ = v & 0x1FF;
       return Status::Ok();
     default:
@@ -161,10 +163,20 @@ Status NvmeController::GetFeatures(Command& c) {
   if (sel > 3) return Status(GenericStatus::kInvalidField, true);
   const bool dflt = sel == 1 || sel == 2;  // no saved values: saved reads default
   switch (fid) {
-    case kArbitration: case kPowerManagement: case kTemperatureThreshold: case kErrorRecovery:
-    case kVolatileWriteCache: case kNumberOfQueues: case kInterruptCoalescing:
-    case kInterruptVectorConfig: case kAsyncEventConfig: case kAutonomousPowerState:
-    case kTimestamp: case kKeepAliveTimer: case kHostBehaviorSupport: case kIoCommandSetProfile:
+    case kArbitration:
+    case kPowerManagement:
+    case kTemperatureThreshold:
+    case kErrorRecovery:
+    case kVolatileWriteCache:
+    case kNumberOfQueues:
+    case kInterruptCoalescing:
+    case kInterruptVectorConfig:
+    case kAsyncEventConfig:
+    case kAutonomousPowerState:
+    case kTimestamp:
+    case kKeepAliveTimer:
+    case kHostBehaviorSupport:
+    case kIoCommandSetProfile:
       break;
     case 0x10:  // Host Controlled Thermal Management: only with a thermal model
       if (thermal_) break;
@@ -181,11 +193,13 @@ Status NvmeController::GetFeatures(Command& c) {
   switch (fid) {
     case kArbitration: {
       const ArbitrationSettings a = dflt ? ArbitrationSettings{} : arb_;
-      c.dw0 = (a.burst_log2 & 7u) | (uint32_t{a.low_weight} << 8) | (uint32_t{a.medium_weight} << 16) |
-              (uint32_t{a.high_weight} << 24);
+      c.dw0 = (a.burst_log2 & 7u) | (uint32_t{a.low_weight} << 8) |
+              (uint32_t{a.medium_weight} << 16) | (uint32_t{a.high_weight} << 24);
       break;
     }
-    case kPowerManagement: c.dw0 = dflt ? 0 : power_state_; break;
+    case kPowerManagement:
+      c.dw0 = dflt ? 0 : power_state_;
+      break;
     case kTemperatureThreshold: {
       const uint8_t thsel = (s.cdw11 >> 20) & 3u;
       const uint8_t tmpsel = (s.cdw11 >> 16) & 0xFu;
@@ -195,8 +209,12 @@ Status NvmeController::GetFeatures(Command& c) {
       c.dw0 = t | (uint32_t{tmpsel} << 16) | (uint32_t{thsel} << 20);
       break;
     }
-    case kErrorRecovery: c.dw0 = dflt ? 0 : error_recovery_; break;
-    case kVolatileWriteCache: c.dw0 = dflt ? 0 : (vwc_enabled_ ? 1 : 0); break;
+    case kErrorRecovery:
+      c.dw0 = dflt ? 0 : error_recovery_;
+      break;
+    case kVolatileWriteCache:
+      c.dw0 = dflt ? 0 : (vwc_enabled_ ? 1 : 0);
+      break;
     case kNumberOfQueues:
       c.dw0 = uint32_t{nsqa_} | (uint32_t{ncqa_} << 16);
       break;
@@ -209,7 +227,9 @@ Status NvmeController::GetFeatures(Command& c) {
       c.dw0 = iv | ((dflt ? 0u : uint32_t{coalesce_disable_[iv]}) << 16);
       break;
     }
-    case kAsyncEventConfig: c.dw0 = dflt ? 0 : async_event_config_; break;
+    case kAsyncEventConfig:
+      c.dw0 = dflt ? 0 : async_event_config_;
+      break;
     case kAutonomousPowerState: {
       uint8_t table[256] = {};
       c.dw0 = dflt ? 0 : apst_;
@@ -230,13 +250,18 @@ Status NvmeController::GetFeatures(Command& c) {
       data[6] = static_cast<uint8_t>(attrs);
       return ToHostBuffer(s, data, sizeof data, false);
     }
-    case kKeepAliveTimer: c.dw0 = dflt ? 0 : kato_ms_; break;
+    case kKeepAliveTimer:
+      c.dw0 = dflt ? 0 : kato_ms_;
+      break;
     case kHostBehaviorSupport: {
       std::array<uint8_t, 512> zero{};
       return ToHostBuffer(s, dflt ? zero.data() : host_behavior_.data(), 512, false);
     }
-    case kIoCommandSetProfile: c.dw0 = dflt ? 0 : io_command_set_profile_; break;
-    default: break;
+    case kIoCommandSetProfile:
+      c.dw0 = dflt ? 0 : io_command_set_profile_;
+      break;
+    default:
+      break;
   }
   return Status::Ok();
 }

@@ -86,7 +86,8 @@ Status NvmeController::Identify(Command& c) {
       id->cqes = spec::EntrySizes(spec::kCqesLog2, spec::kCqesLog2);
       id->nn = subsystem_.max_namespaces();
       id->oncs = spec::kOncsCompare | spec::kOncsWriteUncorrectable | spec::kOncsDatasetManagement |
-                 spec::kOncsWriteZeroes | spec::kOncsTimestamp | spec::kOncsVerify | spec::kOncsCopy;
+                 spec::kOncsWriteZeroes | spec::kOncsTimestamp | spec::kOncsVerify |
+                 spec::kOncsCopy;
       id->fna = 0;  // Format NVM applies per namespace
       bool any_vwc = false;
       for (const auto& [nid, ns] : subsystem_.namespaces()) any_vwc |= ns->volatile_write_cache();

@@ -70,7 +70,8 @@ NVMESIM_SIM_TEST(ControllerIo, LbaOutOfRangeAndInvalidNamespace) {
   Bench b({}, sc);
   std::vector<uint8_t> out;
   EXPECT_TRUE(b.host.ReadLbas(1, 1, 999, 2, 4096, &out).Is(GenericStatus::kLbaOutOfRange));
-  EXPECT_TRUE(b.host.ReadLbas(1, 1, ~uint64_t{0} - 1, 4, 4096, &out).Is(GenericStatus::kLbaOutOfRange));
+  EXPECT_TRUE(
+      b.host.ReadLbas(1, 1, ~uint64_t{0} - 1, 4, 4096, &out).Is(GenericStatus::kLbaOutOfRange));
   EXPECT_TRUE(b.host.ReadLbas(1, 7, 0, 1, 4096, &out).Is(GenericStatus::kInvalidNamespaceOrFormat));
   EXPECT_TRUE(b.host.ReadLbas(1, 0, 0, 1, 4096, &out).Is(GenericStatus::kInvalidNamespaceOrFormat));
   spec::Sqe bad = MakeSqe(0x7E, 1);
@@ -187,7 +188,8 @@ NVMESIM_SIM_TEST(ControllerIo, SglDataBlockSegmentAndBitBucket) {
   for (uint32_t len : {0u, 24u}) {
     sg.length = len;
     r2.set_sgl(sg);
-    EXPECT_TRUE(b.host.Io(1, r2).status_value().Is(GenericStatus::kInvalidSglSegmentDescriptor)) << len;
+    EXPECT_TRUE(b.host.Io(1, r2).status_value().Is(GenericStatus::kInvalidSglSegmentDescriptor))
+        << len;
   }
   sg.address = ~uint64_t{0} - 15;
   sg.length = 32;
@@ -223,7 +225,9 @@ NVMESIM_SIM_TEST(ControllerIo, WriteZeroesDeallocateCompareUncorrectableVerifyCo
   ASSERT_TRUE(b.host.ReadLbas(1, 1, 0, 2, 4096, &out).ok());
   EXPECT_EQ(0, std::memcmp(out.data(), data.data(), 4096));
   EXPECT_EQ(std::vector<uint8_t>(out.begin() + 4096, out.end()), std::vector<uint8_t>(4096, 0));
-  EXPECT_TRUE(b.host.Io(1, Lba(0x08, 1, (1u << 20) - 1, 2)).status_value().Is(GenericStatus::kLbaOutOfRange));
+  EXPECT_TRUE(b.host.Io(1, Lba(0x08, 1, (1u << 20) - 1, 2))
+                  .status_value()
+                  .Is(GenericStatus::kLbaOutOfRange));
   // Dataset Management deallocate block 2.
   spec::Sqe dsm = MakeSqe(0x09, 1);
   dsm.prp1 = b.host.Alloc(4096);
@@ -247,7 +251,8 @@ NVMESIM_SIM_TEST(ControllerIo, WriteZeroesDeallocateCompareUncorrectableVerifyCo
   // Write Uncorrectable on block 3: reads and verify fail, a write heals it.
   ASSERT_TRUE(b.host.Io(1, Lba(0x04, 1, 3, 1)).status_value().ok());
   EXPECT_TRUE(b.host.ReadLbas(1, 1, 3, 1, 4096, &out).Is(spec::MediaStatus::kUnrecoveredReadError));
-  EXPECT_TRUE(b.host.Io(1, Lba(0x0C, 1, 2, 2)).status_value().Is(spec::MediaStatus::kUnrecoveredReadError));
+  EXPECT_TRUE(
+      b.host.Io(1, Lba(0x0C, 1, 2, 2)).status_value().Is(spec::MediaStatus::kUnrecoveredReadError));
   ASSERT_TRUE(b.host.WriteLbas(1, 1, 3, Pattern(4096, 1), 4096).ok());
   EXPECT_TRUE(b.host.Io(1, Lba(0x0C, 1, 2, 2)).status_value().ok());
   // Copy blocks 0 and 3 to 100..101.
@@ -280,11 +285,11 @@ NVMESIM_SIM_TEST(ControllerIo, VolatileWriteCacheAndPowerLoss) {
   f.cdw10 = 0x06;
   f.cdw11 = 1;
   ASSERT_TRUE(b.host.AdminStatus(f).ok());
-  ASSERT_TRUE(b.host.WriteLbas(1, 1, 0, Pattern(4096, 1), 4096).ok());         // cached
-  ASSERT_TRUE(b.host.WriteLbas(1, 1, 1, Pattern(4096, 2), 4096, true).ok());   // FUA
-  ASSERT_TRUE(b.host.WriteLbas(1, 1, 2, Pattern(4096, 3), 4096).ok());         // cached
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 0, Pattern(4096, 1), 4096).ok());        // cached
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 1, Pattern(4096, 2), 4096, true).ok());  // FUA
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 2, Pattern(4096, 3), 4096).ok());        // cached
   ASSERT_TRUE(b.host.Io(1, Lba(0x00, 1, 0, 1)).status_value().ok());          // flush
-  ASSERT_TRUE(b.host.WriteLbas(1, 1, 3, Pattern(4096, 4), 4096).ok());         // cached, lost
+  ASSERT_TRUE(b.host.WriteLbas(1, 1, 3, Pattern(4096, 4), 4096).ok());        // cached, lost
   b.ctrl.InjectPowerLoss();
   EXPECT_EQ(b.host.Read32(spec::kRegCsts) & 1u, 0u);
   ASSERT_TRUE(b.host.Enable());
@@ -344,7 +349,8 @@ NVMESIM_SIM_TEST(ControllerIo, WeightedRoundRobinFavoursHighPriority) {
   host.Run(1000);
   ASSERT_EQ(sink.sqids.size(), 43u);
   // Urgent first, then 8 high for each low.
-  const std::vector<uint64_t> expect = {3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2};
+  const std::vector<uint64_t> expect = {3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1,
+                                        2, 1, 1, 1, 1, 1, 1, 1, 1, 2};
   EXPECT_EQ(std::vector<uint64_t>(sink.sqids.begin(), sink.sqids.begin() + expect.size()), expect);
 }
 
@@ -394,7 +400,8 @@ NVMESIM_SIM_TEST(ControllerIo, SharedNamespaceAcrossTwoControllers) {
   EXPECT_EQ(out, data);
   // ANA state is per controller: inaccessible through b only.
   bctl.SetAnaState(1, AnaState::kInaccessible);
-  EXPECT_TRUE(hb.ReadLbas(1, 1, 9, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessInaccessible));
+  EXPECT_TRUE(
+      hb.ReadLbas(1, 1, 9, 1, 4096, &out).Is(spec::PathStatus::kAsymmetricAccessInaccessible));
   EXPECT_TRUE(ha.ReadLbas(1, 1, 9, 1, 4096, &out).ok());
 }
 

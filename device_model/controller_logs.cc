@@ -36,7 +36,8 @@ Status NvmeController::GetLogPage(Command& c) {
   const uint64_t numd = ((uint64_t{s.cdw11} & 0xFFFF) << 16) | (s.cdw10 >> 16);  // 0's based dwords
   const uint64_t len = (numd + 1) * 4;
   const uint64_t offset = (uint64_t{s.cdw13} << 32) | s.cdw12;
-  if (offset & 3u) return Status(GenericStatus::kInvalidField, true);  // LPOL dword aligned (Figure 198)
+  if (offset & 3u)
+    return Status(GenericStatus::kInvalidField, true);  // LPOL dword aligned (Figure 198)
   Status st = CheckMdts(len);
   if (!st.ok()) return st;
 
@@ -74,7 +75,8 @@ Status NvmeController::GetLogPage(Command& c) {
     }
     case kChangedNamespaceList:  // Figure 210: up to 1024 NSIDs
       log.assign(4096, 0);
-      for (size_t i = 0; i < changed_ns_.size() && i < 1024; ++i) Put32(&log[4 * i], changed_ns_[i]);
+      for (size_t i = 0; i < changed_ns_.size() && i < 1024; ++i)
+        Put32(&log[4 * i], changed_ns_[i]);
       if (!rae) changed_ns_.clear();
       event_type_to_clear = 2;
       break;
@@ -83,25 +85,37 @@ Status NvmeController::GetLogPage(Command& c) {
       constexpr uint32_t kCsupp = 1u << 0, kLbcc = 1u << 1, kNcc = 1u << 2, kNic = 1u << 3,
                          kCcc = 1u << 4;
       using A = spec::AdminOpcode;
-      const std::pair<A, uint32_t> admin[] = {
-          {A::kDeleteIoSq, kCsupp}, {A::kCreateIoSq, kCsupp}, {A::kGetLogPage, kCsupp},
-          {A::kDeleteIoCq, kCsupp}, {A::kCreateIoCq, kCsupp}, {A::kIdentify, kCsupp},
-          {A::kAbort, kCsupp}, {A::kSetFeatures, kCsupp}, {A::kGetFeatures, kCsupp},
-          {A::kAsyncEventRequest, kCsupp}, {A::kNamespaceManagement, kCsupp | kNcc | kNic},
-          {A::kFirmwareCommit, kCsupp | kCcc}, {A::kFirmwareImageDownload, kCsupp},
-          {A::kNamespaceAttachment, kCsupp | kNcc | kNic}, {A::kKeepAlive, kCsupp},
-          {A::kFormatNvm, kCsupp | kLbcc | kNcc | kNic}};
+      const std::pair<A, uint32_t> admin[] = {{A::kDeleteIoSq, kCsupp},
+                                              {A::kCreateIoSq, kCsupp},
+                                              {A::kGetLogPage, kCsupp},
+                                              {A::kDeleteIoCq, kCsupp},
+                                              {A::kCreateIoCq, kCsupp},
+                                              {A::kIdentify, kCsupp},
+                                              {A::kAbort, kCsupp},
+                                              {A::kSetFeatures, kCsupp},
+                                              {A::kGetFeatures, kCsupp},
+                                              {A::kAsyncEventRequest, kCsupp},
+                                              {A::kNamespaceManagement, kCsupp | kNcc | kNic},
+                                              {A::kFirmwareCommit, kCsupp | kCcc},
+                                              {A::kFirmwareImageDownload, kCsupp},
+                                              {A::kNamespaceAttachment, kCsupp | kNcc | kNic},
+                                              {A::kKeepAlive, kCsupp},
+                                              {A::kFormatNvm, kCsupp | kLbcc | kNcc | kNic}};
       for (const auto& [op, bits] : admin) Put32(&log[4 * static_cast<uint8_t>(op)], bits);
       using N = spec::NvmOpcode;
-      const std::pair<N, uint32_t> io[] = {
-          {N::kFlush, kCsupp | kLbcc}, {N::kWrite, kCsupp | kLbcc}, {N::kRead, kCsupp},
-          {N::kWriteUncorrectable, kCsupp | kLbcc}, {N::kCompare, kCsupp},
-          {N::kWriteZeroes, kCsupp | kLbcc}, {N::kDatasetManagement, kCsupp | kLbcc},
-          {N::kVerify, kCsupp}, {N::kCopy, kCsupp | kLbcc}};
+      const std::pair<N, uint32_t> io[] = {{N::kFlush, kCsupp | kLbcc},
+                                           {N::kWrite, kCsupp | kLbcc},
+                                           {N::kRead, kCsupp},
+                                           {N::kWriteUncorrectable, kCsupp | kLbcc},
+                                           {N::kCompare, kCsupp},
+                                           {N::kWriteZeroes, kCsupp | kLbcc},
+                                           {N::kDatasetManagement, kCsupp | kLbcc},
+                                           {N::kVerify, kCsupp},
+                                           {N::kCopy, kCsupp | kLbcc}};
       for (const auto& [op, bits] : io) Put32(&log[1024 + 4 * static_cast<uint8_t>(op)], bits);
       break;
     }
-    case kAsymmetricNamespaceAccess: {  // Figures 217-219
+    case kAsymmetricNamespaceAccess: {    // Figures 217-219
       const bool groups_only = lsp & 1u;  // RGO
       log.assign(16, 0);
       Put64(&log[0], subsystem_.ana_change_count());

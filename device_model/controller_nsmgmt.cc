@@ -23,7 +23,8 @@ Status NvmeController::NamespaceManagement(Command& c) {
     if (!st.ok()) return st;
     spec::IdentifyNamespace id;
     std::memcpy(static_cast<void*>(&id), buf, sizeof id);
-    if (id.nsze != id.ncap) return Status(CommandSpecificStatus::kThinProvisioningNotSupported, true);
+    if (id.nsze != id.ncap)
+      return Status(CommandSpecificStatus::kThinProvisioningNotSupported, true);
     const uint8_t fmt = id.FormatIndex();
     if (fmt > 1 || id.dps != 0) return Status(CommandSpecificStatus::kInvalidFormat, true);
     // A command set needs its handler (CSI, Base 2.0 Figure 298).
@@ -62,7 +63,8 @@ Status NvmeController::NamespaceAttachment(Command& c) {
   const spec::Sqe& s = c.sqe;
   const uint8_t sel = s.cdw10 & 0xF;  // 0 attach, 1 detach (Figure 293)
   if (sel > 1) return Status(GenericStatus::kInvalidField, true);
-  if (s.nsid == 0 || s.nsid == 0xFFFFFFFFu) return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
+  if (s.nsid == 0 || s.nsid == 0xFFFFFFFFu)
+    return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
   if (!subsystem_.Find(s.nsid)) return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
   auto* list = new (bounce_.data()) spec::ControllerList();
   Status st = FromHost(s, list, sizeof *list);
@@ -70,7 +72,8 @@ Status NvmeController::NamespaceAttachment(Command& c) {
   if (list->count == 0 || list->count > 2047)
     return Status(CommandSpecificStatus::kControllerListInvalid, true);
   for (uint16_t i = 0; i < list->count; ++i) {
-    st = sel == 0 ? subsystem_.Attach(s.nsid, list->cntlid[i]) : subsystem_.Detach(s.nsid, list->cntlid[i]);
+    st = sel == 0 ? subsystem_.Attach(s.nsid, list->cntlid[i])
+                  : subsystem_.Detach(s.nsid, list->cntlid[i]);
     if (!st.ok()) return st;
   }
   return Status::Ok();
@@ -123,17 +126,19 @@ Status NvmeController::FirmwareDownload(Command& c) {
 
 Status NvmeController::FirmwareCommit(Command& c) {
   const spec::Sqe& s = c.sqe;
-  uint8_t fs = s.cdw10 & 0x7;         // Firmware Slot (Figure 182)
+  uint8_t fs = s.cdw10 & 0x7;               // Firmware Slot (Figure 182)
   const uint8_t ca = (s.cdw10 >> 3) & 0x7;  // Commit Action
   if (fs > cfg_.firmware_slots) return Status(CommandSpecificStatus::kInvalidFirmwareSlot, true);
-  if (fs == 0) fs = fw_active_slot_ == cfg_.firmware_slots ? 1 : static_cast<uint8_t>(fw_active_slot_ + 1);
+  if (fs == 0)
+    fs = fw_active_slot_ == cfg_.firmware_slots ? 1 : static_cast<uint8_t>(fw_active_slot_ + 1);
   switch (ca) {
     case 0:    // replace in slot
     case 1:    // replace and activate at next reset
     case 3: {  // replace and activate now: needs a reset here
       if (fw_image_.empty()) return Status(CommandSpecificStatus::kInvalidFirmwareImage, true);
       // The image's revision: first 8 bytes (ASCII); blank ones keep a derived name.
-      std::string rev(reinterpret_cast<const char*>(fw_image_.data()), std::min<size_t>(8, fw_image_.size()));
+      std::string rev(reinterpret_cast<const char*>(fw_image_.data()),
+                      std::min<size_t>(8, fw_image_.size()));
       rev.erase(std::find(rev.begin(), rev.end(), '\0'), rev.end());
       if (rev.empty()) rev = "FW" + std::to_string(fs);
       fw_slots_[fs - 1] = rev;
@@ -144,7 +149,8 @@ Status NvmeController::FirmwareCommit(Command& c) {
       return Status::Ok();
     }
     case 2:  // activate the image in slot at next reset
-      if (fw_slots_[fs - 1].empty()) return Status(CommandSpecificStatus::kInvalidFirmwareImage, true);
+      if (fw_slots_[fs - 1].empty())
+        return Status(CommandSpecificStatus::kInvalidFirmwareImage, true);
       fw_next_slot_ = fs;
       return Status::Ok();
     default:

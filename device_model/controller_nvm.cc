@@ -17,7 +17,9 @@ using spec::Status;
 
 namespace {
 uint64_t Slba(const spec::Sqe& s) { return (uint64_t{s.cdw11} << 32) | s.cdw10; }
-uint64_t Nlb(const spec::Sqe& s) { return uint64_t{s.cdw12 & 0xFFFF} + 1; }  // 0's based (Figure 44 NVM)
+uint64_t Nlb(const spec::Sqe& s) {
+  return uint64_t{s.cdw12 & 0xFFFF} + 1;
+}  // 0's based (Figure 44 NVM)
 bool Fua(const spec::Sqe& s) { return (s.cdw12 >> 30) & 1u; }
 bool InRange(const Namespace& ns, uint64_t slba, uint64_t nlb) {
   return nlb <= ns.size_lbas() && slba <= ns.size_lbas() - nlb;
@@ -28,11 +30,14 @@ Status NvmeController::PathStatus(const Namespace& ns) const {
   // Path-related status by ANA state (Base 2.0 8.1.3, Figure 103).
   switch (subsystem_.GetAnaState(ns.ana_group(), cfg_.cntlid)) {
     case AnaState::kOptimized:
-    case AnaState::kNonOptimized: return Status::Ok();
-    case AnaState::kInaccessible: return Status(spec::PathStatus::kAsymmetricAccessInaccessible);
+    case AnaState::kNonOptimized:
+      return Status::Ok();
+    case AnaState::kInaccessible:
+      return Status(spec::PathStatus::kAsymmetricAccessInaccessible);
     case AnaState::kPersistentLoss:
       return Status(spec::PathStatus::kAsymmetricAccessPersistentLoss, true);
-    case AnaState::kChange: return Status(spec::PathStatus::kAsymmetricAccessTransition);
+    case AnaState::kChange:
+      return Status(spec::PathStatus::kAsymmetricAccessTransition);
   }
   return Status::Ok();
 }
@@ -50,7 +55,8 @@ Status NvmeController::ExecuteIo(Command& c) {
   const auto op = static_cast<NvmOpcode>(s.opcode);
   if (op == NvmOpcode::kFlush && s.nsid == 0xFFFFFFFFu) {
     // Broadcast flush (Identify VWC bits 2:1 = 11b).
-    for (uint32_t nsid : subsystem_.ActiveNamespaces(cfg_.cntlid)) subsystem_.Find(nsid)->store().Flush();
+    for (uint32_t nsid : subsystem_.ActiveNamespaces(cfg_.cntlid))
+      subsystem_.Find(nsid)->store().Flush();
     return Status::Ok();
   }
   Namespace* ns = nullptr;
@@ -70,16 +76,20 @@ Status NvmeController::ExecuteIo(Command& c) {
     return st;
   }
   switch (op) {
-    case NvmOpcode::kRead: return ReadWrite(c, false);
-    case NvmOpcode::kWrite: return ReadWrite(c, true);
+    case NvmOpcode::kRead:
+      return ReadWrite(c, false);
+    case NvmOpcode::kWrite:
+      return ReadWrite(c, true);
     case NvmOpcode::kFlush:
     case NvmOpcode::kWriteZeroes:
     case NvmOpcode::kDatasetManagement:
     case NvmOpcode::kCompare:
     case NvmOpcode::kWriteUncorrectable:
     case NvmOpcode::kVerify:
-    case NvmOpcode::kCopy: return NvmSimple(c);
-    default: return Status(GenericStatus::kInvalidOpcode, true);
+    case NvmOpcode::kCopy:
+      return NvmSimple(c);
+    default:
+      return Status(GenericStatus::kInvalidOpcode, true);
   }
 }
 
@@ -137,9 +147,9 @@ Status NvmeController::NvmSimple(Command& c) {
       ns.store().Flush();
       mop.kind = MediaOp::Kind::kFlush;
       break;
-    case NvmOpcode::kWriteZeroes:        // NVM 3.3.7
+    case NvmOpcode::kWriteZeroes:         // NVM 3.3.7
     case NvmOpcode::kWriteUncorrectable:  // NVM 3.3.6
-    case NvmOpcode::kVerify: {           // NVM 3.3.5
+    case NvmOpcode::kVerify: {            // NVM 3.3.5
       const uint64_t slba = Slba(s), nlb = Nlb(s);
       if (!InRange(ns, slba, nlb)) return Status(GenericStatus::kLbaOutOfRange, true);
       mop.slba = slba;

@@ -44,7 +44,8 @@ NVMESIM_SIM_TEST(ControllerPcie, EnumerateEnableAndDoIoThroughTheLink) {
   EXPECT_EQ(r.function.class_code, 0x010802u);
   EXPECT_EQ(r.function.msix_vectors, 5u);
   const uint64_t bar = r.function.bar0_base;
-  for (uint16_t v = 0; v < 5; ++v) en.ProgramMsixVector(r.function, v, 0xFEE0'0000ull + 4 * v, 0x40 + v);
+  for (uint16_t v = 0; v < 5; ++v)
+    en.ProgramMsixVector(r.function, v, 0xFEE0'0000ull + 4 * v, 0x40 + v);
   en.SetMsixControl(r.function, true, false);
 
   // Admin queues at mem, mem + 4 KiB; I/O CQ/SQ at +8/+12 KiB; data at +64 KiB.

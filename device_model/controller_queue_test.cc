@@ -53,21 +53,32 @@ NVMESIM_SIM_TEST(ControllerQueues, CreateErrors) {
   Bench b(cfg);
   TestHost& h = b.host;
   const uint64_t mem = h.Alloc(64 * 4096);
-  EXPECT_TRUE(h.AdminStatus(CreateCq(0, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
-  EXPECT_TRUE(h.AdminStatus(CreateCq(5, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(0, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(5, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
   EXPECT_TRUE(h.AdminStatus(CreateCq(1, 1, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueSize));
   EXPECT_TRUE(h.AdminStatus(CreateCq(1, 257, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueSize));
-  EXPECT_TRUE(h.AdminStatus(CreateCq(1, 16, mem, 5)).Is(CommandSpecificStatus::kInvalidInterruptVector));
-  EXPECT_TRUE(h.AdminStatus(CreateCq(1, 16, mem, 1, false)).Is(GenericStatus::kInvalidField));  // CQR
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(1, 16, mem, 5)).Is(CommandSpecificStatus::kInvalidInterruptVector));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(1, 16, mem, 1, false)).Is(GenericStatus::kInvalidField));  // CQR
   EXPECT_TRUE(h.AdminStatus(CreateCq(1, 16, mem + 8, 1)).Is(GenericStatus::kPrpOffsetInvalid));
-  EXPECT_TRUE(h.AdminStatus(CreateCq(1, 16, testing::kBar0Base, 1)).Is(GenericStatus::kDataTransferError));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(1, 16, testing::kBar0Base, 1)).Is(GenericStatus::kDataTransferError));
   ASSERT_TRUE(h.AdminStatus(CreateCq(1, 16, mem, 1)).ok());
-  EXPECT_TRUE(h.AdminStatus(CreateCq(1, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
-  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, mem + 4096, 0)).Is(CommandSpecificStatus::kCompletionQueueInvalid));
-  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, mem + 4096, 2)).Is(CommandSpecificStatus::kCompletionQueueInvalid));
-  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 1000, mem + 4096, 1)).Is(CommandSpecificStatus::kInvalidQueueSize));
-  EXPECT_TRUE(h.AdminStatus(CreateSq(0, 16, mem + 4096, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
-  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, testing::kBar0Base + 0x1000, 1)).Is(GenericStatus::kDataTransferError));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateCq(1, 16, mem, 1)).Is(CommandSpecificStatus::kInvalidQueueIdentifier));
+  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, mem + 4096, 0))
+                  .Is(CommandSpecificStatus::kCompletionQueueInvalid));
+  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, mem + 4096, 2))
+                  .Is(CommandSpecificStatus::kCompletionQueueInvalid));
+  EXPECT_TRUE(
+      h.AdminStatus(CreateSq(1, 1000, mem + 4096, 1)).Is(CommandSpecificStatus::kInvalidQueueSize));
+  EXPECT_TRUE(h.AdminStatus(CreateSq(0, 16, mem + 4096, 1))
+                  .Is(CommandSpecificStatus::kInvalidQueueIdentifier));
+  EXPECT_TRUE(h.AdminStatus(CreateSq(1, 16, testing::kBar0Base + 0x1000, 1))
+                  .Is(GenericStatus::kDataTransferError));
   ASSERT_TRUE(h.AdminStatus(CreateSq(1, 16, mem + 4096, 1)).ok());
   // Delete CQ with an SQ attached: Invalid Queue Deletion.
   spec::Sqe dcq = MakeSqe(0x04);
@@ -190,10 +201,10 @@ NVMESIM_SIM_TEST(ControllerQueues, DoorbellAbuseBecomesAsyncEvents) {
   EXPECT_EQ((c->dw0 >> 16) & 0xFF, 1u);  // Error Information log
   // Further errors of the same type wait until the host reads the log.
   b.host.Submit(0, MakeSqe(0x0C));
-  b.host.Write32(spec::SqTailDoorbellOffset(1, d), 8);      // tail == size: invalid value
-  b.host.Write32(spec::CqHeadDoorbellOffset(1, d), 5);      // releases unposted entries
-  b.host.Write32(spec::CqHeadDoorbellOffset(7, d), 0);      // no such CQ
-  b.host.Write32(spec::kRegDoorbellBase + 2, 0xFFFFFFFF);    // between doorbells
+  b.host.Write32(spec::SqTailDoorbellOffset(1, d), 8);     // tail == size: invalid value
+  b.host.Write32(spec::CqHeadDoorbellOffset(1, d), 5);     // releases unposted entries
+  b.host.Write32(spec::CqHeadDoorbellOffset(7, d), 0);     // no such CQ
+  b.host.Write32(spec::kRegDoorbellBase + 2, 0xFFFFFFFF);  // between doorbells
   b.host.Run(1000);
   EXPECT_FALSE(b.host.Poll(0).has_value());
   EXPECT_EQ(b.ctrl.stats().doorbell_errors, 4u);
@@ -371,12 +382,18 @@ NVMESIM_SIM_TEST(ControllerQueues, RandomSqesAlwaysComplete) {
   };
   auto pointer = [&]() -> uint64_t {
     switch (rnd() % 6) {
-      case 0: return scratch + (rnd() % (1 << 20)) / 2;
-      case 1: return scratch + ((rnd() % 128) << 12);
-      case 2: return testing::kBar0Base + (rnd() % b.ctrl.bar0_size());
-      case 3: return rnd();
-      case 4: return 0;
-      default: return scratch + (rnd() % 64) * 4096 + (rnd() % 4) * 8;
+      case 0:
+        return scratch + (rnd() % (1 << 20)) / 2;
+      case 1:
+        return scratch + ((rnd() % 128) << 12);
+      case 2:
+        return testing::kBar0Base + (rnd() % b.ctrl.bar0_size());
+      case 3:
+        return rnd();
+      case 4:
+        return 0;
+      default:
+        return scratch + (rnd() % 64) * 4096 + (rnd() % 4) * 8;
     }
   };
   const uint8_t admin_ops[] = {0x02, 0x06, 0x08, 0x0A, 0x10, 0x11, 0x18, 0x7F, 0xFF, 0x81};

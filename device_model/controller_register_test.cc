@@ -67,7 +67,8 @@ NVMESIM_SIM_TEST(ControllerRegisters, OddSizeReadsAndHalfWrites) {
   EXPECT_EQ(b.host.Read32(spec::kRegCc), 0u);
   // Outside BAR0: address error.
   uint32_t x = 0;
-  EXPECT_NE(b.host.Access(false, testing::kBar0Base + b.ctrl.bar0_size(), reinterpret_cast<uint8_t*>(&x), 4),
+  EXPECT_NE(b.host.Access(false, testing::kBar0Base + b.ctrl.bar0_size(),
+                          reinterpret_cast<uint8_t*>(&x), 4),
             tlm::TLM_OK_RESPONSE);
 }
 
@@ -161,8 +162,9 @@ NVMESIM_SIM_TEST(ControllerRegisters, MsixTableLivesInBar0) {
   b.host.ConfigurePcie();
   const uint32_t e = b.ctrl.msix_table_offset() + 16 * 3;
   EXPECT_EQ(b.host.Read32(e + 8), 3u);  // message data programmed by ConfigurePcie
-  EXPECT_GT(b.ctrl.msix_table_offset(),
-            spec::CqHeadDoorbellOffset(b.ctrl.config().max_io_queues, b.ctrl.config().doorbell_stride));
+  EXPECT_GT(
+      b.ctrl.msix_table_offset(),
+      spec::CqHeadDoorbellOffset(b.ctrl.config().max_io_queues, b.ctrl.config().doorbell_stride));
 }
 
 }  // namespace

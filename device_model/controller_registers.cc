@@ -12,24 +12,37 @@ using spec::CcRegister;
 
 uint64_t NvmeController::RegisterRead(uint32_t off, unsigned /*size*/) {
   switch (off) {
-    case spec::kRegCap: return static_cast<uint32_t>(cap_.raw);
-    case spec::kRegCap + 4: return static_cast<uint32_t>(cap_.raw >> 32);
-    case spec::kRegVs: return spec::kNvmeVersion2_0;  // VS 2.0.0 (Figure 37)
+    case spec::kRegCap:
+      return static_cast<uint32_t>(cap_.raw);
+    case spec::kRegCap + 4:
+      return static_cast<uint32_t>(cap_.raw >> 32);
+    case spec::kRegVs:
+      return spec::kNvmeVersion2_0;  // VS 2.0.0 (Figure 37)
     case spec::kRegIntms:
-    case spec::kRegIntmc: return intms_;  // both read the mask (Figures 38-39)
-    case spec::kRegCc: return cc_.raw;
-    case spec::kRegCsts: return csts_.raw;
-    case spec::kRegNssr: return 0;  // reads return 0 (Figure 43)
-    case spec::kRegAqa: return aqa_.raw;
-    case spec::kRegAsq: return static_cast<uint32_t>(asq_);
-    case spec::kRegAsq + 4: return static_cast<uint32_t>(asq_ >> 32);
-    case spec::kRegAcq: return static_cast<uint32_t>(acq_);
-    case spec::kRegAcq + 4: return static_cast<uint32_t>(acq_ >> 32);
+    case spec::kRegIntmc:
+      return intms_;  // both read the mask (Figures 38-39)
+    case spec::kRegCc:
+      return cc_.raw;
+    case spec::kRegCsts:
+      return csts_.raw;
+    case spec::kRegNssr:
+      return 0;  // reads return 0 (Figure 43)
+    case spec::kRegAqa:
+      return aqa_.raw;
+    case spec::kRegAsq:
+      return static_cast<uint32_t>(asq_);
+    case spec::kRegAsq + 4:
+      return static_cast<uint32_t>(asq_ >> 32);
+    case spec::kRegAcq:
+      return static_cast<uint32_t>(acq_);
+    case spec::kRegAcq + 4:
+      return static_cast<uint32_t>(acq_ >> 32);
     case spec::kRegCrto: {
       // CRTO (Figure 51): both ready timeouts equal CAP.TO.
       return (uint32_t{cfg_.timeout_500ms} << 16) | cfg_.timeout_500ms;
     }
-    default: return 0;  // reserved, unsupported optional registers, doorbells (write-only)
+    default:
+      return 0;  // reserved, unsupported optional registers, doorbells (write-only)
   }
 }
 
@@ -41,9 +54,15 @@ void NvmeController::RegisterWrite(uint32_t off, unsigned /*size*/, uint64_t val
   }
   const bool disabled = cc_.en() == 0;
   switch (off) {
-    case spec::kRegIntms: intms_ |= v; break;   // RW1S (Figure 38)
-    case spec::kRegIntmc: intms_ &= ~v; break;  // RW1C (Figure 39)
-    case spec::kRegCc: WriteCc(v); break;
+    case spec::kRegIntms:
+      intms_ |= v;
+      break;  // RW1S (Figure 38)
+    case spec::kRegIntmc:
+      intms_ &= ~v;
+      break;  // RW1C (Figure 39)
+    case spec::kRegCc:
+      WriteCc(v);
+      break;
     case spec::kRegCsts:
       if (v & (1u << 4)) csts_.set_nssro(0);  // NSSRO is RW1C (Figure 42)
       break;
@@ -101,7 +120,8 @@ void NvmeController::WriteCc(uint32_t value) {
     disable_pending_ = true;
     enable_pending_ = false;
     csts_.set_rdy(1);  // still reads 1 until the transition completes
-    state_event_.notify(sc_core::sc_time(static_cast<double>(cfg_.disable_time_ps), sc_core::SC_PS));
+    state_event_.notify(
+        sc_core::sc_time(static_cast<double>(cfg_.disable_time_ps), sc_core::SC_PS));
     return;
   }
   if (n.en() && old.shn() == 0 && n.shn() != 0 && state_ == State::kReady) {
@@ -111,7 +131,8 @@ void NvmeController::WriteCc(uint32_t value) {
     state_ = State::kShutdown;
     shutdown_pending_ = true;
     Trace("shutdown", n.shn());
-    state_event_.notify(sc_core::sc_time(static_cast<double>(cfg_.shutdown_time_ps), sc_core::SC_PS));
+    state_event_.notify(
+        sc_core::sc_time(static_cast<double>(cfg_.shutdown_time_ps), sc_core::SC_PS));
   }
 }
 
@@ -164,8 +185,8 @@ bool NvmeController::StartController() {
   const bool ams_ok = cc_.ams() == 0 || (cc_.ams() == 1 && cfg_.weighted_round_robin);
   const bool mps_ok = cc_.mps() >= cap_.mpsmin() && cc_.mps() <= cap_.mpsmax();
   const uint32_t asqs = aqa_.asqs() + 1u, acqs = aqa_.acqs() + 1u;
-  const bool aqa_ok = asqs >= 2 && acqs >= 2 && asqs <= cfg_.max_queue_entries &&
-                      acqs <= cfg_.max_queue_entries;
+  const bool aqa_ok =
+      asqs >= 2 && acqs >= 2 && asqs <= cfg_.max_queue_entries && acqs <= cfg_.max_queue_entries;
   const uint64_t bar = pcie_->Bar0Base();
   auto in_bar = [&](uint64_t base, uint64_t bytes) {
     return bar != 0 && base < bar + bar0_size_ && base + bytes > bar;
@@ -281,10 +302,10 @@ void NvmeController::DoorbellWrite(uint32_t off, uint32_t value) {
   const uint16_t qid = static_cast<uint16_t>(idx / 2);
   const bool is_cq = idx & 1u;
   if (state_ != State::kReady && state_ != State::kShutdown) return;
-  constexpr uint8_t kErrorType = 0;          // Error status (Figure 146)
-  constexpr uint8_t kInvalidDoorbell = 0x00; // Write to Invalid Doorbell Register (Figure 147)
-  constexpr uint8_t kInvalidValue = 0x01;    // Invalid Doorbell Write Value (Figure 147)
-  constexpr uint8_t kErrorLog = 0x01;        // Error Information log page
+  constexpr uint8_t kErrorType = 0;           // Error status (Figure 146)
+  constexpr uint8_t kInvalidDoorbell = 0x00;  // Write to Invalid Doorbell Register (Figure 147)
+  constexpr uint8_t kInvalidValue = 0x01;     // Invalid Doorbell Write Value (Figure 147)
+  constexpr uint8_t kErrorLog = 0x01;         // Error Information log page
   if (!is_cq) {
     SubmissionQueue& sq = sqs_[qid];
     if (!sq.valid) {

@@ -58,9 +58,10 @@ bool NvmeController::ThermalSetFeature(uint8_t fid, Command& c, Status* st) {
         *st = Status(GenericStatus::kInvalidField, true);
         break;
       }
-      *st = thermal_->SetTemperatureThreshold(
-          now, thsel == 0 ? spec::ThresholdType::kOverTemperature : spec::ThresholdType::kUnderTemperature,
-          static_cast<uint16_t>(v));
+      *st = thermal_->SetTemperatureThreshold(now,
+                                              thsel == 0 ? spec::ThresholdType::kOverTemperature
+                                                         : spec::ThresholdType::kUnderTemperature,
+                                              static_cast<uint16_t>(v));
       break;
     }
     case 0x0C: {  // Autonomous Power State Transition (Figure 331)
@@ -71,7 +72,7 @@ bool NvmeController::ThermalSetFeature(uint8_t fid, Command& c, Status* st) {
     }
     case 0x10:  // Host Controlled Thermal Management: TMT1 31:16, TMT2 15:0 (Figure 338)
       *st = thermal_->SetHostThermalManagement(now, static_cast<uint16_t>(v >> 16),
-                                                static_cast<uint16_t>(v));
+                                               static_cast<uint16_t>(v));
       break;
     default:
       return false;

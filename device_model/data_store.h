@@ -31,9 +31,9 @@ class DataStore {
   void Zero(uint64_t offset, uint64_t len, bool cached);  // Write Zeroes, Deallocate
   bool Compare(uint64_t offset, const uint8_t* data, uint64_t len) const;
 
-  void Flush();       // overlay -> durable
-  void PowerLoss();   // overlay lost
-  void Erase();       // all data gone (Format NVM, namespace delete)
+  void Flush();      // overlay -> durable
+  void PowerLoss();  // overlay lost
+  void Erase();      // all data gone (Format NVM, namespace delete)
 
   uint64_t durable_chunks() const { return durable_.size(); }
   uint64_t cached_chunks() const { return overlay_.size(); }

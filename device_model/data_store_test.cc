@@ -22,8 +22,8 @@ TEST(DataStore, SparseReadWriteAndZeroes) {
 TEST(DataStore, CacheLostOnPowerLossDurableAfterFlush) {
   DataStore d(1 << 20);
   std::vector<uint8_t> a(512, 1), b(512, 2), out(512);
-  d.Write(0, a.data(), 512, false);   // durable
-  d.Write(0, b.data(), 512, true);    // cached over it
+  d.Write(0, a.data(), 512, false);  // durable
+  d.Write(0, b.data(), 512, true);   // cached over it
   d.Read(0, out.data(), 512);
   EXPECT_EQ(out, b);
   d.PowerLoss();

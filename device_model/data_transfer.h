@@ -29,10 +29,10 @@ struct DmaSegment {
 };
 
 struct TransferLimits {
-  uint64_t page_size = 4096;           // CC.MPS page size
-  bool sgl_supported = true;           // SGLS (Base 2.0 Figure 275)
-  bool bit_bucket_allowed = false;     // only for controller-to-host transfers
-  uint32_t max_sgl_descriptors = 4096; // bound on the walk (segment chains may loop)
+  uint64_t page_size = 4096;            // CC.MPS page size
+  bool sgl_supported = true;            // SGLS (Base 2.0 Figure 275)
+  bool bit_bucket_allowed = false;      // only for controller-to-host transfers
+  uint32_t max_sgl_descriptors = 4096;  // bound on the walk (segment chains may loop)
 };
 
 // Builds the segment list for `len` bytes described by the SQE's data pointer.

@@ -52,8 +52,10 @@ TEST(Prp, SinglePageAndTwoPages) {
   ASSERT_EQ(segs.size(), 2u);
   EXPECT_EQ(segs[0].len, 2048u);
   EXPECT_EQ(segs[1].addr, 0x30000u);
-  EXPECT_TRUE(BuildPrpTransfer(0x20802, 0, 16, 4096, dma, segs).Is(GenericStatus::kPrpOffsetInvalid));
-  EXPECT_TRUE(BuildPrpTransfer(0x20800, 0x30010, 4096, 4096, dma, segs).Is(GenericStatus::kPrpOffsetInvalid));
+  EXPECT_TRUE(
+      BuildPrpTransfer(0x20802, 0, 16, 4096, dma, segs).Is(GenericStatus::kPrpOffsetInvalid));
+  EXPECT_TRUE(BuildPrpTransfer(0x20800, 0x30010, 4096, 4096, dma, segs)
+                  .Is(GenericStatus::kPrpOffsetInvalid));
 }
 
 TEST(Prp, ChainedListsAndMergedContiguousPages) {
@@ -76,7 +78,8 @@ TEST(Prp, ChainedListsAndMergedContiguousPages) {
   EXPECT_EQ(segs[2].addr, 0x70000u);
   // A chained pointer with an offset is invalid.
   dma.Put64(list1 + 16, list2 + 8);
-  EXPECT_TRUE(BuildPrpTransfer(0x20000, list1, 5 * 4096, 4096, dma, segs).Is(GenericStatus::kPrpOffsetInvalid));
+  EXPECT_TRUE(BuildPrpTransfer(0x20000, list1, 5 * 4096, 4096, dma, segs)
+                  .Is(GenericStatus::kPrpOffsetInvalid));
   // A list outside host memory is a transfer error.
   EXPECT_TRUE(BuildPrpTransfer(0x20000, 0x8000'0000, 5 * 4096, 4096, dma, segs)
                   .Is(GenericStatus::kDataTransferError));
@@ -87,16 +90,20 @@ TEST(Sgl, DataBlockSegmentsAndBitBucket) {
   TransferLimits lim;
   lim.bit_bucket_allowed = true;
   std::vector<DmaSegment> segs;
-  ASSERT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, 0x20000, 8192), 4096, lim, dma, segs).ok());
+  ASSERT_TRUE(
+      BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, 0x20000, 8192), 4096, lim, dma, segs)
+          .ok());
   EXPECT_EQ(segs.size(), 1u);
-  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, 0x20000, 100), 4096, lim, dma, segs)
-                  .Is(GenericStatus::kDataSglLengthInvalid));
+  EXPECT_TRUE(
+      BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, 0x20000, 100), 4096, lim, dma, segs)
+          .Is(GenericStatus::kDataSglLengthInvalid));
   // Segment -> [data 1000, bit bucket 96, last segment] -> [data 3000]
   dma.PutSgl(0x30000, Desc(SglDescriptorType::kDataBlock, 0x40000, 1000));
   dma.PutSgl(0x30010, Desc(SglDescriptorType::kBitBucket, 0, 96));
   dma.PutSgl(0x30020, Desc(SglDescriptorType::kLastSegment, 0x31000, 16));
   dma.PutSgl(0x31000, Desc(SglDescriptorType::kDataBlock, 0x50000, 3000));
-  ASSERT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kSegment, 0x30000, 48), 4096, lim, dma, segs).ok());
+  ASSERT_TRUE(
+      BuildSglTransfer(Desc(SglDescriptorType::kSegment, 0x30000, 48), 4096, lim, dma, segs).ok());
   ASSERT_EQ(segs.size(), 3u);
   EXPECT_TRUE(segs[1].bit_bucket);
   EXPECT_EQ(segs[2].len, 3000u);
@@ -114,12 +121,15 @@ TEST(Sgl, MalformedSegments) {
                   .Is(GenericStatus::kInvalidSglSegmentDescriptor));
   EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kSegment, 0x30000, 24), 512, lim, dma, segs)
                   .Is(GenericStatus::kInvalidSglSegmentDescriptor));
-  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kLastSegment, ~uint64_t{0} - 8, 32), 512, lim, dma, segs)
+  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kLastSegment, ~uint64_t{0} - 8, 32), 512,
+                               lim, dma, segs)
                   .Is(GenericStatus::kInvalidSglSegmentDescriptor));
-  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, ~uint64_t{0} - 8, 512), 512, lim, dma, segs)
+  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kDataBlock, ~uint64_t{0} - 8, 512), 512, lim,
+                               dma, segs)
                   .Is(GenericStatus::kDataTransferError));
-  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kKeyedDataBlock, 0x30000, 512), 512, lim, dma, segs)
-                  .Is(GenericStatus::kSglDescriptorTypeInvalid));
+  EXPECT_TRUE(
+      BuildSglTransfer(Desc(SglDescriptorType::kKeyedDataBlock, 0x30000, 512), 512, lim, dma, segs)
+          .Is(GenericStatus::kSglDescriptorTypeInvalid));
   // A segment chaining to itself ends in a status, not a hang.
   dma.PutSgl(0x30000, Desc(SglDescriptorType::kDataBlock, 0x40000, 0));
   dma.PutSgl(0x30010, Desc(SglDescriptorType::kSegment, 0x30000, 32));
@@ -127,8 +137,9 @@ TEST(Sgl, MalformedSegments) {
                   .Is(GenericStatus::kInvalidNumberOfSglDescriptors));
   // Segment descriptor inside a Last Segment.
   dma.PutSgl(0x32000, Desc(SglDescriptorType::kSegment, 0x30000, 32));
-  EXPECT_TRUE(BuildSglTransfer(Desc(SglDescriptorType::kLastSegment, 0x32000, 16), 512, lim, dma, segs)
-                  .Is(GenericStatus::kInvalidSglSegmentDescriptor));
+  EXPECT_TRUE(
+      BuildSglTransfer(Desc(SglDescriptorType::kLastSegment, 0x32000, 16), 512, lim, dma, segs)
+          .Is(GenericStatus::kInvalidSglSegmentDescriptor));
 }
 
 }  // namespace

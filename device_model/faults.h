@@ -60,12 +60,21 @@ class FaultHooks {
     for (size_t i = 0; i < rules_.size();) {
       Rule& r = rules_[i];
       const bool stage_ok = (r.kind == Kind::kDelay) == delay_stage;
-      if (stage_ok && (r.sqid == kAnyQueue || r.sqid == sqid) && (r.cid == kAnyCid || r.cid == cid)) {
+      if (stage_ok && (r.sqid == kAnyQueue || r.sqid == sqid) &&
+          (r.cid == kAnyCid || r.cid == cid)) {
         switch (r.kind) {
-          case Kind::kDrop: a.drop = true; break;
-          case Kind::kDuplicate: a.duplicate = true; break;
-          case Kind::kCorrupt: a.corrupt = true; break;
-          case Kind::kDelay: a.delay_ps += r.delay_ps; break;
+          case Kind::kDrop:
+            a.drop = true;
+            break;
+          case Kind::kDuplicate:
+            a.duplicate = true;
+            break;
+          case Kind::kCorrupt:
+            a.corrupt = true;
+            break;
+          case Kind::kDelay:
+            a.delay_ps += r.delay_ps;
+            break;
         }
         if (--r.count == 0) {
           rules_.erase(rules_.begin() + static_cast<long>(i));

@@ -49,7 +49,7 @@ void Health::FillSmartLog(uint8_t* out, uint16_t warning_k, uint16_t critical_k)
   Put128(out + 48, DataUnits(write_bytes));
   Put128(out + 64, host_read_commands);
   Put128(out + 80, host_write_commands);
-  Put128(out + 96, busy_ps / 60'000'000'000'000ull);     // controller busy time, minutes
+  Put128(out + 96, busy_ps / 60'000'000'000'000ull);  // controller busy time, minutes
   Put128(out + 112, power_cycles);
   Put128(out + 128, power_on_ps / 3'600'000'000'000'000ull);  // power on hours
   Put128(out + 144, unsafe_shutdowns);
@@ -57,8 +57,8 @@ void Health::FillSmartLog(uint8_t* out, uint16_t warning_k, uint16_t critical_k)
   Put128(out + 176, error_log_entries);
   const uint32_t wmin = static_cast<uint32_t>(warning_temp_ps / 60'000'000'000'000ull);
   const uint32_t cmin = static_cast<uint32_t>(critical_temp_ps / 60'000'000'000'000ull);
-  std::memcpy(out + 192, &wmin, 4);  // warning composite temperature time, minutes
-  std::memcpy(out + 196, &cmin, 4);  // critical composite temperature time
+  std::memcpy(out + 192, &wmin, 4);      // warning composite temperature time, minutes
+  std::memcpy(out + 196, &cmin, 4);      // critical composite temperature time
   Put16(out + 200, temperature_kelvin);  // temperature sensor 1
   (void)critical_k;
 }

@@ -13,7 +13,7 @@ struct ErrorLogEntry {  // Base 2.0 Figure 205 (64 bytes)
   uint64_t error_count = 0;
   uint16_t sqid = 0;
   uint16_t cid = 0;
-  uint16_t status = 0;          // status field (bit 0 = phase tag, as in the CQE)
+  uint16_t status = 0;  // status field (bit 0 = phase tag, as in the CQE)
   uint16_t param_location = 0;
   uint64_t lba = 0;
   uint32_t nsid = 0;
@@ -36,7 +36,7 @@ class Health {
   uint64_t busy_ps = 0;
   uint64_t power_cycles = 1, power_on_ps = 0, unsafe_shutdowns = 0;
   uint64_t media_errors = 0, error_log_entries = 0;
-  uint8_t critical_warning = 0;       // bit 1 temperature, bit 2 reliability, bit 3 read only
+  uint8_t critical_warning = 0;  // bit 1 temperature, bit 2 reliability, bit 3 read only
   uint8_t available_spare = 100, spare_threshold = 10, percentage_used = 0;
   uint16_t temperature_kelvin = 308;  // composite temperature
   bool temperature_overridden = false;

@@ -12,7 +12,7 @@ struct MediaOp {
   Kind kind = Kind::kOther;
   uint32_t nsid = 0;
   uint64_t slba = 0;
-  uint64_t nlb = 0;      // logical blocks (1's based)
+  uint64_t nlb = 0;  // logical blocks (1's based)
   uint64_t bytes = 0;
   bool fua = false;
 };

@@ -22,7 +22,9 @@ class PcieFunction {
   explicit PcieFunction(const pcie::ConfigSpaceConfig& cfg) : config_(cfg), msix_(config_) {}
 
   uint32_t ConfigRead(uint32_t offset, unsigned size) const { return config_.Read(offset, size); }
-  void ConfigWrite(uint32_t offset, unsigned size, uint32_t value) { config_.Write(offset, size, value); }
+  void ConfigWrite(uint32_t offset, unsigned size, uint32_t value) {
+    config_.Write(offset, size, value);
+  }
   bool TakeFlrRequest() { return config_.TakeFlrRequest(); }
 
   uint64_t Bar0Base() const { return config_.Bar0Base(); }
@@ -43,7 +45,8 @@ class PcieFunction {
   }
   // Messages for pending vectors whose masks are now clear.
   void ReleasePending(std::vector<MsixMessage>& out) {
-    for (const pcie::MsixMessage& m : msix_.CollectReleased()) out.push_back({true, m.address, m.data});
+    for (const pcie::MsixMessage& m : msix_.CollectReleased())
+      out.push_back({true, m.address, m.data});
   }
   MsixMessage Signal(uint16_t vector) {
     const pcie::MsixSignal s = msix_.Signal(vector);

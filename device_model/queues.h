@@ -13,14 +13,14 @@ namespace nvmesim::device {
 struct SubmissionQueue {
   bool valid = false;
   uint16_t qid = 0;
-  uint64_t base = 0;      // host bus address of entry 0 (physically contiguous)
-  uint32_t size = 0;      // entries (1's based)
-  uint32_t head = 0;      // next entry the controller fetches
-  uint32_t tail = 0;      // last tail doorbell value
+  uint64_t base = 0;  // host bus address of entry 0 (physically contiguous)
+  uint32_t size = 0;  // entries (1's based)
+  uint32_t head = 0;  // next entry the controller fetches
+  uint32_t tail = 0;  // last tail doorbell value
   uint16_t cqid = 0;
   QueuePriority prio = QueuePriority::kMedium;
-  bool hung = false;      // fault: commands are fetched but never completed
-  bool broken = false;    // an SQE fetch failed: no more fetches until deleted
+  bool hung = false;    // fault: commands are fetched but never completed
+  bool broken = false;  // an SQE fetch failed: no more fetches until deleted
 
   uint32_t Available() const { return tail >= head ? tail - head : size - head + tail; }
 };
@@ -30,12 +30,12 @@ struct CompletionQueue {
   uint16_t qid = 0;
   uint64_t base = 0;
   uint32_t size = 0;
-  uint32_t head = 0;      // last head doorbell value
-  uint32_t tail = 0;      // next slot the controller writes
-  bool phase = true;      // phase tag of the current pass (starts at 1, Base 2.0 4.2.4)
+  uint32_t head = 0;  // last head doorbell value
+  uint32_t tail = 0;  // next slot the controller writes
+  bool phase = true;  // phase tag of the current pass (starts at 1, Base 2.0 4.2.4)
   bool irq_enabled = true;
   uint16_t vector = 0;
-  uint32_t sq_refs = 0;   // SQs that complete here (Delete I/O CQ needs 0)
+  uint32_t sq_refs = 0;  // SQs that complete here (Delete I/O CQ needs 0)
   // CQEs waiting for room (CQ full): kept in order, bounded by the SQs' sizes.
   std::vector<spec::Cqe> backlog;
   size_t backlog_head = 0;

@@ -101,12 +101,14 @@ Status Subsystem::CreateNamespace(const NamespaceConfig& req, uint32_t* nsid_out
   NamespaceConfig n = req;
   if (n.lba_bytes != 512 && n.lba_bytes != 4096)
     return Status(CommandSpecificStatus::kInvalidFormat, true);
-  if (n.csi != 0 && n.csi != 2) return Status(CommandSpecificStatus::kIoCommandSetNotSupported, true);
+  if (n.csi != 0 && n.csi != 2)
+    return Status(CommandSpecificStatus::kIoCommandSetNotSupported, true);
   if (n.size_lbas == 0) return Status(GenericStatus::kInvalidField, true);
   if (n.ana_group > cfg_.ana_groups)
     return Status(CommandSpecificStatus::kAnaGroupIdentifierInvalid, true);
   // Capacity check without overflow (Base 2.0 5.20: Namespace Insufficient Capacity).
-  const uint64_t free_bytes = cfg_.capacity_bytes - std::min(cfg_.capacity_bytes, allocated_bytes());
+  const uint64_t free_bytes =
+      cfg_.capacity_bytes - std::min(cfg_.capacity_bytes, allocated_bytes());
   if (n.size_lbas > free_bytes / n.lba_bytes)
     return Status(CommandSpecificStatus::kNamespaceInsufficientCapacity, true);
   uint32_t nsid = 0;
@@ -147,7 +149,8 @@ Status Subsystem::DeleteNamespace(uint32_t nsid) {
 Status Subsystem::Attach(uint32_t nsid, uint16_t cntlid) {
   Namespace* n = Find(nsid);
   if (!n) return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
-  if (!controllers_.count(cntlid)) return Status(CommandSpecificStatus::kControllerListInvalid, true);
+  if (!controllers_.count(cntlid))
+    return Status(CommandSpecificStatus::kControllerListInvalid, true);
   auto& v = attached_[nsid];
   if (std::binary_search(v.begin(), v.end(), cntlid))
     return Status(CommandSpecificStatus::kNamespaceAlreadyAttached, true);
@@ -159,7 +162,8 @@ Status Subsystem::Attach(uint32_t nsid, uint16_t cntlid) {
 
 Status Subsystem::Detach(uint32_t nsid, uint16_t cntlid) {
   if (!Find(nsid)) return Status(GenericStatus::kInvalidNamespaceOrFormat, true);
-  if (!controllers_.count(cntlid)) return Status(CommandSpecificStatus::kControllerListInvalid, true);
+  if (!controllers_.count(cntlid))
+    return Status(CommandSpecificStatus::kControllerListInvalid, true);
   auto& v = attached_[nsid];
   auto it = std::lower_bound(v.begin(), v.end(), cntlid);
   if (it == v.end() || *it != cntlid)

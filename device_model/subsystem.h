@@ -45,8 +45,8 @@ class Namespace {
 
   DataStore& store() { return store_; }
   const DataStore& store() const { return store_; }
-  LbaRangeSet& uncorrectable() { return uncorrectable_; }      // Write Uncorrectable
-  LbaRangeSet& media_errors() { return media_errors_; }        // injected faults
+  LbaRangeSet& uncorrectable() { return uncorrectable_; }  // Write Uncorrectable
+  LbaRangeSet& media_errors() { return media_errors_; }    // injected faults
   const LbaRangeSet& uncorrectable() const { return uncorrectable_; }
   const LbaRangeSet& media_errors() const { return media_errors_; }
   uint64_t nuse_lbas() const;

@@ -17,7 +17,10 @@ spec::Sqe MakeSqe(uint8_t opcode, uint32_t nsid) {
 }
 
 TestHost::TestHost(sc_core::sc_module_name name, NvmeController& c, uint64_t mem_bytes)
-    : sc_core::sc_module(name), dma_target("dma_target"), mmio("mmio"), ctrl(c),
+    : sc_core::sc_module(name),
+      dma_target("dma_target"),
+      mmio("mmio"),
+      ctrl(c),
       mem_(mem_bytes, kPoison) {
   dma_target.register_b_transport(this, &TestHost::b_transport);
   mmio.bind(ctrl.pcie_target);
@@ -192,7 +195,8 @@ spec::Cqe TestHost::Admin(spec::Sqe sqe) {
   return *c;
 }
 
-spec::Status TestHost::CreateIoQueues(uint16_t qid, uint32_t entries, uint16_t vector, uint8_t prio) {
+spec::Status TestHost::CreateIoQueues(uint16_t qid, uint32_t entries, uint16_t vector,
+                                      uint8_t prio) {
   HostQueue& q = queues_.at(qid);
   q = HostQueue{};
   q.qid = qid;

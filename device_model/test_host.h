@@ -4,10 +4,10 @@
 // one register write at a time, between sc_start() slices.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <optional>
@@ -38,7 +38,10 @@ class TestHost : public sc_core::sc_module {
   sc_core::sc_time per_access_delay = sc_core::SC_ZERO_TIME;  // host cost per DMA
 
   // ---- interrupts received (MSI-X writes)
-  struct Msi { uint64_t addr; uint32_t data; };
+  struct Msi {
+    uint64_t addr;
+    uint32_t data;
+  };
   std::vector<Msi> msis;
   size_t MsiCount(uint32_t vector) const;
 
@@ -54,7 +57,9 @@ class TestHost : public sc_core::sc_module {
   // AQA/ASQ/ACQ/CC and wait for CSTS.RDY; returns false on timeout or CFS.
   bool Enable(uint32_t admin_entries = 32, uint8_t ams = 0, uint8_t mps = 0);
   bool WaitReady(bool ready, uint64_t max_us = 1000);
-  void Run(uint64_t ns) { sc_core::sc_start(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS)); }
+  void Run(uint64_t ns) {
+    sc_core::sc_start(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS));
+  }
 
   // ---- queues as the host sees them
   struct HostQueue {
@@ -83,10 +88,10 @@ class TestHost : public sc_core::sc_module {
     return c ? *c : spec::Cqe{};
   }
   // Read/write LBAs with a PRP-described buffer it allocates.
-  spec::Status ReadLbas(uint16_t qid, uint32_t nsid, uint64_t slba, uint32_t nlb, uint32_t lba_bytes,
-                        std::vector<uint8_t>* out);
-  spec::Status WriteLbas(uint16_t qid, uint32_t nsid, uint64_t slba, const std::vector<uint8_t>& data,
-                         uint32_t lba_bytes, bool fua = false);
+  spec::Status ReadLbas(uint16_t qid, uint32_t nsid, uint64_t slba, uint32_t nlb,
+                        uint32_t lba_bytes, std::vector<uint8_t>* out);
+  spec::Status WriteLbas(uint16_t qid, uint32_t nsid, uint64_t slba,
+                         const std::vector<uint8_t>& data, uint32_t lba_bytes, bool fua = false);
   // PRP1/PRP2 (and a PRP list when needed) for a buffer at `bus`.
   void SetPrps(spec::Sqe& sqe, uint64_t bus, uint64_t len, uint64_t page = 4096);
 

@@ -4,13 +4,20 @@ namespace nvmesim::driver {
 
 const char* BlockOpName(BlockOp op) {
   switch (op) {
-    case BlockOp::kRead: return "read";
-    case BlockOp::kWrite: return "write";
-    case BlockOp::kFlush: return "flush";
-    case BlockOp::kWriteZeroes: return "write_zeroes";
-    case BlockOp::kDeallocate: return "deallocate";
-    case BlockOp::kCompare: return "compare";
-    case BlockOp::kCopy: return "copy";
+    case BlockOp::kRead:
+      return "read";
+    case BlockOp::kWrite:
+      return "write";
+    case BlockOp::kFlush:
+      return "flush";
+    case BlockOp::kWriteZeroes:
+      return "write_zeroes";
+    case BlockOp::kDeallocate:
+      return "deallocate";
+    case BlockOp::kCompare:
+      return "compare";
+    case BlockOp::kCopy:
+      return "copy";
   }
   return "?";
 }

@@ -39,10 +39,10 @@ struct LbaRange {
 struct BlockRequest {
   BlockOp op = BlockOp::kRead;
   uint32_t nsid = 1;
-  uint64_t slba = 0;        // Copy: destination LBA
-  uint32_t blocks = 0;      // logical blocks (1-based); ignored by Flush
-  bool fua = false;         // Force Unit Access (DSM CDW11, NVM 3.2/45)
-  uint16_t queue = 0;       // I/O queue index, taken modulo the queues created
+  uint64_t slba = 0;    // Copy: destination LBA
+  uint32_t blocks = 0;  // logical blocks (1-based); ignored by Flush
+  bool fua = false;     // Force Unit Access (DSM CDW11, NVM 3.2/45)
+  uint16_t queue = 0;   // I/O queue index, taken modulo the queues created
   // Data buffer for Read, Write and Compare: `segment_count` pieces, owned by
   // the caller until the callback runs.
   const DataSegment* segments = nullptr;
@@ -53,10 +53,10 @@ struct BlockRequest {
 };
 
 struct BlockResult {
-  spec::Status status;     // first failing command's status, or success
-  uint64_t latency_ns = 0; // submit to callback, on the platform clock
-  uint32_t retries = 0;    // resubmissions across all commands of the request
-  uint32_t commands = 0;   // NVMe commands the request was split into (MDTS)
+  spec::Status status;      // first failing command's status, or success
+  uint64_t latency_ns = 0;  // submit to callback, on the platform clock
+  uint32_t retries = 0;     // resubmissions across all commands of the request
+  uint32_t commands = 0;    // NVMe commands the request was split into (MDTS)
   // Completion Dwords 0 and 1 of the last successful command (command
   // specific: Zone Append's assigned LBA, ZNS 1.1 Zone Append completion).
   uint32_t dw0 = 0, dw1 = 0;

@@ -101,7 +101,7 @@ spec::Sqe KeepAlive() { return Admin(spec::AdminOpcode::kKeepAlive); }
 spec::Sqe NamespaceCreate(uint8_t csi, uint64_t prp1) {
   spec::Sqe s = Admin(spec::AdminOpcode::kNamespaceManagement);
   s.prp1 = prp1;
-  s.cdw10 = 0;                   // SEL 0h: create (Namespace Management CDW10, base 5.21)
+  s.cdw10 = 0;                    // SEL 0h: create (Namespace Management CDW10, base 5.21)
   s.cdw11 = uint32_t{csi} << 24;  // CSI 31:24
   return s;
 }
@@ -166,8 +166,8 @@ void WriteCopyRange(uint8_t* page, uint32_t index, uint64_t slba, uint32_t block
   uint8_t* r = page + size_t{index} * kCopyRangeBytes;
   std::memset(r, 0, kCopyRangeBytes);
   const uint16_t nlb = static_cast<uint16_t>(blocks - 1);
-  std::memcpy(r + 8, &slba, 8);   // SLBA bytes 15:08
-  std::memcpy(r + 16, &nlb, 2);   // NLB bytes 17:16, 0-based
+  std::memcpy(r + 8, &slba, 8);  // SLBA bytes 15:08
+  std::memcpy(r + 16, &nlb, 2);  // NLB bytes 17:16, 0-based
 }
 
 }  // namespace nvmesim::driver::commands

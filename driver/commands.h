@@ -46,6 +46,7 @@ void WriteCopyRange(uint8_t* page, uint32_t index, uint64_t slba, uint32_t block
 inline constexpr uint32_t kDsmRangeBytes = 16;   // DSM range, NVM 3.2
 inline constexpr uint32_t kMaxDsmRanges = 256;   // DSM CDW11, NVM 3.2: NR is 0-based 8 bits
 inline constexpr uint32_t kCopyRangeBytes = 32;  // Copy source range format 0, NVM 3.2 (format 0)
-inline constexpr uint32_t kMaxBlocksPerCommand = 65536;  // NLB is 0-based 16 bits (NVM NLB field, NVM 3.2)
+inline constexpr uint32_t kMaxBlocksPerCommand =
+    65536;  // NLB is 0-based 16 bits (NVM NLB field, NVM 3.2)
 
 }  // namespace nvmesim::driver::commands

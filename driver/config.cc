@@ -7,29 +7,46 @@ namespace nvmesim::driver {
 
 const char* LoadBalancingName(LoadBalancing policy) {
   switch (policy) {
-    case LoadBalancing::kNone: return "none";
-    case LoadBalancing::kRoundRobin: return "round_robin";
-    case LoadBalancing::kQueueDepth: return "queue_depth";
-    case LoadBalancing::kNuma: return "numa";
-    case LoadBalancing::kLatency: return "latency";
+    case LoadBalancing::kNone:
+      return "none";
+    case LoadBalancing::kRoundRobin:
+      return "round_robin";
+    case LoadBalancing::kQueueDepth:
+      return "queue_depth";
+    case LoadBalancing::kNuma:
+      return "numa";
+    case LoadBalancing::kLatency:
+      return "latency";
   }
   return "?";
 }
 
 const std::vector<std::string_view>& AdvancedNvmeKeys() {
   static const std::vector<std::string_view> keys = {
-      "controller_max_count",       "controller_max_namespaces",
-      "controller_max_queues",      "controller_max_queue_depth",
-      "queue_count",                "queue_depth",
-      "queue_intelligent_scheduling", "queue_ai_optimization",
-      "queue_adaptive_sizing",      "zns_enabled",
-      "zns_max_zones",              "zns_zone_size",
-      "zns_zone_optimization",      "multipath_enabled",
-      "multipath_max_paths",        "multipath_load_balancing",
-      "multipath_failover_enabled", "ai_optimization_enabled",
-      "machine_learning_enabled",   "predictive_maintenance",
-      "real_time_optimization",     "advanced_power_management",
-      "thermal_monitoring",         "predictive_thermal_management",
+      "controller_max_count",
+      "controller_max_namespaces",
+      "controller_max_queues",
+      "controller_max_queue_depth",
+      "queue_count",
+      "queue_depth",
+      "queue_intelligent_scheduling",
+      "queue_ai_optimization",
+      "queue_adaptive_sizing",
+      "zns_enabled",
+      "zns_max_zones",
+      "zns_zone_size",
+      "zns_zone_optimization",
+      "multipath_enabled",
+      "multipath_max_paths",
+      "multipath_load_balancing",
+      "multipath_failover_enabled",
+      "ai_optimization_enabled",
+      "machine_learning_enabled",
+      "predictive_maintenance",
+      "real_time_optimization",
+      "advanced_power_management",
+      "thermal_monitoring",
+      "predictive_thermal_management",
       "adaptive_power_optimization",
   };
   return keys;
@@ -54,8 +71,8 @@ std::vector<std::string> ValidateAdvancedNvmeConfig(const AdvancedNvmeConfig& c)
   std::vector<std::string> e;
   CheckRange(e, "controller_max_count", c.controller_max_count, 1, limits::kMaxControllers,
              "NVMe controller ids stop at FFEFh, base 2.0 5.17.2.1");
-  CheckRange(e, "controller_max_namespaces", c.controller_max_namespaces, 1,
-             limits::kMaxNamespaces, "valid NSIDs are 1..FFFFFFFEh, base 2.0 3.2.1.1");
+  CheckRange(e, "controller_max_namespaces", c.controller_max_namespaces, 1, limits::kMaxNamespaces,
+             "valid NSIDs are 1..FFFFFFFEh, base 2.0 3.2.1.1");
   CheckRange(e, "controller_max_queues", c.controller_max_queues, 1, limits::kMaxIoQueues,
              "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1");
   CheckRange(e, "controller_max_queue_depth", c.controller_max_queue_depth,
@@ -63,8 +80,7 @@ std::vector<std::string> ValidateAdvancedNvmeConfig(const AdvancedNvmeConfig& c)
              "NVMe allows 2..65536 entries per I/O queue, CAP.MQES, base 2.0 3.1.3.1");
   CheckRange(e, "queue_count", c.queue_count, 1, limits::kMaxIoQueues,
              "Number of Queues allows at most 65535 I/O queues, base 2.0 5.27.1");
-  CheckRange(e, "queue_depth", c.queue_depth, limits::kMinQueueEntries,
-             limits::kMaxIoQueueEntries,
+  CheckRange(e, "queue_depth", c.queue_depth, limits::kMinQueueEntries, limits::kMaxIoQueueEntries,
              "NVMe allows 2..65536 entries per I/O queue, CAP.MQES, base 2.0 3.1.3.1");
   CheckRange(e, "zns_max_zones", c.zns_max_zones, 1, 0xFFFFFFFFull,
              "zone count of one namespace as a 32-bit value");
@@ -76,11 +92,10 @@ std::vector<std::string> ValidateAdvancedNvmeConfig(const AdvancedNvmeConfig& c)
                 " bytes must be a non-zero multiple of 512 (ZSZE counts logical blocks of at "
                 "least 512 bytes, ZNS 1.1 4.1.5.1)");
   }
-  if (c.queue_depth > c.controller_max_queue_depth &&
-      c.queue_depth <= limits::kMaxIoQueueEntries) {
-    e.push_back("advanced_nvme.queue_depth = " + std::to_string(c.queue_depth) +
-                " exceeds controller_max_queue_depth = " +
-                std::to_string(c.controller_max_queue_depth));
+  if (c.queue_depth > c.controller_max_queue_depth && c.queue_depth <= limits::kMaxIoQueueEntries) {
+    e.push_back(
+        "advanced_nvme.queue_depth = " + std::to_string(c.queue_depth) +
+        " exceeds controller_max_queue_depth = " + std::to_string(c.controller_max_queue_depth));
   }
   if (c.queue_count > c.controller_max_queues && c.queue_count <= limits::kMaxIoQueues) {
     e.push_back("advanced_nvme.queue_count = " + std::to_string(c.queue_count) +

@@ -14,7 +14,13 @@ namespace nvmesim::driver {
 
 // Path selection policy of the multipath layer (its own issue; parsed now).
 // kLatency: the latency-aware policy that learns each path's service time online.
-enum class LoadBalancing : uint8_t { kNone = 0, kRoundRobin = 1, kQueueDepth = 2, kNuma = 3, kLatency = 4 };
+enum class LoadBalancing : uint8_t {
+  kNone = 0,
+  kRoundRobin = 1,
+  kQueueDepth = 2,
+  kNuma = 3,
+  kLatency = 4
+};
 const char* LoadBalancingName(LoadBalancing policy);
 
 // NVMe limits the keys are checked against.
@@ -40,10 +46,10 @@ struct AdvancedNvmeConfig {
   // Controllers, namespaces and queues.
   uint32_t controller_max_count = 32;
   uint32_t controller_max_namespaces = 2048;
-  uint32_t controller_max_queues = 128;           // I/O queue pairs per controller
-  uint32_t controller_max_queue_depth = 65536;    // entries per I/O queue
-  uint32_t queue_count = 4;                       // I/O queue pairs requested
-  uint32_t queue_depth = 1024;                    // entries per I/O queue requested
+  uint32_t controller_max_queues = 128;         // I/O queue pairs per controller
+  uint32_t controller_max_queue_depth = 65536;  // entries per I/O queue
+  uint32_t queue_count = 4;                     // I/O queue pairs requested
+  uint32_t queue_depth = 1024;                  // entries per I/O queue requested
   bool queue_intelligent_scheduling = false;
   bool queue_ai_optimization = false;
   bool queue_adaptive_sizing = false;

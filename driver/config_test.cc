@@ -117,8 +117,10 @@ TEST(ConfigTest, SpecLimitsOnEveryBoundedKey) {
   c.zns_zone_size = 1000;
   const auto e = ValidateAdvancedNvmeConfig(c);
   ASSERT_EQ(e.size(), 5u);
-  EXPECT_NE(e[0].find("controller_max_count = 65521 exceeds the limit of 65520"), std::string::npos);
-  EXPECT_NE(e[1].find("controller_max_queues = 65536 exceeds the limit of 65535"), std::string::npos);
+  EXPECT_NE(e[0].find("controller_max_count = 65521 exceeds the limit of 65520"),
+            std::string::npos);
+  EXPECT_NE(e[1].find("controller_max_queues = 65536 exceeds the limit of 65535"),
+            std::string::npos);
   EXPECT_NE(e[2].find("queue_depth = 1 is below the minimum of 2"), std::string::npos);
   EXPECT_NE(e[3].find("multipath_max_paths = 0"), std::string::npos);
   EXPECT_NE(e[4].find("zns_zone_size = 1000"), std::string::npos);

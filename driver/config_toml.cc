@@ -18,13 +18,20 @@ namespace {
 
 const char* TypeName(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
   }
 }
 
@@ -73,8 +80,10 @@ class Reader {
       return;
     }
     if (!n.is_string()) {
-      errors_.push_back(Key(key) + ": expected a size such as \"256MB\" or an integer byte "
-                        "count, got " + TypeName(n));
+      errors_.push_back(Key(key) +
+                        ": expected a size such as \"256MB\" or an integer byte "
+                        "count, got " +
+                        TypeName(n));
       return;
     }
     std::string why;
@@ -99,8 +108,9 @@ class Reader {
           return;
         }
       }
-      errors_.push_back(Key(key) + " = \"" + s +
-                        "\": expected one of none, round_robin, queue_depth, numa, latency, or a boolean");
+      errors_.push_back(
+          Key(key) + " = \"" + s +
+          "\": expected one of none, round_robin, queue_depth, numa, latency, or a boolean");
       return;
     }
     errors_.push_back(Key(key) + ": expected a policy name or a boolean, got " + TypeName(n));
@@ -121,32 +131,58 @@ ConfigResult LoadAdvancedNvmeSection(const toml::table& section) {
   constexpr uint64_t k32 = 0xFFFFFFFFull;
   for (const auto& [k, node] : section) {
     const std::string_view key = k.str();
-    if (key == "controller_max_count") rd.Int(node, key, c.controller_max_count, k32);
-    else if (key == "controller_max_namespaces") rd.Int(node, key, c.controller_max_namespaces, k32);
-    else if (key == "controller_max_queues") rd.Int(node, key, c.controller_max_queues, k32);
-    else if (key == "controller_max_queue_depth") rd.Int(node, key, c.controller_max_queue_depth, k32);
-    else if (key == "queue_count") rd.Int(node, key, c.queue_count, k32);
-    else if (key == "queue_depth") rd.Int(node, key, c.queue_depth, k32);
-    else if (key == "queue_intelligent_scheduling") rd.Bool(node, key, c.queue_intelligent_scheduling);
-    else if (key == "queue_ai_optimization") rd.Bool(node, key, c.queue_ai_optimization);
-    else if (key == "queue_adaptive_sizing") rd.Bool(node, key, c.queue_adaptive_sizing);
-    else if (key == "zns_enabled") rd.Bool(node, key, c.zns_enabled);
-    else if (key == "zns_max_zones") rd.Int(node, key, c.zns_max_zones, k32);
-    else if (key == "zns_zone_size") rd.Size(node, key, c.zns_zone_size);
-    else if (key == "zns_zone_optimization") rd.Bool(node, key, c.zns_zone_optimization);
-    else if (key == "multipath_enabled") rd.Bool(node, key, c.multipath_enabled);
-    else if (key == "multipath_max_paths") rd.Int(node, key, c.multipath_max_paths, k32);
-    else if (key == "multipath_load_balancing") rd.Policy(node, key, c.multipath_load_balancing);
-    else if (key == "multipath_failover_enabled") rd.Bool(node, key, c.multipath_failover_enabled);
-    else if (key == "ai_optimization_enabled") rd.Bool(node, key, c.ai_optimization_enabled);
-    else if (key == "machine_learning_enabled") rd.Bool(node, key, c.machine_learning_enabled);
-    else if (key == "predictive_maintenance") rd.Bool(node, key, c.predictive_maintenance);
-    else if (key == "real_time_optimization") rd.Bool(node, key, c.real_time_optimization);
-    else if (key == "advanced_power_management") rd.Bool(node, key, c.advanced_power_management);
-    else if (key == "thermal_monitoring") rd.Bool(node, key, c.thermal_monitoring);
-    else if (key == "predictive_thermal_management") rd.Bool(node, key, c.predictive_thermal_management);
-    else if (key == "adaptive_power_optimization") rd.Bool(node, key, c.adaptive_power_optimization);
-    else r.errors.push_back(Key(key) + ": unknown key");
+    if (key == "controller_max_count")
+      rd.Int(node, key, c.controller_max_count, k32);
+    else if (key == "controller_max_namespaces")
+      rd.Int(node, key, c.controller_max_namespaces, k32);
+    else if (key == "controller_max_queues")
+      rd.Int(node, key, c.controller_max_queues, k32);
+    else if (key == "controller_max_queue_depth")
+      rd.Int(node, key, c.controller_max_queue_depth, k32);
+    else if (key == "queue_count")
+      rd.Int(node, key, c.queue_count, k32);
+    else if (key == "queue_depth")
+      rd.Int(node, key, c.queue_depth, k32);
+    else if (key == "queue_intelligent_scheduling")
+      rd.Bool(node, key, c.queue_intelligent_scheduling);
+    else if (key == "queue_ai_optimization")
+      rd.Bool(node, key, c.queue_ai_optimization);
+    else if (key == "queue_adaptive_sizing")
+      rd.Bool(node, key, c.queue_adaptive_sizing);
+    else if (key == "zns_enabled")
+      rd.Bool(node, key, c.zns_enabled);
+    else if (key == "zns_max_zones")
+      rd.Int(node, key, c.zns_max_zones, k32);
+    else if (key == "zns_zone_size")
+      rd.Size(node, key, c.zns_zone_size);
+    else if (key == "zns_zone_optimization")
+      rd.Bool(node, key, c.zns_zone_optimization);
+    else if (key == "multipath_enabled")
+      rd.Bool(node, key, c.multipath_enabled);
+    else if (key == "multipath_max_paths")
+      rd.Int(node, key, c.multipath_max_paths, k32);
+    else if (key == "multipath_load_balancing")
+      rd.Policy(node, key, c.multipath_load_balancing);
+    else if (key == "multipath_failover_enabled")
+      rd.Bool(node, key, c.multipath_failover_enabled);
+    else if (key == "ai_optimization_enabled")
+      rd.Bool(node, key, c.ai_optimization_enabled);
+    else if (key == "machine_learning_enabled")
+      rd.Bool(node, key, c.machine_learning_enabled);
+    else if (key == "predictive_maintenance")
+      rd.Bool(node, key, c.predictive_maintenance);
+    else if (key == "real_time_optimization")
+      rd.Bool(node, key, c.real_time_optimization);
+    else if (key == "advanced_power_management")
+      rd.Bool(node, key, c.advanced_power_management);
+    else if (key == "thermal_monitoring")
+      rd.Bool(node, key, c.thermal_monitoring);
+    else if (key == "predictive_thermal_management")
+      rd.Bool(node, key, c.predictive_thermal_management);
+    else if (key == "adaptive_power_optimization")
+      rd.Bool(node, key, c.adaptive_power_optimization);
+    else
+      r.errors.push_back(Key(key) + ": unknown key");
   }
   if (r.errors.empty()) {
     for (auto& e : ValidateAdvancedNvmeConfig(c)) r.errors.push_back(std::move(e));

@@ -12,10 +12,10 @@
 namespace nvmesim::driver {
 
 struct ConfigResult {
-  AdvancedNvmeConfig config;         // defaults overlaid with the keys given
-  std::vector<std::string> errors;   // one line per problem, naming key and limit
+  AdvancedNvmeConfig config;        // defaults overlaid with the keys given
+  std::vector<std::string> errors;  // one line per problem, naming key and limit
   bool ok() const { return errors.empty(); }
-  std::string ErrorText() const;     // errors joined by newlines
+  std::string ErrorText() const;  // errors joined by newlines
 };
 
 // Reads the keys of one `[advanced_nvme]` table: unknown keys, wrong types

@@ -31,50 +31,50 @@
 namespace nvmesim::driver {
 
 enum class ControllerState : uint8_t {
-  kIdle,             // constructed, Start() not called
-  kDisabling,        // CC.EN <- 0 written, waiting for CSTS.RDY = 0
-  kEnabling,         // admin queue programmed, CC.EN <- 1, waiting for CSTS.RDY = 1
-  kIdentifying,      // Identify Controller
-  kSettingQueues,    // Set Features Number of Queues
-  kConfiguring,      // Async Event Configuration, Keep Alive, Interrupt Coalescing
-  kCreatingQueues,   // Create I/O CQ/SQ pairs
+  kIdle,            // constructed, Start() not called
+  kDisabling,       // CC.EN <- 0 written, waiting for CSTS.RDY = 0
+  kEnabling,        // admin queue programmed, CC.EN <- 1, waiting for CSTS.RDY = 1
+  kIdentifying,     // Identify Controller
+  kSettingQueues,   // Set Features Number of Queues
+  kConfiguring,     // Async Event Configuration, Keep Alive, Interrupt Coalescing
+  kCreatingQueues,  // Create I/O CQ/SQ pairs
   kScanningNamespaces,
-  kReady,            // I/O flows
-  kShuttingDown,     // deleting queues, CC.SHN <- 01b, waiting for CSTS.SHST = 10b
-  kShutdown,         // shutdown complete
-  kFailed,           // gave up (init failed too often, fatal status stays set)
-  kRemoved,          // registers read all ones: the device is gone
+  kReady,         // I/O flows
+  kShuttingDown,  // deleting queues, CC.SHN <- 01b, waiting for CSTS.SHST = 10b
+  kShutdown,      // shutdown complete
+  kFailed,        // gave up (init failed too often, fatal status stays set)
+  kRemoved,       // registers read all ones: the device is gone
 };
 const char* ControllerStateName(ControllerState s);
 
 struct ControllerOptions {
-  AdvancedNvmeConfig config;               // queue_count, queue_depth, limits
-  const char* name = "nvme0";              // log prefix and trace source (static string)
-  uint32_t admin_queue_entries = 64;       // 2..4096 (AQA 12-bit 0-based, base 3.1.3.8)
+  AdvancedNvmeConfig config;                      // queue_count, queue_depth, limits
+  const char* name = "nvme0";                     // log prefix and trace source (static string)
+  uint32_t admin_queue_entries = 64;              // 2..4096 (AQA 12-bit 0-based, base 3.1.3.8)
   uint64_t admin_timeout_ns = 60'000'000'000ull;  // per admin command
   uint64_t io_timeout_ns = 30'000'000'000ull;     // per I/O command attempt
-  uint32_t max_retries = 5;                // resubmissions per command
-  uint32_t max_reset_attempts = 3;         // consecutive failed recoveries before kFailed
-  uint32_t timeout_storm_threshold = 16;   // expired commands in one scan -> reset at once
-  uint64_t register_poll_ns = 1'000'000;   // CSTS poll period while waiting
-  uint64_t watchdog_interval_ns = 500'000'000;  // timeout scan period while commands fly
-  uint64_t health_check_interval_ns = 0;   // CSTS check when idle; 0 = only while busy
-  uint32_t max_transfer_bytes = 1u << 20;  // driver cap, further clamped by MDTS
-  bool prefer_sgl = false;                 // use SGLs whenever the controller offers them
-  bool use_interrupts = true;              // false: completions only through Poll()
-  uint32_t async_event_requests = 4;       // clamped to AERL + 1
-  uint32_t keep_alive_ms = 0;              // 0: Keep Alive Timer not set
-  uint8_t coalescing_threshold = 0;        // Interrupt Coalescing THR (0-based); with time
-  uint8_t coalescing_time_100us = 0;       // 0 and 0: feature not set
+  uint32_t max_retries = 5;                       // resubmissions per command
+  uint32_t max_reset_attempts = 3;                // consecutive failed recoveries before kFailed
+  uint32_t timeout_storm_threshold = 16;          // expired commands in one scan -> reset at once
+  uint64_t register_poll_ns = 1'000'000;          // CSTS poll period while waiting
+  uint64_t watchdog_interval_ns = 500'000'000;    // timeout scan period while commands fly
+  uint64_t health_check_interval_ns = 0;          // CSTS check when idle; 0 = only while busy
+  uint32_t max_transfer_bytes = 1u << 20;         // driver cap, further clamped by MDTS
+  bool prefer_sgl = false;                        // use SGLs whenever the controller offers them
+  bool use_interrupts = true;                     // false: completions only through Poll()
+  uint32_t async_event_requests = 4;              // clamped to AERL + 1
+  uint32_t keep_alive_ms = 0;                     // 0: Keep Alive Timer not set
+  uint8_t coalescing_threshold = 0;               // Interrupt Coalescing THR (0-based); with time
+  uint8_t coalescing_time_100us = 0;              // 0 and 0: feature not set
 };
 
 // Everything learnt from the controller, for reports and tests.
 struct ControllerInfo {
   uint64_t cap = 0;
   uint32_t vs = 0;
-  uint32_t page_size = 4096;        // CC.MPS in bytes
+  uint32_t page_size = 4096;  // CC.MPS in bytes
   uint8_t dstrd = 0;
-  uint64_t ready_timeout_ns = 0;    // CAP.TO * 500 ms
+  uint64_t ready_timeout_ns = 0;  // CAP.TO * 500 ms
   uint16_t vid = 0, cntlid = 0;
   std::string serial, model, firmware;
   uint8_t mdts = 0;
@@ -246,8 +246,8 @@ class Controller : public AdminChannel {
   uint32_t batch_depth_ = 0;
   uint32_t aer_outstanding_ = 0;
   uint32_t aborts_in_flight_ = 0;
-  uint32_t reset_attempts_ = 0;   // consecutive, cleared by a successful I/O
-  uint64_t epoch_ = 0;            // bumped at every (re)initialisation
+  uint32_t reset_attempts_ = 0;  // consecutive, cleared by a successful I/O
+  uint64_t epoch_ = 0;           // bumped at every (re)initialisation
   bool started_once_ = false;
   bool reset_pending_ = false;
   hal::Clock::TimerId state_timer_ = hal::Clock::kNoTimer;

@@ -25,19 +25,32 @@ std::string Trim(const uint8_t* p, size_t n) {
 
 const char* ControllerStateName(ControllerState s) {
   switch (s) {
-    case ControllerState::kIdle: return "idle";
-    case ControllerState::kDisabling: return "disabling";
-    case ControllerState::kEnabling: return "enabling";
-    case ControllerState::kIdentifying: return "identifying";
-    case ControllerState::kSettingQueues: return "setting_queues";
-    case ControllerState::kConfiguring: return "configuring";
-    case ControllerState::kCreatingQueues: return "creating_queues";
-    case ControllerState::kScanningNamespaces: return "scanning_namespaces";
-    case ControllerState::kReady: return "ready";
-    case ControllerState::kShuttingDown: return "shutting_down";
-    case ControllerState::kShutdown: return "shutdown";
-    case ControllerState::kFailed: return "failed";
-    case ControllerState::kRemoved: return "removed";
+    case ControllerState::kIdle:
+      return "idle";
+    case ControllerState::kDisabling:
+      return "disabling";
+    case ControllerState::kEnabling:
+      return "enabling";
+    case ControllerState::kIdentifying:
+      return "identifying";
+    case ControllerState::kSettingQueues:
+      return "setting_queues";
+    case ControllerState::kConfiguring:
+      return "configuring";
+    case ControllerState::kCreatingQueues:
+      return "creating_queues";
+    case ControllerState::kScanningNamespaces:
+      return "scanning_namespaces";
+    case ControllerState::kReady:
+      return "ready";
+    case ControllerState::kShuttingDown:
+      return "shutting_down";
+    case ControllerState::kShutdown:
+      return "shutdown";
+    case ControllerState::kFailed:
+      return "failed";
+    case ControllerState::kRemoved:
+      return "removed";
   }
   return "?";
 }
@@ -56,8 +69,8 @@ void Controller::Start(DoneCallback on_ready) {
   }
   const uint32_t admin = options_.admin_queue_entries;
   if (admin < 2 || admin > kMaxAdminEntries) {
-    GiveUp(spec::GenericStatus::kInvalidField,
-           "admin_queue_entries = " + std::to_string(admin) + " outside 2..4096 (AQA, base 3.1.3.8)");
+    GiveUp(spec::GenericStatus::kInvalidField, "admin_queue_entries = " + std::to_string(admin) +
+                                                   " outside 2..4096 (AQA, base 3.1.3.8)");
     return;
   }
   identify_page_ = platform_.dma->Allocate(nvme::kIdentifyBytes, 4096);
@@ -163,8 +176,10 @@ void Controller::SetupAdminQueueAndEnable() {
   // CC.CSS (base Figure 41): 110b when CAP.CSS advertises I/O command sets,
   // 000b for the NVM command set alone, 111b for admin only.
   uint8_t css = static_cast<uint8_t>(spec::CcCss::kNvm);
-  if (c.css() & spec::kCapCssIoCommandSets) css = static_cast<uint8_t>(spec::CcCss::kAllIoCommandSets);
-  else if (!(c.css() & spec::kCapCssNvm) && (c.css() & spec::kCapCssNoIo)) css = static_cast<uint8_t>(spec::CcCss::kAdminOnly);
+  if (c.css() & spec::kCapCssIoCommandSets)
+    css = static_cast<uint8_t>(spec::CcCss::kAllIoCommandSets);
+  else if (!(c.css() & spec::kCapCssNvm) && (c.css() & spec::kCapCssNoIo))
+    css = static_cast<uint8_t>(spec::CcCss::kAdminOnly);
   cc.set_css(css)
       .set_mps(c.mpsmin())
       .set_ams(static_cast<uint8_t>(spec::ArbitrationMechanism::kRoundRobin))
@@ -180,64 +195,67 @@ void Controller::SetupAdminQueueAndEnable() {
 void Controller::IdentifyController() {
   Enter(ControllerState::kIdentifying);
   const uint64_t epoch = epoch_;
-  SubmitAdmin(commands::Identify(nvme::kCnsController, 0, 0, 0, identify_page_.bus),
-              [this, epoch](const spec::Cqe& cqe) {
-    if (epoch != epoch_) return;
-    const spec::Status st = cqe.status_value();
-    if (!st.ok()) return InitFailed(st, "Identify Controller failed");
-    const auto id = nvme::ParsePage<spec::IdentifyController>(identify_page_.cpu);
-    info_.vid = id.vid;
-    info_.serial = Trim(reinterpret_cast<const uint8_t*>(id.sn), sizeof id.sn);
-    info_.model = Trim(reinterpret_cast<const uint8_t*>(id.mn), sizeof id.mn);
-    info_.firmware = Trim(reinterpret_cast<const uint8_t*>(id.fr), sizeof id.fr);
-    info_.mdts = id.mdts;
-    info_.cntlid = id.cntlid;
-    info_.rtd3e_us = id.rtd3e;
-    info_.oaes = id.oaes;
-    info_.crdt[0] = id.crdt1;
-    info_.crdt[1] = id.crdt2;
-    info_.crdt[2] = id.crdt3;
-    info_.oacs = id.oacs;
-    info_.acl = id.acl;
-    info_.aerl = id.aerl;
-    info_.kas = id.kas;
-    info_.nn = id.nn;
-    info_.oncs = id.oncs;
-    // SGLS bits 1:0: 01b byte-aligned SGLs, 10b dword-aligned (Identify Controller, base 5.17).
-    info_.sgls = static_cast<SglSupport>(id.sgls & 0x3);
-    if (info_.sgls != SglSupport::kByteAligned && info_.sgls != SglSupport::kDwordAligned) {
-      info_.sgls = SglSupport::kNone;
-    }
-    const uint8_t sqes = id.sqes, cqes = id.cqes;
-    // SQES/CQES: required (3:0) <= our entry size <= maximum (7:4) (Identify Controller, base 5.17).
-    if ((sqes & 0xF) > spec::kSqesLog2 || (sqes >> 4) < spec::kSqesLog2 ||
-        (cqes & 0xF) > spec::kCqesLog2 || (cqes >> 4) < spec::kCqesLog2) {
-      Logf(hal::LogLevel::kWarning, "Identify SQES/CQES do not include 64/16-byte entries");
-    }
-    // MDTS in units of CAP.MPSMIN pages, 0 = no limit (Identify Controller, base 5.17).
-    const uint64_t mpsmin = 4096ull << spec::CapRegister{info_.cap}.mpsmin();
-    uint64_t max = options_.max_transfer_bytes;
-    max = std::min<uint64_t>(max, MaxPrpTransfer(info_.page_size));
-    if (info_.mdts != 0 && info_.mdts < 32) max = std::min<uint64_t>(max, mpsmin << info_.mdts);
-    info_.max_transfer_bytes = max;
-    if (max < options_.max_transfer_bytes) {
-      Logf(hal::LogLevel::kInfo, "max transfer " + std::to_string(options_.max_transfer_bytes) +
-                                     " bytes clamped to " + std::to_string(max) +
-                                     " (MDTS " + std::to_string(info_.mdts) + ")");
-    }
-    SetNumberOfQueues();
-  });
+  SubmitAdmin(
+      commands::Identify(nvme::kCnsController, 0, 0, 0, identify_page_.bus),
+      [this, epoch](const spec::Cqe& cqe) {
+        if (epoch != epoch_) return;
+        const spec::Status st = cqe.status_value();
+        if (!st.ok()) return InitFailed(st, "Identify Controller failed");
+        const auto id = nvme::ParsePage<spec::IdentifyController>(identify_page_.cpu);
+        info_.vid = id.vid;
+        info_.serial = Trim(reinterpret_cast<const uint8_t*>(id.sn), sizeof id.sn);
+        info_.model = Trim(reinterpret_cast<const uint8_t*>(id.mn), sizeof id.mn);
+        info_.firmware = Trim(reinterpret_cast<const uint8_t*>(id.fr), sizeof id.fr);
+        info_.mdts = id.mdts;
+        info_.cntlid = id.cntlid;
+        info_.rtd3e_us = id.rtd3e;
+        info_.oaes = id.oaes;
+        info_.crdt[0] = id.crdt1;
+        info_.crdt[1] = id.crdt2;
+        info_.crdt[2] = id.crdt3;
+        info_.oacs = id.oacs;
+        info_.acl = id.acl;
+        info_.aerl = id.aerl;
+        info_.kas = id.kas;
+        info_.nn = id.nn;
+        info_.oncs = id.oncs;
+        // SGLS bits 1:0: 01b byte-aligned SGLs, 10b dword-aligned (Identify Controller, base 5.17).
+        info_.sgls = static_cast<SglSupport>(id.sgls & 0x3);
+        if (info_.sgls != SglSupport::kByteAligned && info_.sgls != SglSupport::kDwordAligned) {
+          info_.sgls = SglSupport::kNone;
+        }
+        const uint8_t sqes = id.sqes, cqes = id.cqes;
+        // SQES/CQES: required (3:0) <= our entry size <= maximum (7:4) (Identify Controller,
+        // base 5.17).
+        if ((sqes & 0xF) > spec::kSqesLog2 || (sqes >> 4) < spec::kSqesLog2 ||
+            (cqes & 0xF) > spec::kCqesLog2 || (cqes >> 4) < spec::kCqesLog2) {
+          Logf(hal::LogLevel::kWarning, "Identify SQES/CQES do not include 64/16-byte entries");
+        }
+        // MDTS in units of CAP.MPSMIN pages, 0 = no limit (Identify Controller, base 5.17).
+        const uint64_t mpsmin = 4096ull << spec::CapRegister{info_.cap}.mpsmin();
+        uint64_t max = options_.max_transfer_bytes;
+        max = std::min<uint64_t>(max, MaxPrpTransfer(info_.page_size));
+        if (info_.mdts != 0 && info_.mdts < 32) max = std::min<uint64_t>(max, mpsmin << info_.mdts);
+        info_.max_transfer_bytes = max;
+        if (max < options_.max_transfer_bytes) {
+          Logf(hal::LogLevel::kInfo, "max transfer " + std::to_string(options_.max_transfer_bytes) +
+                                         " bytes clamped to " + std::to_string(max) + " (MDTS " +
+                                         std::to_string(info_.mdts) + ")");
+        }
+        SetNumberOfQueues();
+      });
 }
 
 void Controller::SetNumberOfQueues() {
   Enter(ControllerState::kSettingQueues);
-  const uint32_t want = std::min(options_.config.queue_count, options_.config.controller_max_queues);
+  const uint32_t want =
+      std::min(options_.config.queue_count, options_.config.controller_max_queues);
   info_.io_queues_requested = want;
   // NSQR 15:0, NCQR 31:16, both 0-based (base 2.0 5.27.1).
   const uint32_t cdw11 = ((want - 1) << 16) | (want - 1);
   const uint64_t epoch = epoch_;
-  SubmitAdmin(commands::SetFeatures(nvme::kFeatNumberOfQueues, cdw11),
-              [this, epoch, want](const spec::Cqe& cqe) {
+  SubmitAdmin(commands::SetFeatures(nvme::kFeatNumberOfQueues, cdw11), [this, epoch, want](
+                                                                           const spec::Cqe& cqe) {
     if (epoch != epoch_) return;
     const spec::Status st = cqe.status_value();
     if (!st.ok()) return InitFailed(st, "Set Features Number of Queues failed");
@@ -249,8 +267,9 @@ void Controller::SetNumberOfQueues() {
       // Queue objects persist across resets; keep the first layout.
       Logf(hal::LogLevel::kWarning, "after reset the controller grants " + std::to_string(n) +
                                         " I/O queues, keeping " + std::to_string(info_.io_queues));
-      if (n < info_.io_queues) return InitFailed(spec::GenericStatus::kInternalError,
-                                                 "fewer I/O queues granted after reset");
+      if (n < info_.io_queues)
+        return InitFailed(spec::GenericStatus::kInternalError,
+                          "fewer I/O queues granted after reset");
       n = info_.io_queues;
     }
     if (n < want) {
@@ -301,8 +320,8 @@ void Controller::Configure(int step) {
     return [this, epoch, step, what](const spec::Cqe& cqe) {
       if (epoch != epoch_) return;
       if (!cqe.status_value().ok()) {
-        Logf(hal::LogLevel::kWarning, std::string("Set Features ") + what + " refused: " +
-                                          cqe.status_value().ToString());
+        Logf(hal::LogLevel::kWarning,
+             std::string("Set Features ") + what + " refused: " + cqe.status_value().ToString());
       }
       Configure(step + 1);
     };
@@ -327,8 +346,8 @@ void Controller::Configure(int step) {
     case 2:
       if (options_.coalescing_threshold != 0 || options_.coalescing_time_100us != 0) {
         // THR 7:0 (0-based), TIME 15:8 in 100 us units (base 2.0 5.27.1).
-        const uint32_t v = options_.coalescing_threshold |
-                           (uint32_t{options_.coalescing_time_100us} << 8);
+        const uint32_t v =
+            options_.coalescing_threshold | (uint32_t{options_.coalescing_time_100us} << 8);
         SubmitAdmin(commands::SetFeatures(nvme::kFeatInterruptCoalescing, v),
                     next("Interrupt Coalescing"));
         return;
@@ -372,11 +391,11 @@ void Controller::ScanNamespaces() {
 
 void Controller::BecomeReady() {
   Enter(ControllerState::kReady);
-  Logf(hal::LogLevel::kInfo,
-       "ready: " + std::to_string(info_.io_queues) + " I/O queues x " +
-           std::to_string(info_.queue_depth) + " entries, " +
-           std::to_string(namespaces_.table().size()) + " namespaces, max transfer " +
-           std::to_string(info_.max_transfer_bytes) + " bytes");
+  Logf(hal::LogLevel::kInfo, "ready: " + std::to_string(info_.io_queues) + " I/O queues x " +
+                                 std::to_string(info_.queue_depth) + " entries, " +
+                                 std::to_string(namespaces_.table().size()) +
+                                 " namespaces, max transfer " +
+                                 std::to_string(info_.max_transfer_bytes) + " bytes");
   ArmAsyncEvents();
   if (options_.keep_alive_ms != 0 && info_.kas != 0) KeepAliveTick();
   // Commands held while recovering go out again.
@@ -402,12 +421,14 @@ void Controller::ArmAsyncEvents() {
   while (aer_outstanding_ < limit) {
     ++aer_outstanding_;
     const uint64_t epoch = epoch_;
-    const spec::Status s = SubmitAdmin(commands::AsyncEventRequest(),
-                                       [this, epoch](const spec::Cqe& cqe) {
-      if (epoch != epoch_) return;
-      --aer_outstanding_;
-      OnAsyncEvent(cqe);
-    }, /*timeout_ns=*/UINT64_MAX);
+    const spec::Status s = SubmitAdmin(
+        commands::AsyncEventRequest(),
+        [this, epoch](const spec::Cqe& cqe) {
+          if (epoch != epoch_) return;
+          --aer_outstanding_;
+          OnAsyncEvent(cqe);
+        },
+        /*timeout_ns=*/UINT64_MAX);
     if (!s.ok()) {
       --aer_outstanding_;
       break;
@@ -436,24 +457,25 @@ void Controller::OnAsyncEvent(const spec::Cqe& cqe) {
   const uint64_t epoch = epoch_;
   SubmitAdmin(commands::GetLogPage(lid, spec::kNsidAll, 4096, false, log_page_.bus, 0),
               [this, epoch, type, info](const spec::Cqe& log_cqe) {
-    if (epoch != epoch_) return;
-    if (!log_cqe.status_value().ok()) {
-      Logf(hal::LogLevel::kWarning, "Get Log Page after async event failed: " +
-                                        log_cqe.status_value().ToString());
-    }
-    if (type == nvme::kAenTypeNotice && info == nvme::kAenNoticeNamespaceChanged) {
-      namespaces_.Scan(nullptr);
-    } else if (type == nvme::kAenTypeNotice && info == nvme::kAenNoticeAnaChange && path_handler_) {
-      path_handler_({PathEventKind::kAnaChange, 0, spec::Status::Ok()});
-    }
-    if (state_ == ControllerState::kReady) ArmAsyncEvents();
-  });
+                if (epoch != epoch_) return;
+                if (!log_cqe.status_value().ok()) {
+                  Logf(hal::LogLevel::kWarning, "Get Log Page after async event failed: " +
+                                                    log_cqe.status_value().ToString());
+                }
+                if (type == nvme::kAenTypeNotice && info == nvme::kAenNoticeNamespaceChanged) {
+                  namespaces_.Scan(nullptr);
+                } else if (type == nvme::kAenTypeNotice && info == nvme::kAenNoticeAnaChange &&
+                           path_handler_) {
+                  path_handler_({PathEventKind::kAnaChange, 0, spec::Status::Ok()});
+                }
+                if (state_ == ControllerState::kReady) ArmAsyncEvents();
+              });
 }
 
 void Controller::KeepAliveTick() {
   const uint64_t epoch = epoch_;
-  keep_alive_timer_ = platform_.clock->StartTimer(
-      uint64_t{options_.keep_alive_ms} * 1'000'000 / 2, [this, epoch] {
+  keep_alive_timer_ =
+      platform_.clock->StartTimer(uint64_t{options_.keep_alive_ms} * 1'000'000 / 2, [this, epoch] {
         keep_alive_timer_ = hal::Clock::kNoTimer;
         if (epoch != epoch_ || state_ != ControllerState::kReady) return;
         SubmitAdmin(commands::KeepAlive(), [](const spec::Cqe&) {});
@@ -466,8 +488,9 @@ void Controller::Shutdown(DoneCallback on_done) {
   if (state_ == ControllerState::kRemoved || state_ == ControllerState::kFailed ||
       state_ == ControllerState::kIdle || state_ == ControllerState::kShutdown) {
     auto cb = std::move(on_shutdown_);
-    if (cb) cb(state_ == ControllerState::kRemoved ? spec::Status(spec::PathStatus::kHostPathingError)
-                                                   : spec::Status::Ok());
+    if (cb)
+      cb(state_ == ControllerState::kRemoved ? spec::Status(spec::PathStatus::kHostPathingError)
+                                             : spec::Status::Ok());
     return;
   }
   if (state_ != ControllerState::kReady) {
@@ -491,7 +514,8 @@ void Controller::ShutdownStep(int step, uint16_t qid) {
     const spec::Sqe sqe = step == 0 ? commands::DeleteIoSq(qid) : commands::DeleteIoCq(qid);
     const spec::Status s = SubmitAdmin(sqe, [this, step, qid](const spec::Cqe& cqe) {
       if (!cqe.status_value().ok()) {
-        Logf(hal::LogLevel::kWarning, "queue deletion during shutdown: " + cqe.status_value().ToString());
+        Logf(hal::LogLevel::kWarning,
+             "queue deletion during shutdown: " + cqe.status_value().ToString());
       }
       ShutdownStep(step, static_cast<uint16_t>(qid - 1));
     });

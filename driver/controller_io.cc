@@ -28,7 +28,8 @@ Controller::~Controller() {
   cancel(watchdog_timer_);
   cancel(keep_alive_timer_);
   while (Command* c = delayed_.PopFront()) platform_.clock->CancelTimer(c->retry_timer);
-  for (uint32_t v = 0; v < info_.interrupt_vectors; ++v) platform_.interrupts->SetHandler(v, nullptr);
+  for (uint32_t v = 0; v < info_.interrupt_vectors; ++v)
+    platform_.interrupts->SetHandler(v, nullptr);
   for (auto& q : queues_) q->Release(platform_.dma);
   for (auto& c : command_store_) {
     if (c->list_page.valid()) platform_.dma->Free(c->list_page);
@@ -156,10 +157,11 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
                                  : req.op == BlockOp::kWrite ? spec::NvmOpcode::kWrite
                                                              : spec::NvmOpcode::kCompare;
       for (uint64_t done_blocks = 0; done_blocks < req.blocks;) {
-        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(chunk, req.blocks - done_blocks));
+        const uint32_t n =
+            static_cast<uint32_t>(std::min<uint64_t>(chunk, req.blocks - done_blocks));
         Command* c = make(commands::ReadWrite(op, req.nsid, req.slba + done_blocks, n, req.fua));
-        const spec::Status s = BuildData(c, req.segments, req.segment_count, done_blocks * lba,
-                                         uint64_t{n} * lba);
+        const spec::Status s =
+            BuildData(c, req.segments, req.segment_count, done_blocks * lba, uint64_t{n} * lba);
         if (!s.ok()) return fail(s);
         done_blocks += n;
       }
@@ -190,16 +192,20 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
       const uint32_t count = req.range_count ? req.range_count : 1;
       const uint32_t per = copy ? commands::kCopyRangeBytes : commands::kDsmRangeBytes;
       const uint32_t max = std::min(commands::kMaxDsmRanges, info_.page_size / per);
-      if (count > max || (copy && req.range_count == 0)) return fail(spec::GenericStatus::kInvalidField);
+      if (count > max || (copy && req.range_count == 0))
+        return fail(spec::GenericStatus::kInvalidField);
       Command* c = make(spec::Sqe{});
-      if (!c->list_page.valid()) c->list_page = platform_.dma->Allocate(info_.page_size, info_.page_size);
+      if (!c->list_page.valid())
+        c->list_page = platform_.dma->Allocate(info_.page_size, info_.page_size);
       if (!c->list_page.valid()) return fail(spec::GenericStatus::kInternalError);
       for (uint32_t i = 0; i < count; ++i) {
         if (ranges[i].blocks == 0 || (copy && ranges[i].blocks > commands::kMaxBlocksPerCommand)) {
           return fail(spec::GenericStatus::kInvalidField);
         }
-        if (copy) commands::WriteCopyRange(c->list_page.cpu, i, ranges[i].slba, ranges[i].blocks);
-        else commands::WriteDsmRange(c->list_page.cpu, i, ranges[i].slba, ranges[i].blocks);
+        if (copy)
+          commands::WriteCopyRange(c->list_page.cpu, i, ranges[i].slba, ranges[i].blocks);
+        else
+          commands::WriteDsmRange(c->list_page.cpu, i, ranges[i].slba, ranges[i].blocks);
       }
       c->sqe = copy ? commands::Copy(req.nsid, req.slba, count, req.fua, c->list_page.bus)
                     : commands::Deallocate(req.nsid, count, c->list_page.bus);
@@ -247,10 +253,12 @@ spec::Status Controller::SubmitIo(uint16_t queue, const spec::Sqe& sqe, const Da
   return spec::Status::Ok();
 }
 
-spec::Status Controller::SubmitAdmin(const spec::Sqe& sqe, std::function<void(const spec::Cqe&)> done,
+spec::Status Controller::SubmitAdmin(const spec::Sqe& sqe,
+                                     std::function<void(const spec::Cqe&)> done,
                                      uint64_t timeout_ns) {
   const bool admin_up = state_ != ControllerState::kIdle && state_ != ControllerState::kDisabling &&
-                        state_ != ControllerState::kEnabling && state_ != ControllerState::kShutdown &&
+                        state_ != ControllerState::kEnabling &&
+                        state_ != ControllerState::kShutdown &&
                         state_ != ControllerState::kFailed && state_ != ControllerState::kRemoved;
   if (!admin_up) return spec::PathStatus::kHostPathingError;
   Command* c = NewCommand();
@@ -310,12 +318,14 @@ void Controller::ReapQueue(uint16_t qid) {
 
 uint32_t Controller::Poll() {
   uint32_t before = 0, after = 0;
-  for (auto& q : queues_) before += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
+  for (auto& q : queues_)
+    before += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
   for (uint16_t qid = 0; qid < queues_.size(); ++qid) {
     if (state_ == ControllerState::kRemoved || state_ == ControllerState::kFailed) break;
     ReapQueue(qid);
   }
-  for (auto& q : queues_) after += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
+  for (auto& q : queues_)
+    after += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
   return after - before;
 }
 

@@ -92,7 +92,8 @@ void Controller::SendAbort(Command* cmd) {
   cmd->deadline_ns = platform_.clock->NowNs() + cmd->timeout_ns;  // one more period to finish
   // ACL is 0-based: at most ACL + 1 Aborts outstanding (Identify Controller, base 5.17).
   if (aborts_in_flight_ > info_.acl) {
-    Logf(hal::LogLevel::kWarning, "Abort limit reached; the command escalates to reset if it stays");
+    Logf(hal::LogLevel::kWarning,
+         "Abort limit reached; the command escalates to reset if it stays");
     return;
   }
   ++aborts_in_flight_;

@@ -89,7 +89,10 @@ TEST(ControllerBringUp, ReadyNeverComesFailsAfterBoundedAttempts) {
   Controller ctrl(rig.platform, opt);
   bool done = false;
   spec::Status st;
-  ctrl.Start([&](spec::Status s) { st = s; done = true; });
+  ctrl.Start([&](spec::Status s) {
+    st = s;
+    done = true;
+  });
   ASSERT_TRUE(rig.RunUntil([&] { return done; }));
   EXPECT_FALSE(st.ok());
   EXPECT_EQ(ctrl.state(), ControllerState::kFailed);
@@ -105,8 +108,10 @@ TEST(ControllerIo, WriteThenReadUnalignedMultiPageBufferThroughPrpList) {
   hal::DmaBuffer src = b.Buffer(4), dst = b.Buffer(4);
   // First piece starts 512 bytes into a page; the middle piece fills a page;
   // the last ends mid-page: 3584 + 4096 + 1024 = 8704 bytes = 17 blocks.
-  const DataSegment wseg[] = {{src.bus + 512, 3584}, {src.bus + 4096, 4096}, {src.bus + 8192, 1024}};
-  const DataSegment rseg[] = {{dst.bus + 512, 3584}, {dst.bus + 4096, 4096}, {dst.bus + 8192, 1024}};
+  const DataSegment wseg[] = {
+      {src.bus + 512, 3584}, {src.bus + 4096, 4096}, {src.bus + 8192, 1024}};
+  const DataSegment rseg[] = {
+      {dst.bus + 512, 3584}, {dst.bus + 4096, 4096}, {dst.bus + 8192, 1024}};
   Fill(src.cpu + 512, 3584 + 4096 + 1024, 3);
   BlockRequest w;
   w.op = BlockOp::kWrite;
@@ -253,7 +258,7 @@ TEST(ControllerIo, FlushWriteZeroesDeallocateCompareCopy) {
   wz.blocks = 4;
   ASSERT_TRUE(b.Do(wz).status.ok());
   EXPECT_EQ(b.rig.dev.NamespaceData(1)[64 * 512 + 10], 0);
-  EXPECT_NE(std::memcmp(b.rig.dev.NamespaceData(1) + 68 * 512, buf.cpu + 4 * 512, 4 * 512) , 1);
+  EXPECT_NE(std::memcmp(b.rig.dev.NamespaceData(1) + 68 * 512, buf.cpu + 4 * 512, 4 * 512), 1);
   BlockRequest d;
   d.op = BlockOp::kDeallocate;
   d.slba = 0;
@@ -317,7 +322,10 @@ TEST(ControllerShutdown, DeletesQueuesAndWaitsForShutdownStatus) {
   Booted b;
   bool done = false;
   spec::Status st(spec::GenericStatus::kInternalError);
-  b.ctrl->Shutdown([&](spec::Status s) { st = s; done = true; });
+  b.ctrl->Shutdown([&](spec::Status s) {
+    st = s;
+    done = true;
+  });
   ASSERT_TRUE(b.rig.RunUntil([&] { return done; }));
   EXPECT_TRUE(st.ok());
   EXPECT_EQ(b.ctrl->state(), ControllerState::kShutdown);

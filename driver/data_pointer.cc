@@ -50,9 +50,9 @@ bool PrpCompatible(const DataSegment* segments, uint32_t count, uint32_t page_si
   return ok;
 }
 
-spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offset,
-                      uint64_t length, uint32_t page_size, spec::Sqe& sqe,
-                      hal::DmaBuffer& list_page, hal::DmaMemory* dma) {
+spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offset, uint64_t length,
+                      uint32_t page_size, spec::Sqe& sqe, hal::DmaBuffer& list_page,
+                      hal::DmaMemory* dma) {
   const uint64_t mask = page_size - 1;
   uint64_t available = 0;
   for (uint32_t i = 0; i < count; ++i) available += segments[i].length;
@@ -106,8 +106,8 @@ spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offs
   return spec::Status::Ok();
 }
 
-spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offset,
-                      uint64_t length, SglSupport support, uint32_t page_size, spec::Sqe& sqe,
+spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offset, uint64_t length,
+                      SglSupport support, uint32_t page_size, spec::Sqe& sqe,
                       hal::DmaBuffer& list_page, hal::DmaMemory* dma) {
   if (support == SglSupport::kNone) return spec::GenericStatus::kInvalidField;
   uint32_t pieces = 0;
@@ -129,11 +129,13 @@ spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offs
       d.length = static_cast<uint32_t>(len);
       return true;
     });
-    d.set_type(spec::SglDescriptorType::kDataBlock).set_subtype(spec::SglDescriptorSubtype::kAddress);
+    d.set_type(spec::SglDescriptorType::kDataBlock)
+        .set_subtype(spec::SglDescriptorSubtype::kAddress);
     sqe.set_sgl(d);
     return spec::Status::Ok();
   }
-  if (pieces > page_size / spec::kSglDescriptorSize) return spec::GenericStatus::kInvalidNumberOfSglDescriptors;
+  if (pieces > page_size / spec::kSglDescriptorSize)
+    return spec::GenericStatus::kInvalidNumberOfSglDescriptors;
   if (!EnsurePage(list_page, dma, page_size)) return spec::GenericStatus::kInternalError;
   auto* out = reinterpret_cast<spec::SglDescriptor*>(list_page.cpu);
   uint32_t i = 0;
@@ -141,13 +143,15 @@ spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offs
     spec::SglDescriptor e;
     e.address = bus;
     e.length = static_cast<uint32_t>(len);
-    e.set_type(spec::SglDescriptorType::kDataBlock).set_subtype(spec::SglDescriptorSubtype::kAddress);
+    e.set_type(spec::SglDescriptorType::kDataBlock)
+        .set_subtype(spec::SglDescriptorSubtype::kAddress);
     std::memcpy(&out[i++], &e, sizeof e);
     return true;
   });
   d.address = list_page.bus;
   d.length = pieces * static_cast<uint32_t>(spec::kSglDescriptorSize);
-  d.set_type(spec::SglDescriptorType::kLastSegment).set_subtype(spec::SglDescriptorSubtype::kAddress);
+  d.set_type(spec::SglDescriptorType::kLastSegment)
+      .set_subtype(spec::SglDescriptorSubtype::kAddress);
   sqe.set_sgl(d);
   return spec::Status::Ok();
 }

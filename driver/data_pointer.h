@@ -22,16 +22,16 @@ enum class SglSupport : uint8_t { kNone = 0, kByteAligned = 1, kDwordAligned = 2
 // inside the range is not page aligned or the start is not dword aligned
 // (base 2.0 4.1.1), kDataSglLengthInvalid when the range exceeds the segments,
 // kInternalError when no list page can be allocated.
-spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offset,
-                      uint64_t length, uint32_t page_size, spec::Sqe& sqe,
-                      hal::DmaBuffer& list_page, hal::DmaMemory* dma);
+spec::Status BuildPrp(const DataSegment* segments, uint32_t count, uint64_t offset, uint64_t length,
+                      uint32_t page_size, spec::Sqe& sqe, hal::DmaBuffer& list_page,
+                      hal::DmaMemory* dma);
 
 // The same range as an SGL: one Data Block descriptor in DPTR, or a Last
 // Segment descriptor pointing at Data Block descriptors in `list_page`.
 // Sets PSDT to 01b. kDwordAligned support rejects unaligned pieces with
 // kSglDataBlockGranularityInvalid.
-spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offset,
-                      uint64_t length, SglSupport support, uint32_t page_size, spec::Sqe& sqe,
+spec::Status BuildSgl(const DataSegment* segments, uint32_t count, uint64_t offset, uint64_t length,
+                      SglSupport support, uint32_t page_size, spec::Sqe& sqe,
                       hal::DmaBuffer& list_page, hal::DmaMemory* dma);
 
 // Largest transfer one PRP list page can always describe, whatever the

@@ -69,7 +69,8 @@ TEST(Prp, RejectsLayoutsPrpsCannotDescribe) {
                   .Is(spec::GenericStatus::kPrpOffsetInvalid));
   EXPECT_FALSE(PrpCompatible(mid_end, 2, kPage));
   const DataSegment odd[] = {{0x1002, 512}};  // not dword aligned
-  EXPECT_TRUE(BuildPrp(odd, 1, 0, 512, kPage, s, list, &dma).Is(spec::GenericStatus::kPrpOffsetInvalid));
+  EXPECT_TRUE(
+      BuildPrp(odd, 1, 0, 512, kPage, s, list, &dma).Is(spec::GenericStatus::kPrpOffsetInvalid));
   const DataSegment shortbuf[] = {{0x1000, 512}};
   EXPECT_TRUE(BuildPrp(shortbuf, 1, 0, 1024, kPage, s, list, &dma)
                   .Is(spec::GenericStatus::kDataSglLengthInvalid));

@@ -39,7 +39,8 @@ NamespaceInfo NamespaceManager::ParseIdentifyNamespace(uint32_t nsid, const uint
   ns.lba_format = id.FormatIndex();
   const spec::LbaFormat& f = id.lbaf[ns.lba_format < 64 ? ns.lba_format : 0];
   ns.metadata_size = f.ms;
-  ns.lba_size = (f.lbads >= 9 && f.lbads < 32) ? (1u << f.lbads) : 0;  // LBADS >= 9 (LBA Format, NVM 4.1.5)
+  ns.lba_size =
+      (f.lbads >= 9 && f.lbads < 32) ? (1u << f.lbads) : 0;  // LBADS >= 9 (LBA Format, NVM 4.1.5)
   return ns;
 }
 
@@ -69,7 +70,7 @@ void NamespaceManager::ListFrom(uint32_t start) {
     uint32_t n = 0;
     for (; n < kListEntries; ++n) {
       const uint32_t nsid = nvme::Load<uint32_t>(page_.cpu, 4 * n);
-      if (nsid == 0) break;  // the list ends at the first zero entry
+      if (nsid == 0) break;     // the list ends at the first zero entry
       if (nsid <= last) break;  // must be increasing; stop at garbage
       last = nsid;
       if (found_.size() < max_namespaces_) found_.push_back(nsid);
@@ -96,9 +97,9 @@ void NamespaceManager::IdentifyNext(size_t index) {
     if (st.ok()) {
       NamespaceInfo ns = ParseIdentifyNamespace(nsid, page_.cpu);
       if (ns.lba_size == 0 || ns.nsze == 0) {
-        admin_->log()->Write(hal::LogLevel::kWarning,
-                             "namespace " + std::to_string(nsid) +
-                                 " ignored: zero size or invalid LBA format");
+        admin_->log()->Write(
+            hal::LogLevel::kWarning,
+            "namespace " + std::to_string(nsid) + " ignored: zero size or invalid LBA format");
       } else {
         next_[nsid] = ns;
         return IdentifyCsi(index, nsid);
@@ -191,13 +192,12 @@ void NamespaceManager::Create(const NamespaceCreateParams& p,
 
 void NamespaceManager::Delete(uint32_t nsid, Done done) {
   const spec::Status s = admin_->SubmitAdmin(
-      commands::NamespaceDelete(nsid),
-      [done](const spec::Cqe& cqe) { done(cqe.status_value()); });
+      commands::NamespaceDelete(nsid), [done](const spec::Cqe& cqe) { done(cqe.status_value()); });
   if (!s.ok()) done(s);
 }
 
-void NamespaceManager::Attach(uint32_t nsid, const std::vector<uint16_t>& controllers,
-                              bool attach, Done done) {
+void NamespaceManager::Attach(uint32_t nsid, const std::vector<uint16_t>& controllers, bool attach,
+                              Done done) {
   if (controllers.empty() || controllers.size() > 2047) {  // Controller List: up to 2047 ids
     return done(spec::CommandSpecificStatus::kControllerListInvalid);
   }
@@ -206,11 +206,11 @@ void NamespaceManager::Attach(uint32_t nsid, const std::vector<uint16_t>& contro
   const uint16_t count = static_cast<uint16_t>(controllers.size());
   std::memcpy(page.cpu, &count, 2);  // Controller List, base 4.6: count then identifiers
   std::memcpy(page.cpu + 2, controllers.data(), 2 * controllers.size());
-  const spec::Status s = admin_->SubmitAdmin(
-      commands::NamespaceAttach(nsid, attach, page.bus), [this, page, done](const spec::Cqe& cqe) {
-        admin_->dma()->Free(page);
-        done(cqe.status_value());
-      });
+  const spec::Status s = admin_->SubmitAdmin(commands::NamespaceAttach(nsid, attach, page.bus),
+                                             [this, page, done](const spec::Cqe& cqe) {
+                                               admin_->dma()->Free(page);
+                                               done(cqe.status_value());
+                                             });
   if (!s.ok()) {
     admin_->dma()->Free(page);
     done(s);

@@ -20,10 +20,10 @@ struct NamespaceInfo {
   uint64_t nsze = 0, ncap = 0, nuse = 0;  // logical blocks (Identify Namespace, NVM 4.1.5)
   uint32_t lba_size = 512;                // 2^LBADS of the format in use
   uint16_t metadata_size = 0;
-  uint8_t lba_format = 0;                 // FLBAS index
+  uint8_t lba_format = 0;  // FLBAS index
   uint8_t nsfeat = 0, nmic = 0;
   uint32_t anagrpid = 0;
-  uint8_t csi = 0;                        // command set (0 NVM, 2 Zoned)
+  uint8_t csi = 0;  // command set (0 NVM, 2 Zoned)
 };
 
 // Host-supplied fields of a Namespace Management create (Namespace Management data, base 5.21).

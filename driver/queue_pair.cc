@@ -12,8 +12,8 @@ uint32_t BitsFor(uint32_t max_value) {
 }
 }  // namespace
 
-QueuePair::QueuePair(uint16_t qid, uint32_t entries, uint8_t dstrd, hal::Mmio* mmio,
-                     hal::Log* log, const char* trace_source)
+QueuePair::QueuePair(uint16_t qid, uint32_t entries, uint8_t dstrd, hal::Mmio* mmio, hal::Log* log,
+                     const char* trace_source)
     : qid_(qid),
       entries_(entries),
       slots_(entries - 1),
@@ -67,9 +67,8 @@ void QueuePair::Submit(internal::Command* cmd, uint64_t now_ns, bool defer_doorb
   const uint32_t gen_bits = 16 - slot_bits_;
   uint16_t cid;
   do {
-    slot_gen_[slot] = gen_bits ? static_cast<uint16_t>((slot_gen_[slot] + 1) &
-                                                       ((1u << gen_bits) - 1))
-                               : 0;
+    slot_gen_[slot] =
+        gen_bits ? static_cast<uint16_t>((slot_gen_[slot] + 1) & ((1u << gen_bits) - 1)) : 0;
     cid = static_cast<uint16_t>((uint32_t{slot_gen_[slot]} << slot_bits_) | slot);
     // CID FFFFh is avoided: the Error Information log uses it for "no
     // command" (Error Information log, base 5.16).
@@ -98,10 +97,9 @@ void QueuePair::FlushDoorbell() {
 
 void QueuePair::Ignore(const spec::Cqe& cqe, const char* why) {
   ++stats_.ignored_cqes;
-  log_->Write(hal::LogLevel::kWarning,
-              std::string(trace_source_) + ": q" + std::to_string(qid_) +
-                  " ignored completion cid " + std::to_string(cqe.cid) + " sqid " +
-                  std::to_string(cqe.sq_id) + ": " + why);
+  log_->Write(hal::LogLevel::kWarning, std::string(trace_source_) + ": q" + std::to_string(qid_) +
+                                           " ignored completion cid " + std::to_string(cqe.cid) +
+                                           " sqid " + std::to_string(cqe.sq_id) + ": " + why);
   log_->Trace({0, trace_source_, "cqe_ignored", qid_, cqe.cid, 0});
 }
 

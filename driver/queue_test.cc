@@ -48,7 +48,7 @@ TEST(QueueProtocol, PhaseAndQueueWrap) {
   EXPECT_EQ(q->cq_head(), 10 % 4);
   EXPECT_EQ(q->sq_tail(), 10 % 4);
   EXPECT_EQ(q->sq_head(), 10 % 4);  // from SQHD in the completions
-  EXPECT_TRUE(q->phase());  // two full passes
+  EXPECT_TRUE(q->phase());          // two full passes
   EXPECT_EQ(q->stats().completed, 10u);
   EXPECT_EQ(q->stats().ignored_cqes, 0u);
 }
@@ -205,7 +205,8 @@ TEST(QueueProtocol, QueueOf65535EntriesWrapsAndNeverUsesCidFFFF) {
   for (int round = 0; round < 2; ++round) {
     b.ctrl->BeginBatch();
     for (int i = 0; i < 40000; ++i, ++total) {
-      ASSERT_TRUE(b.ctrl->Submit(Flush(), [&](const BlockResult& r) { done += r.status.ok(); }).ok());
+      ASSERT_TRUE(
+          b.ctrl->Submit(Flush(), [&](const BlockResult& r) { done += r.status.ok(); }).ok());
     }
     b.ctrl->EndBatch();
     b.rig.RunUntil([&] { return done == total; });

@@ -15,8 +15,8 @@ namespace nvmesim::driver {
 namespace {
 
 using ::testing::_;
-using ::testing::AnyNumber;
 using testing::AbortMode;
+using ::testing::AnyNumber;
 using testing::Booted;
 using testing::FakeControllerConfig;
 using testing::FastOptions;
@@ -37,10 +37,13 @@ struct Reader {
     r.blocks = 8;
     r.segments = &seg;
     r.segment_count = 1;
-    ASSERT_TRUE(b.ctrl->Submit(r, [this](const BlockResult& res) {
-      result = res;
-      ++completions;
-    }).ok());
+    ASSERT_TRUE(b.ctrl
+                    ->Submit(r,
+                             [this](const BlockResult& res) {
+                               result = res;
+                               ++completions;
+                             })
+                    .ok());
   }
   Booted& b;
   hal::DmaBuffer buf;
@@ -73,10 +76,13 @@ TEST(Recovery, TimeoutSendsAbortAndTheAbortedCommandIsRetried) {
   EXPECT_EQ(b.ctrl->stats().aborts_succeeded, 1u);
   EXPECT_EQ(b.ctrl->stats().resets, 0u);
   EXPECT_EQ(b.rig.dev.CountOpcode(0, kAbort), 1u);
-  const auto& abort = std::find_if(b.rig.dev.received().begin(), b.rig.dev.received().end(),
-                                   [](const auto& x) { return x.qid == 0 && x.sqe.opcode == kAbort; });
-  const uint16_t read_cid = std::find_if(b.rig.dev.received().begin(), b.rig.dev.received().end(),
-                                         [](const auto& x) { return x.sqe.opcode == kRead; })->sqe.cid;
+  const auto& abort =
+      std::find_if(b.rig.dev.received().begin(), b.rig.dev.received().end(),
+                   [](const auto& x) { return x.qid == 0 && x.sqe.opcode == kAbort; });
+  const uint16_t read_cid =
+      std::find_if(b.rig.dev.received().begin(), b.rig.dev.received().end(), [](const auto& x) {
+        return x.sqe.opcode == kRead;
+      })->sqe.cid;
   EXPECT_EQ(abort->sqe.cdw10, (uint32_t{read_cid} << 16) | 1u);  // CID 31:16, SQID 15:0
 }
 
@@ -121,7 +127,8 @@ TEST(Recovery, ResetThatFailsEndsInFailedAndFailsIoPromptly) {
   b.rig.RunUntil([&] { return b.ctrl->stats().aborts_sent == 1; });
   b.rig.dev.SetNeverReady(true);
   ASSERT_TRUE(b.rig.RunUntil([&] { return r.completions == 1; }));
-  EXPECT_TRUE(r.result.status.Is(spec::PathStatus::kHostPathingError)) << r.result.status.ToString();
+  EXPECT_TRUE(r.result.status.Is(spec::PathStatus::kHostPathingError))
+      << r.result.status.ToString();
   EXPECT_EQ(b.ctrl->state(), ControllerState::kFailed);
   const uint32_t max = FastOptions().max_reset_attempts;
   EXPECT_EQ(b.ctrl->stats().resets, max);
@@ -192,7 +199,10 @@ TEST(Recovery, GoneAtStartFailsStart) {
   Controller c(rig.platform, FastOptions());
   spec::Status st;
   bool done = false;
-  c.Start([&](spec::Status s) { st = s; done = true; });
+  c.Start([&](spec::Status s) {
+    st = s;
+    done = true;
+  });
   EXPECT_TRUE(done);  // decided on the first register read
   EXPECT_EQ(c.state(), ControllerState::kRemoved);
   EXPECT_FALSE(st.ok());
@@ -209,7 +219,8 @@ TEST(Recovery, TimeoutStormResetsAtOnce) {
     readers.back()->Submit(8 * i);
   }
   ASSERT_TRUE(b.rig.RunUntil([&] {
-    for (auto& r : readers) if (r->completions == 0) return false;
+    for (auto& r : readers)
+      if (r->completions == 0) return false;
     return true;
   }));
   EXPECT_EQ(b.ctrl->stats().resets, 1u);
@@ -225,8 +236,14 @@ TEST(Recovery, AdminTimeoutResets) {
   };
   bool done = false;
   spec::Cqe got;
-  ASSERT_TRUE(b.ctrl->SubmitAdmin(spec::Sqe{.opcode = static_cast<uint8_t>(spec::AdminOpcode::kGetFeatures)},
-                                  [&](const spec::Cqe& c) { got = c; done = true; }).ok());
+  ASSERT_TRUE(
+      b.ctrl
+          ->SubmitAdmin(spec::Sqe{.opcode = static_cast<uint8_t>(spec::AdminOpcode::kGetFeatures)},
+                        [&](const spec::Cqe& c) {
+                          got = c;
+                          done = true;
+                        })
+          .ok());
   ASSERT_TRUE(b.rig.RunUntil([&] { return done; }));
   EXPECT_TRUE(got.status_value().Is(spec::PathStatus::kCommandAbortedByHost));
   EXPECT_EQ(b.ctrl->stats().resets, 1u);
@@ -344,7 +361,8 @@ TEST(Namespaces, NamespaceChangedNoticeTriggersRescan) {
   EXPECT_EQ(b.ctrl->stats().async_events, 1u);
   EXPECT_EQ(b.rig.dev.CountOpcode(0, static_cast<uint8_t>(spec::AdminOpcode::kGetLogPage)), 1u);
   // Re-armed: four requests outstanding again.
-  EXPECT_EQ(b.rig.dev.CountOpcode(0, static_cast<uint8_t>(spec::AdminOpcode::kAsyncEventRequest)), 5u);
+  EXPECT_EQ(b.rig.dev.CountOpcode(0, static_cast<uint8_t>(spec::AdminOpcode::kAsyncEventRequest)),
+            5u);
 }
 
 TEST(Namespaces, CommandSetFromIdentificationDescriptors) {
@@ -378,7 +396,10 @@ TEST(Namespaces, CreateAttachDetachDelete) {
   NamespaceManager& nm = b.ctrl->namespaces();
   uint32_t nsid = 0;
   spec::Status st(spec::GenericStatus::kInternalError);
-  nm.Create({.nsze = 1024, .ncap = 1024}, [&](spec::Status s, uint32_t id) { st = s; nsid = id; });
+  nm.Create({.nsze = 1024, .ncap = 1024}, [&](spec::Status s, uint32_t id) {
+    st = s;
+    nsid = id;
+  });
   b.rig.RunFor(1'000'000);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(nsid, 2u);

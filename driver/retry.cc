@@ -4,9 +4,12 @@ namespace nvmesim::driver {
 
 const char* RetryDecisionName(RetryDecision d) {
   switch (d) {
-    case RetryDecision::kComplete: return "complete";
-    case RetryDecision::kRetry: return "retry";
-    case RetryDecision::kPathError: return "path_error";
+    case RetryDecision::kComplete:
+      return "complete";
+    case RetryDecision::kRetry:
+      return "retry";
+    case RetryDecision::kPathError:
+      return "path_error";
   }
   return "?";
 }

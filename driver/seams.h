@@ -35,8 +35,7 @@ using PathEventHandler = std::function<void(const PathEvent&)>;
 class AdminChannel {
  public:
   virtual ~AdminChannel() = default;
-  virtual spec::Status SubmitAdmin(const spec::Sqe& sqe,
-                                   std::function<void(const spec::Cqe&)> done,
+  virtual spec::Status SubmitAdmin(const spec::Sqe& sqe, std::function<void(const spec::Cqe&)> done,
                                    uint64_t timeout_ns = 0) = 0;
   virtual hal::DmaMemory* dma() = 0;
   virtual hal::Log* log() = 0;

@@ -12,8 +12,9 @@ ScenarioSpec BenchScenario(const BenchRequest& r) {
   s.path = r.job_file;
   s.directory = std::filesystem::path(r.job_file).parent_path().string();
   s.info.name = std::filesystem::path(r.job_file).stem().string();
-  s.info.description = "fio job file " + r.job_file +
-                       (r.profile.empty() ? std::string(" (zero-cost media)") : " on profile " + r.profile);
+  s.info.description =
+      "fio job file " + r.job_file +
+      (r.profile.empty() ? std::string(" (zero-cost media)") : " on profile " + r.profile);
   if (r.seed) s.info.seed = *r.seed;
   if (r.fidelity) s.info.fidelity = *r.fidelity;
   s.info.time_limit_ps = uint64_t{600} * 1000 * 1000 * 1000 * 1000;  // 600 s simulated

@@ -14,7 +14,7 @@ namespace nvmesim::harness {
 
 struct BenchRequest {
   std::string job_file;
-  std::string profile;              // device profile TOML; "" = zero-cost media
+  std::string profile;  // device profile TOML; "" = zero-cost media
   uint64_t namespace_bytes = uint64_t{64} << 30;
   uint32_t lba_size = 4096;
   uint32_t link_generation = 5, link_width = 4;

@@ -8,8 +8,8 @@
 //   nvmesim bench JOBFILE [--profile P] [--json F] [--size S] ...
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -78,9 +78,12 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
   nh::RunOptions options;
   options.seed = seed;
   if (!fidelity.empty()) {
-    if (fidelity == "functional") options.fidelity = nh::ScenarioFidelity::kFunctional;
-    else if (fidelity == "approximate") options.fidelity = nh::ScenarioFidelity::kApproximate;
-    else options.fidelity = nh::ScenarioFidelity::kCycle;
+    if (fidelity == "functional")
+      options.fidelity = nh::ScenarioFidelity::kFunctional;
+    else if (fidelity == "approximate")
+      options.fidelity = nh::ScenarioFidelity::kApproximate;
+    else
+      options.fidelity = nh::ScenarioFidelity::kCycle;
   }
   options.keep_event_log = !trace.empty();
   options.progress = quiet ? nullptr : stderr;
@@ -111,7 +114,9 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     for (const auto& [k, v] : run.counters) doc["nvmesim"]["counters"][k] = v;
     for (const auto& e : run.expectations) {
       doc["nvmesim"]["expectations"].push_back(
-          {{"name", e.name}, {"kind", e.kind}, {"passed", e.outcome == nh::ExpectationOutcome::kPassed},
+          {{"name", e.name},
+           {"kind", e.kind},
+           {"passed", e.outcome == nh::ExpectationOutcome::kPassed},
            {"reason", e.reason}});
     }
     wrote &= WriteFile(json, doc.dump(2) + "\n", "JSON results");
@@ -157,7 +162,8 @@ int main(int argc, char** argv) {
   std::string path, fidelity, json, junit, trace;
   std::optional<uint64_t> seed;
   bool quiet = false;
-  CLI::App* run = app.add_subcommand("run", "Run a scenario and check its expectations (exit 0 when all hold)");
+  CLI::App* run =
+      app.add_subcommand("run", "Run a scenario and check its expectations (exit 0 when all hold)");
   run->add_option("scenario", path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   run->add_option("--seed", seed, "Seed for every random choice (default: the scenario's)");
   run->add_option("--fidelity", fidelity, "Timing fidelity")
@@ -169,9 +175,12 @@ int main(int argc, char** argv) {
 
   CLI::App* check = app.add_subcommand("check", "Parse and validate a scenario without running it");
   std::string check_path;
-  check->add_option("scenario", check_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  check->add_option("scenario", check_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
-  CLI::App* faults = app.add_subcommand("faults", "List the faults a scenario can inject, with their parameters");
+  CLI::App* faults =
+      app.add_subcommand("faults", "List the faults a scenario can inject, with their parameters");
 
   CLI::App* mgmt = app.add_subcommand(
       "mgmt", "Boot a scenario's system and run one management command on a controller");
@@ -179,7 +188,9 @@ int main(int argc, char** argv) {
   nh::MgmtRequest mreq;
   std::string commands_help = "Command, one of:";
   for (const auto& [name, help] : nh::MgmtCommands()) commands_help += "\n  " + name + ": " + help;
-  mgmt->add_option("scenario", mgmt_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  mgmt->add_option("scenario", mgmt_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
   mgmt->add_option("command", mreq.command, commands_help)->required();
   mgmt->add_option("--controller", mreq.controller, "Controller name (default: the first)");
   auto& pt = mreq.passthru;
@@ -197,7 +208,8 @@ int main(int argc, char** argv) {
   mgmt->add_option("-l,--data-len", pt.data_len, "passthru: data length in bytes");
   mgmt->add_flag("-r,--read", pt.read, "passthru: the command returns data");
   mgmt->add_flag("-w,--write", pt.write, "passthru: the command sends data (--input-file)");
-  mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")->check(CLI::ExistingFile);
+  mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")
+      ->check(CLI::ExistingFile);
   mgmt->add_option("--nsid", mreq.nsid, "nvme-zns-info/-delete: namespace id");
   mgmt->add_option("--state", mreq.zone_state, "nvme-zns-info: only zones in this state");
   mgmt->add_option("--blocks", mreq.blocks, "nvme-zns-create: size in logical blocks");
@@ -205,16 +217,22 @@ int main(int argc, char** argv) {
   mgmt->add_option("--path", mreq.path, "nvme-multipath-failover: path to move I/O off");
   mgmt->add_flag("--restore", mreq.restore, "nvme-multipath-failover: put the path back");
 
-  CLI::App* bench = app.add_subcommand("bench", "Run an fio job file against a device profile in simulated time");
+  CLI::App* bench =
+      app.add_subcommand("bench", "Run an fio job file against a device profile in simulated time");
   nh::BenchRequest breq;
   std::string bench_size = "64GiB";
   bench->add_option("jobfile", breq.job_file, "fio job file")->required()->check(CLI::ExistingFile);
-  bench->add_option("--profile", breq.profile, "Device profile (TOML), e.g. scenarios/profiles/target.toml")
+  bench
+      ->add_option("--profile", breq.profile,
+                   "Device profile (TOML), e.g. scenarios/profiles/target.toml")
       ->check(CLI::ExistingFile);
-  bench->add_option("--size", bench_size, "Namespace size (default 64GiB; memory grows with data written)");
+  bench->add_option("--size", bench_size,
+                    "Namespace size (default 64GiB; memory grows with data written)");
   bench->add_option("--lba-size", breq.lba_size, "512 or 4096")->check(CLI::IsMember({512, 4096}));
-  bench->add_option("--generation", breq.link_generation, "PCIe generation 1..5")->check(CLI::Range(1, 5));
-  bench->add_option("--width", breq.link_width, "PCIe lanes")->check(CLI::IsMember({1, 2, 4, 8, 16}));
+  bench->add_option("--generation", breq.link_generation, "PCIe generation 1..5")
+      ->check(CLI::Range(1, 5));
+  bench->add_option("--width", breq.link_width, "PCIe lanes")
+      ->check(CLI::IsMember({1, 2, 4, 8, 16}));
   bench->add_option("--seed", breq.seed, "Seed");
   bench->add_option("--fidelity", fidelity, "Timing fidelity")
       ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
@@ -225,7 +243,8 @@ int main(int argc, char** argv) {
 
   if (*bench) {
     std::string error;
-    const std::optional<uint64_t> bytes = nh::ParseSize(bench_size, nh::SizeStyle::kScenario, &error);
+    const std::optional<uint64_t> bytes =
+        nh::ParseSize(bench_size, nh::SizeStyle::kScenario, &error);
     if (!bytes || *bytes == 0 || *bytes % breq.lba_size != 0) {
       std::fprintf(stderr, "nvmesim bench: --size %s: %s\n", bench_size.c_str(),
                    error.empty() ? "must be a non-zero multiple of the LBA size" : error.c_str());
@@ -264,9 +283,11 @@ int main(int argc, char** argv) {
   if (*check) {
     std::optional<nh::ScenarioSpec> s = Load(check_path);
     if (!s) return 2;
-    std::printf("%s: valid (%zu controller(s), %zu namespace(s), %zu job(s), %zu fault(s), %zu expectation(s))\n",
-                check_path.c_str(), s->controllers.size(), s->namespaces.size(), s->jobs.size(),
-                s->faults.size(), s->expectations.size());
+    std::printf(
+        "%s: valid (%zu controller(s), %zu namespace(s), %zu job(s), %zu fault(s), %zu "
+        "expectation(s))\n",
+        check_path.c_str(), s->controllers.size(), s->namespaces.size(), s->jobs.size(),
+        s->faults.size(), s->expectations.size());
     return 0;
   }
   if (*faults) {

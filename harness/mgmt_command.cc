@@ -14,15 +14,18 @@ namespace nvmesim::harness {
 
 const std::vector<std::pair<std::string, std::string>>& MgmtCommands() {
   static const std::vector<std::pair<std::string, std::string>> kCommands = {
-      {"nvme-advanced-controller-info", "identity, capabilities and queue layout the driver set up"},
+      {"nvme-advanced-controller-info",
+       "identity, capabilities and queue layout the driver set up"},
       {"nvme-advanced-controller-reset", "reset the controller on request and re-initialise it"},
       {"nvme-advanced-stats", "driver, per-queue and recovery counters"},
       {"nvme-thermal-stats", "SMART temperatures and thermal management counters"},
-      {"nvme-zns-info", "zone geometry, limits, state counts and the zone report (--namespace-id, --state)"},
+      {"nvme-zns-info",
+       "zone geometry, limits, state counts and the zone report (--namespace-id, --state)"},
       {"nvme-zns-create", "create and attach a zoned namespace (--blocks)"},
       {"nvme-zns-delete", "detach and delete a namespace (--namespace-id)"},
       {"nvme-multipath-info", "subsystems, paths, ANA states, policy and per-path counters"},
-      {"nvme-multipath-config", "set the path policy and its parameters (--args \"policy=latency\")"},
+      {"nvme-multipath-config",
+       "set the path policy and its parameters (--args \"policy=latency\")"},
       {"nvme-multipath-failover", "move I/O off a path by hand (--path nvme0 [--restore])"},
       {"admin-passthru", "one raw admin command (--opcode, --cdw10.., --data-len, --read/--write)"},
       {"io-passthru", "one raw I/O command on the first I/O queue"},
@@ -95,28 +98,32 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
           return;
         }
         driver::zoned::ZnsInfoOptions o;
-        if (!request.zone_state.empty()) o.state = driver::zoned::ParseZoneStateName(request.zone_state);  // checked above
+        if (!request.zone_state.empty())
+          o.state = driver::zoned::ParseZoneStateName(request.zone_state);  // checked above
         std::string error;
         std::string text = driver::zoned::ZnsInfoText(*zones, request.nsid, o, &error);
         done(error.empty() ? text : error + "\n",
-             error.empty() ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat));
+             error.empty() ? spec::Status::Ok()
+                           : spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat));
         (void)c;
       });
     } else if (cmd == "nvme-zns-create") {
       driver::zoned::ZnsCreateParams p;
       p.blocks = request.blocks;
       p.attach_to = {c->info().cntlid};
-      driver::zoned::ZnsCreate(c->namespaces(), p, [&](spec::Status st, uint32_t, const std::string& text) {
-        done(text + "\n", st);
-      });
+      driver::zoned::ZnsCreate(
+          c->namespaces(), p,
+          [&](spec::Status st, uint32_t, const std::string& text) { done(text + "\n", st); });
     } else if (cmd == "nvme-zns-delete") {
-      driver::zoned::ZnsDelete(c->namespaces(), request.nsid, {c->info().cntlid},
-                               [&](spec::Status st, const std::string& text) { done(text + "\n", st); });
+      driver::zoned::ZnsDelete(
+          c->namespaces(), request.nsid, {c->info().cntlid},
+          [&](spec::Status st, const std::string& text) { done(text + "\n", st); });
     } else if (cmd.rfind("nvme-multipath-", 0) == 0) {
       multipath = std::make_unique<driver::multipath::MultipathManager>(
           system->clock(), driver::multipath::OptionsFromConfig(system->spec().driver.config));
       for (size_t i = 0; i < system->controller_count(); ++i) {
-        if (system->driver(i)) multipath->AddController({system->driver(i), "nvme" + std::to_string(i), "", 0});
+        if (system->driver(i))
+          multipath->AddController({system->driver(i), "nvme" + std::to_string(i), "", 0});
       }
       multipath->Discover([&](spec::Status st) {
         if (!st.ok()) {
@@ -130,7 +137,8 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
         } else if (cmd == "nvme-multipath-config") {
           text = driver::multipath::MultipathConfig(*multipath, request.args, &ok);
         } else {
-          text = driver::multipath::MultipathFailover(*multipath, request.path, request.restore, &ok);
+          text =
+              driver::multipath::MultipathFailover(*multipath, request.path, request.restore, &ok);
         }
         done(text, ok ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInvalidField));
       });
@@ -153,7 +161,8 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     system->cpu().Post(sc_core::SC_ZERO_TIME, [&, c] { RunOne(*c); });
   });
   sc_core::sc_start(sc_core::sc_time::from_value(scenario.info.time_limit_ps));
-  if (!finished && out.error.empty()) out.error = "the command did not finish within the time limit";
+  if (!finished && out.error.empty())
+    out.error = "the command did not finish within the time limit";
   return out;
 }
 

@@ -14,18 +14,18 @@ struct MgmtRequest {
   std::string command;     // nvme-advanced-controller-info, ..., admin-passthru, io-passthru
   std::string controller;  // default: the first controller
   driver::mgmt::Passthru passthru;
-  uint32_t nsid = 1;        // nvme-zns-info, nvme-zns-delete
-  std::string zone_state;   // nvme-zns-info: only zones in this state ("full", "empty" ...)
-  uint64_t blocks = 0;      // nvme-zns-create: size in logical blocks
-  std::string args;         // nvme-multipath-config: "policy=latency ..."
-  std::string path;         // nvme-multipath-failover: the path to move I/O off ("nvme0")
-  bool restore = false;     // nvme-multipath-failover: put the path back in service
+  uint32_t nsid = 1;       // nvme-zns-info, nvme-zns-delete
+  std::string zone_state;  // nvme-zns-info: only zones in this state ("full", "empty" ...)
+  uint64_t blocks = 0;     // nvme-zns-create: size in logical blocks
+  std::string args;        // nvme-multipath-config: "policy=latency ..."
+  std::string path;        // nvme-multipath-failover: the path to move I/O off ("nvme0")
+  bool restore = false;    // nvme-multipath-failover: put the path back in service
 };
 
 struct MgmtResult {
-  bool ok = false;     // the command ran and its NVMe status was success
-  std::string text;    // what to print
-  std::string error;   // why it could not run
+  bool ok = false;    // the command ran and its NVMe status was success
+  std::string text;   // what to print
+  std::string error;  // why it could not run
 };
 
 // The commands `mgmt` knows, with one line each.

@@ -25,8 +25,10 @@ std::string FormatRunReport(const RunResult& run) {
       out += "    applied at " + Ms(f.start_ps);
       if (f.end_ps) out += ", ended at " + Ms(*f.end_ps);
       out += "; " + std::to_string(f.caught_requests) + " request(s) caught";
-      if (f.recovered) out += "; recovered after " + Ms(f.drained_ps - f.start_ps);
-      else out += "; I/O did not succeed again";
+      if (f.recovered)
+        out += "; recovered after " + Ms(f.drained_ps - f.start_ps);
+      else
+        out += "; I/O did not succeed again";
       out += "\n";
       if (!f.error.empty()) out += "    " + f.error + "\n";
     }
@@ -44,12 +46,13 @@ std::string FormatRunReport(const RunResult& run) {
   }
   if (!run.error.empty()) out += "\nerror: " + run.error + "\n";
   char line[256];
-  std::snprintf(line, sizeof line,
-                "\n%s: %s  (seed %llu, %.3f ms simulated, %.2f s host, trace hash %s, %llu events)\n",
-                run.scenario.c_str(), run.passed ? "PASSED" : "FAILED",
-                static_cast<unsigned long long>(run.seed), static_cast<double>(run.simulated_ps) / 1e9,
-                run.wall_seconds, run.trace_hash_hex.c_str(),
-                static_cast<unsigned long long>(run.trace_events));
+  std::snprintf(
+      line, sizeof line,
+      "\n%s: %s  (seed %llu, %.3f ms simulated, %.2f s host, trace hash %s, %llu events)\n",
+      run.scenario.c_str(), run.passed ? "PASSED" : "FAILED",
+      static_cast<unsigned long long>(run.seed), static_cast<double>(run.simulated_ps) / 1e9,
+      run.wall_seconds, run.trace_hash_hex.c_str(),
+      static_cast<unsigned long long>(run.trace_events));
   out += line;
   return out;
 }

@@ -20,135 +20,135 @@ enum class StatusCodeType : uint8_t {
 };
 
 // Base 2.0 Figure 100 (generic command status), plus NVM command set 0x80-0x86.
-#define NVMESIM_GENERIC_STATUS(X)                                        \
-  X(kSuccess, 0x00, "Successful Completion")                              \
-  X(kInvalidOpcode, 0x01, "Invalid Command Opcode")                       \
-  X(kInvalidField, 0x02, "Invalid Field in Command")                      \
-  X(kCommandIdConflict, 0x03, "Command ID Conflict")                      \
-  X(kDataTransferError, 0x04, "Data Transfer Error")                      \
-  X(kAbortedPowerLoss, 0x05, "Commands Aborted due to Power Loss Notification") \
-  X(kInternalError, 0x06, "Internal Error")                               \
-  X(kAbortedByRequest, 0x07, "Command Abort Requested")                   \
-  X(kAbortedSqDeleted, 0x08, "Command Aborted due to SQ Deletion")        \
-  X(kAbortedFailedFused, 0x09, "Command Aborted due to Failed Fused Command") \
-  X(kAbortedMissingFused, 0x0A, "Command Aborted due to Missing Fused Command") \
-  X(kInvalidNamespaceOrFormat, 0x0B, "Invalid Namespace or Format")       \
-  X(kCommandSequenceError, 0x0C, "Command Sequence Error")                \
-  X(kInvalidSglSegmentDescriptor, 0x0D, "Invalid SGL Segment Descriptor") \
-  X(kInvalidNumberOfSglDescriptors, 0x0E, "Invalid Number of SGL Descriptors") \
-  X(kDataSglLengthInvalid, 0x0F, "Data SGL Length Invalid")               \
-  X(kMetadataSglLengthInvalid, 0x10, "Metadata SGL Length Invalid")       \
-  X(kSglDescriptorTypeInvalid, 0x11, "SGL Descriptor Type Invalid")       \
-  X(kInvalidUseOfCmb, 0x12, "Invalid Use of Controller Memory Buffer")    \
-  X(kPrpOffsetInvalid, 0x13, "PRP Offset Invalid")                        \
-  X(kAtomicWriteUnitExceeded, 0x14, "Atomic Write Unit Exceeded")         \
-  X(kOperationDenied, 0x15, "Operation Denied")                           \
-  X(kSglOffsetInvalid, 0x16, "SGL Offset Invalid")                        \
-  X(kHostIdInconsistentFormat, 0x18, "Host Identifier Inconsistent Format") \
-  X(kKeepAliveTimerExpired, 0x19, "Keep Alive Timer Expired")             \
-  X(kKeepAliveTimeoutInvalid, 0x1A, "Keep Alive Timeout Invalid")         \
-  X(kAbortedPreemptAbort, 0x1B, "Command Aborted due to Preempt and Abort") \
-  X(kSanitizeFailed, 0x1C, "Sanitize Failed")                             \
-  X(kSanitizeInProgress, 0x1D, "Sanitize In Progress")                    \
-  X(kSglDataBlockGranularityInvalid, 0x1E, "SGL Data Block Granularity Invalid") \
-  X(kCommandNotSupportedForQueueInCmb, 0x1F, "Command Not Supported for Queue in CMB") \
-  X(kNamespaceIsWriteProtected, 0x20, "Namespace is Write Protected")     \
-  X(kCommandInterrupted, 0x21, "Command Interrupted")                     \
-  X(kTransientTransportError, 0x22, "Transient Transport Error")          \
+#define NVMESIM_GENERIC_STATUS(X)                                                             \
+  X(kSuccess, 0x00, "Successful Completion")                                                  \
+  X(kInvalidOpcode, 0x01, "Invalid Command Opcode")                                           \
+  X(kInvalidField, 0x02, "Invalid Field in Command")                                          \
+  X(kCommandIdConflict, 0x03, "Command ID Conflict")                                          \
+  X(kDataTransferError, 0x04, "Data Transfer Error")                                          \
+  X(kAbortedPowerLoss, 0x05, "Commands Aborted due to Power Loss Notification")               \
+  X(kInternalError, 0x06, "Internal Error")                                                   \
+  X(kAbortedByRequest, 0x07, "Command Abort Requested")                                       \
+  X(kAbortedSqDeleted, 0x08, "Command Aborted due to SQ Deletion")                            \
+  X(kAbortedFailedFused, 0x09, "Command Aborted due to Failed Fused Command")                 \
+  X(kAbortedMissingFused, 0x0A, "Command Aborted due to Missing Fused Command")               \
+  X(kInvalidNamespaceOrFormat, 0x0B, "Invalid Namespace or Format")                           \
+  X(kCommandSequenceError, 0x0C, "Command Sequence Error")                                    \
+  X(kInvalidSglSegmentDescriptor, 0x0D, "Invalid SGL Segment Descriptor")                     \
+  X(kInvalidNumberOfSglDescriptors, 0x0E, "Invalid Number of SGL Descriptors")                \
+  X(kDataSglLengthInvalid, 0x0F, "Data SGL Length Invalid")                                   \
+  X(kMetadataSglLengthInvalid, 0x10, "Metadata SGL Length Invalid")                           \
+  X(kSglDescriptorTypeInvalid, 0x11, "SGL Descriptor Type Invalid")                           \
+  X(kInvalidUseOfCmb, 0x12, "Invalid Use of Controller Memory Buffer")                        \
+  X(kPrpOffsetInvalid, 0x13, "PRP Offset Invalid")                                            \
+  X(kAtomicWriteUnitExceeded, 0x14, "Atomic Write Unit Exceeded")                             \
+  X(kOperationDenied, 0x15, "Operation Denied")                                               \
+  X(kSglOffsetInvalid, 0x16, "SGL Offset Invalid")                                            \
+  X(kHostIdInconsistentFormat, 0x18, "Host Identifier Inconsistent Format")                   \
+  X(kKeepAliveTimerExpired, 0x19, "Keep Alive Timer Expired")                                 \
+  X(kKeepAliveTimeoutInvalid, 0x1A, "Keep Alive Timeout Invalid")                             \
+  X(kAbortedPreemptAbort, 0x1B, "Command Aborted due to Preempt and Abort")                   \
+  X(kSanitizeFailed, 0x1C, "Sanitize Failed")                                                 \
+  X(kSanitizeInProgress, 0x1D, "Sanitize In Progress")                                        \
+  X(kSglDataBlockGranularityInvalid, 0x1E, "SGL Data Block Granularity Invalid")              \
+  X(kCommandNotSupportedForQueueInCmb, 0x1F, "Command Not Supported for Queue in CMB")        \
+  X(kNamespaceIsWriteProtected, 0x20, "Namespace is Write Protected")                         \
+  X(kCommandInterrupted, 0x21, "Command Interrupted")                                         \
+  X(kTransientTransportError, 0x22, "Transient Transport Error")                              \
   X(kCommandProhibitedByLockdown, 0x23, "Command Prohibited by Command and Feature Lockdown") \
-  X(kAdminCommandMediaNotReady, 0x24, "Admin Command Media Not Ready")    \
-  X(kLbaOutOfRange, 0x80, "LBA Out of Range")                             \
-  X(kCapacityExceeded, 0x81, "Capacity Exceeded")                         \
-  X(kNamespaceNotReady, 0x82, "Namespace Not Ready")                      \
-  X(kReservationConflict, 0x83, "Reservation Conflict")                   \
-  X(kFormatInProgress, 0x84, "Format In Progress")                        \
-  X(kInvalidValueSize, 0x85, "Invalid Value Size")                        \
+  X(kAdminCommandMediaNotReady, 0x24, "Admin Command Media Not Ready")                        \
+  X(kLbaOutOfRange, 0x80, "LBA Out of Range")                                                 \
+  X(kCapacityExceeded, 0x81, "Capacity Exceeded")                                             \
+  X(kNamespaceNotReady, 0x82, "Namespace Not Ready")                                          \
+  X(kReservationConflict, 0x83, "Reservation Conflict")                                       \
+  X(kFormatInProgress, 0x84, "Format In Progress")                                            \
+  X(kInvalidValueSize, 0x85, "Invalid Value Size")                                            \
   X(kInvalidKeySize, 0x86, "Invalid Key Size")
 
 // Base 2.0 Figure 101 (command specific status); NVM 2.0 Figure 19 (0x80-0x83);
 // ZNS 1.1 Figure 33 (0xB8-0xBF).
-#define NVMESIM_COMMAND_SPECIFIC_STATUS(X)                                    \
-  X(kCompletionQueueInvalid, 0x00, "Completion Queue Invalid")                 \
-  X(kInvalidQueueIdentifier, 0x01, "Invalid Queue Identifier")                 \
-  X(kInvalidQueueSize, 0x02, "Invalid Queue Size")                             \
-  X(kAbortCommandLimitExceeded, 0x03, "Abort Command Limit Exceeded")          \
-  X(kAsyncEventRequestLimitExceeded, 0x05, "Asynchronous Event Request Limit Exceeded") \
-  X(kInvalidFirmwareSlot, 0x06, "Invalid Firmware Slot")                       \
-  X(kInvalidFirmwareImage, 0x07, "Invalid Firmware Image")                     \
-  X(kInvalidInterruptVector, 0x08, "Invalid Interrupt Vector")                 \
-  X(kInvalidLogPage, 0x09, "Invalid Log Page")                                 \
-  X(kInvalidFormat, 0x0A, "Invalid Format")                                    \
-  X(kFirmwareActivationRequiresConventionalReset, 0x0B,                        \
-    "Firmware Activation Requires Conventional Reset")                         \
-  X(kInvalidQueueDeletion, 0x0C, "Invalid Queue Deletion")                     \
-  X(kFeatureIdNotSaveable, 0x0D, "Feature Identifier Not Saveable")            \
-  X(kFeatureNotChangeable, 0x0E, "Feature Not Changeable")                     \
-  X(kFeatureNotNamespaceSpecific, 0x0F, "Feature Not Namespace Specific")      \
-  X(kFirmwareActivationRequiresNssr, 0x10, "Firmware Activation Requires NVM Subsystem Reset") \
+#define NVMESIM_COMMAND_SPECIFIC_STATUS(X)                                                         \
+  X(kCompletionQueueInvalid, 0x00, "Completion Queue Invalid")                                     \
+  X(kInvalidQueueIdentifier, 0x01, "Invalid Queue Identifier")                                     \
+  X(kInvalidQueueSize, 0x02, "Invalid Queue Size")                                                 \
+  X(kAbortCommandLimitExceeded, 0x03, "Abort Command Limit Exceeded")                              \
+  X(kAsyncEventRequestLimitExceeded, 0x05, "Asynchronous Event Request Limit Exceeded")            \
+  X(kInvalidFirmwareSlot, 0x06, "Invalid Firmware Slot")                                           \
+  X(kInvalidFirmwareImage, 0x07, "Invalid Firmware Image")                                         \
+  X(kInvalidInterruptVector, 0x08, "Invalid Interrupt Vector")                                     \
+  X(kInvalidLogPage, 0x09, "Invalid Log Page")                                                     \
+  X(kInvalidFormat, 0x0A, "Invalid Format")                                                        \
+  X(kFirmwareActivationRequiresConventionalReset, 0x0B,                                            \
+    "Firmware Activation Requires Conventional Reset")                                             \
+  X(kInvalidQueueDeletion, 0x0C, "Invalid Queue Deletion")                                         \
+  X(kFeatureIdNotSaveable, 0x0D, "Feature Identifier Not Saveable")                                \
+  X(kFeatureNotChangeable, 0x0E, "Feature Not Changeable")                                         \
+  X(kFeatureNotNamespaceSpecific, 0x0F, "Feature Not Namespace Specific")                          \
+  X(kFirmwareActivationRequiresNssr, 0x10, "Firmware Activation Requires NVM Subsystem Reset")     \
   X(kFirmwareActivationRequiresReset, 0x11, "Firmware Activation Requires Controller Level Reset") \
-  X(kFirmwareActivationRequiresMaxTimeViolation, 0x12,                         \
-    "Firmware Activation Requires Maximum Time Violation")                     \
-  X(kFirmwareActivationProhibited, 0x13, "Firmware Activation Prohibited")     \
-  X(kOverlappingRange, 0x14, "Overlapping Range")                              \
-  X(kNamespaceInsufficientCapacity, 0x15, "Namespace Insufficient Capacity")   \
-  X(kNamespaceIdUnavailable, 0x16, "Namespace Identifier Unavailable")         \
-  X(kNamespaceAlreadyAttached, 0x18, "Namespace Already Attached")             \
-  X(kNamespaceIsPrivate, 0x19, "Namespace Is Private")                         \
-  X(kNamespaceNotAttached, 0x1A, "Namespace Not Attached")                     \
-  X(kThinProvisioningNotSupported, 0x1B, "Thin Provisioning Not Supported")    \
-  X(kControllerListInvalid, 0x1C, "Controller List Invalid")                   \
-  X(kDeviceSelfTestInProgress, 0x1D, "Device Self-test In Progress")           \
-  X(kBootPartitionWriteProhibited, 0x1E, "Boot Partition Write Prohibited")    \
-  X(kInvalidControllerIdentifier, 0x1F, "Invalid Controller Identifier")       \
-  X(kInvalidSecondaryControllerState, 0x20, "Invalid Secondary Controller State") \
-  X(kInvalidNumberOfControllerResources, 0x21, "Invalid Number of Controller Resources") \
-  X(kInvalidResourceIdentifier, 0x22, "Invalid Resource Identifier")           \
-  X(kSanitizeProhibitedWhilePmrEnabled, 0x23,                                  \
-    "Sanitize Prohibited While Persistent Memory Region is Enabled")           \
-  X(kAnaGroupIdentifierInvalid, 0x24, "ANA Group Identifier Invalid")          \
-  X(kAnaAttachFailed, 0x25, "ANA Attach Failed")                               \
-  X(kInsufficientCapacity, 0x26, "Insufficient Capacity")                      \
-  X(kNamespaceAttachmentLimitExceeded, 0x27, "Namespace Attachment Limit Exceeded") \
-  X(kProhibitionOfCommandExecutionNotSupported, 0x28,                          \
-    "Prohibition of Command Execution Not Supported")                          \
-  X(kIoCommandSetNotSupported, 0x29, "I/O Command Set Not Supported")          \
-  X(kIoCommandSetNotEnabled, 0x2A, "I/O Command Set Not Enabled")              \
-  X(kIoCommandSetCombinationRejected, 0x2B, "I/O Command Set Combination Rejected") \
-  X(kInvalidIoCommandSet, 0x2C, "Invalid I/O Command Set")                     \
-  X(kIdentifierUnavailable, 0x2D, "Identifier Unavailable")                    \
-  X(kConflictingAttributes, 0x80, "Conflicting Attributes")                    \
-  X(kInvalidProtectionInformation, 0x81, "Invalid Protection Information")     \
-  X(kAttemptedWriteToReadOnlyRange, 0x82, "Attempted Write to Read Only Range") \
-  X(kCommandSizeLimitExceeded, 0x83, "Command Size Limit Exceeded")            \
-  X(kZoneBoundaryError, 0xB8, "Zone Boundary Error")                           \
-  X(kZoneIsFull, 0xB9, "Zone Is Full")                                         \
-  X(kZoneIsReadOnly, 0xBA, "Zone Is Read Only")                                \
-  X(kZoneIsOffline, 0xBB, "Zone Is Offline")                                   \
-  X(kZoneInvalidWrite, 0xBC, "Zone Invalid Write")                             \
-  X(kTooManyActiveZones, 0xBD, "Too Many Active Zones")                        \
-  X(kTooManyOpenZones, 0xBE, "Too Many Open Zones")                            \
+  X(kFirmwareActivationRequiresMaxTimeViolation, 0x12,                                             \
+    "Firmware Activation Requires Maximum Time Violation")                                         \
+  X(kFirmwareActivationProhibited, 0x13, "Firmware Activation Prohibited")                         \
+  X(kOverlappingRange, 0x14, "Overlapping Range")                                                  \
+  X(kNamespaceInsufficientCapacity, 0x15, "Namespace Insufficient Capacity")                       \
+  X(kNamespaceIdUnavailable, 0x16, "Namespace Identifier Unavailable")                             \
+  X(kNamespaceAlreadyAttached, 0x18, "Namespace Already Attached")                                 \
+  X(kNamespaceIsPrivate, 0x19, "Namespace Is Private")                                             \
+  X(kNamespaceNotAttached, 0x1A, "Namespace Not Attached")                                         \
+  X(kThinProvisioningNotSupported, 0x1B, "Thin Provisioning Not Supported")                        \
+  X(kControllerListInvalid, 0x1C, "Controller List Invalid")                                       \
+  X(kDeviceSelfTestInProgress, 0x1D, "Device Self-test In Progress")                               \
+  X(kBootPartitionWriteProhibited, 0x1E, "Boot Partition Write Prohibited")                        \
+  X(kInvalidControllerIdentifier, 0x1F, "Invalid Controller Identifier")                           \
+  X(kInvalidSecondaryControllerState, 0x20, "Invalid Secondary Controller State")                  \
+  X(kInvalidNumberOfControllerResources, 0x21, "Invalid Number of Controller Resources")           \
+  X(kInvalidResourceIdentifier, 0x22, "Invalid Resource Identifier")                               \
+  X(kSanitizeProhibitedWhilePmrEnabled, 0x23,                                                      \
+    "Sanitize Prohibited While Persistent Memory Region is Enabled")                               \
+  X(kAnaGroupIdentifierInvalid, 0x24, "ANA Group Identifier Invalid")                              \
+  X(kAnaAttachFailed, 0x25, "ANA Attach Failed")                                                   \
+  X(kInsufficientCapacity, 0x26, "Insufficient Capacity")                                          \
+  X(kNamespaceAttachmentLimitExceeded, 0x27, "Namespace Attachment Limit Exceeded")                \
+  X(kProhibitionOfCommandExecutionNotSupported, 0x28,                                              \
+    "Prohibition of Command Execution Not Supported")                                              \
+  X(kIoCommandSetNotSupported, 0x29, "I/O Command Set Not Supported")                              \
+  X(kIoCommandSetNotEnabled, 0x2A, "I/O Command Set Not Enabled")                                  \
+  X(kIoCommandSetCombinationRejected, 0x2B, "I/O Command Set Combination Rejected")                \
+  X(kInvalidIoCommandSet, 0x2C, "Invalid I/O Command Set")                                         \
+  X(kIdentifierUnavailable, 0x2D, "Identifier Unavailable")                                        \
+  X(kConflictingAttributes, 0x80, "Conflicting Attributes")                                        \
+  X(kInvalidProtectionInformation, 0x81, "Invalid Protection Information")                         \
+  X(kAttemptedWriteToReadOnlyRange, 0x82, "Attempted Write to Read Only Range")                    \
+  X(kCommandSizeLimitExceeded, 0x83, "Command Size Limit Exceeded")                                \
+  X(kZoneBoundaryError, 0xB8, "Zone Boundary Error")                                               \
+  X(kZoneIsFull, 0xB9, "Zone Is Full")                                                             \
+  X(kZoneIsReadOnly, 0xBA, "Zone Is Read Only")                                                    \
+  X(kZoneIsOffline, 0xBB, "Zone Is Offline")                                                       \
+  X(kZoneInvalidWrite, 0xBC, "Zone Invalid Write")                                                 \
+  X(kTooManyActiveZones, 0xBD, "Too Many Active Zones")                                            \
+  X(kTooManyOpenZones, 0xBE, "Too Many Open Zones")                                                \
   X(kInvalidZoneStateTransition, 0xBF, "Invalid Zone State Transition")
 
 // Base 2.0 Figure 102 (media and data integrity errors).
-#define NVMESIM_MEDIA_STATUS(X)                                               \
-  X(kWriteFault, 0x80, "Write Fault")                                          \
-  X(kUnrecoveredReadError, 0x81, "Unrecovered Read Error")                     \
-  X(kEndToEndGuardCheckError, 0x82, "End-to-end Guard Check Error")            \
-  X(kEndToEndApplicationTagCheckError, 0x83, "End-to-end Application Tag Check Error") \
-  X(kEndToEndReferenceTagCheckError, 0x84, "End-to-end Reference Tag Check Error") \
-  X(kCompareFailure, 0x85, "Compare Failure")                                  \
-  X(kAccessDenied, 0x86, "Access Denied")                                      \
+#define NVMESIM_MEDIA_STATUS(X)                                                          \
+  X(kWriteFault, 0x80, "Write Fault")                                                    \
+  X(kUnrecoveredReadError, 0x81, "Unrecovered Read Error")                               \
+  X(kEndToEndGuardCheckError, 0x82, "End-to-end Guard Check Error")                      \
+  X(kEndToEndApplicationTagCheckError, 0x83, "End-to-end Application Tag Check Error")   \
+  X(kEndToEndReferenceTagCheckError, 0x84, "End-to-end Reference Tag Check Error")       \
+  X(kCompareFailure, 0x85, "Compare Failure")                                            \
+  X(kAccessDenied, 0x86, "Access Denied")                                                \
   X(kDeallocatedOrUnwrittenLogicalBlock, 0x87, "Deallocated or Unwritten Logical Block") \
   X(kEndToEndStorageTagCheckError, 0x88, "End-to-end Storage Tag Check Error")
 
 // Base 2.0 Figure 103 (path related status).
-#define NVMESIM_PATH_STATUS(X)                                                \
-  X(kInternalPathError, 0x00, "Internal Path Error")                           \
+#define NVMESIM_PATH_STATUS(X)                                                  \
+  X(kInternalPathError, 0x00, "Internal Path Error")                            \
   X(kAsymmetricAccessPersistentLoss, 0x01, "Asymmetric Access Persistent Loss") \
-  X(kAsymmetricAccessInaccessible, 0x02, "Asymmetric Access Inaccessible")     \
-  X(kAsymmetricAccessTransition, 0x03, "Asymmetric Access Transition")         \
-  X(kControllerPathingError, 0x60, "Controller Pathing Error")                 \
-  X(kHostPathingError, 0x70, "Host Pathing Error")                             \
+  X(kAsymmetricAccessInaccessible, 0x02, "Asymmetric Access Inaccessible")      \
+  X(kAsymmetricAccessTransition, 0x03, "Asymmetric Access Transition")          \
+  X(kControllerPathingError, 0x60, "Controller Pathing Error")                  \
+  X(kHostPathingError, 0x70, "Host Pathing Error")                              \
   X(kCommandAbortedByHost, 0x71, "Command Aborted By Host")
 
 #define NVMESIM_STATUS_ENUMERATOR(name, value, text) name = value,

@@ -36,12 +36,12 @@ TEST(StatusTest, CqeFieldRoundTripsEveryBit) {
   s.more = true;
   s.crd = 2;
   const uint16_t f = s.ToCqeField(true);
-  EXPECT_EQ(f & 1u, 1u);                        // phase, bit 0
-  EXPECT_EQ((f >> 1) & 0xFFu, 0x81u);           // SC
-  EXPECT_EQ((f >> 9) & 0x7u, 2u);               // SCT
-  EXPECT_EQ((f >> 12) & 0x3u, 2u);              // CRD
-  EXPECT_EQ((f >> 14) & 1u, 1u);                // M
-  EXPECT_EQ((f >> 15) & 1u, 1u);                // DNR
+  EXPECT_EQ(f & 1u, 1u);               // phase, bit 0
+  EXPECT_EQ((f >> 1) & 0xFFu, 0x81u);  // SC
+  EXPECT_EQ((f >> 9) & 0x7u, 2u);      // SCT
+  EXPECT_EQ((f >> 12) & 0x3u, 2u);     // CRD
+  EXPECT_EQ((f >> 14) & 1u, 1u);       // M
+  EXPECT_EQ((f >> 15) & 1u, 1u);       // DNR
   EXPECT_EQ(Status::FromCqeField(f), s);
   EXPECT_TRUE(Status::FromCqeField(Status::Ok().ToCqeField(false)).ok());
 }

@@ -50,9 +50,9 @@ enum class ZoneReceiveAction : uint8_t {
   kExtendedReportZones = 0x01,
 };
 
-// ZNS 1.1 Zone Management Receive command, Zone Receive Action Specific Field figure (CDW13 bits 15:8).
-// Note: Linux's include/linux/nvme.h swaps 05h/06h; QEMU, nvme-cli and the
-// specification have Full = 05h, Read Only = 06h.
+// ZNS 1.1 Zone Management Receive command, Zone Receive Action Specific Field figure (CDW13 bits
+// 15:8). Note: Linux's include/linux/nvme.h swaps 05h/06h; QEMU, nvme-cli and the specification
+// have Full = 05h, Read Only = 06h.
 enum class ZoneReportingOption : uint8_t {
   kAll = 0x0,
   kEmpty = 0x1,
@@ -66,10 +66,10 @@ enum class ZoneReportingOption : uint8_t {
 inline constexpr uint8_t kMaxZoneReportingOption = 0x7;
 
 // ZNS 1.1 Zone Descriptor Data Structure figure: Zone Attributes (ZA, byte 2).
-inline constexpr uint8_t kZoneAttrZoneFinishedByController = 1u << 0;     // ZFC
-inline constexpr uint8_t kZoneAttrFinishZoneRecommended = 1u << 1;        // FZR
-inline constexpr uint8_t kZoneAttrResetZoneRecommended = 1u << 2;         // RZR
-inline constexpr uint8_t kZoneAttrZrwaValid = 1u << 3;                    // ZRWAV
+inline constexpr uint8_t kZoneAttrZoneFinishedByController = 1u << 0;      // ZFC
+inline constexpr uint8_t kZoneAttrFinishZoneRecommended = 1u << 1;         // FZR
+inline constexpr uint8_t kZoneAttrResetZoneRecommended = 1u << 2;          // RZR
+inline constexpr uint8_t kZoneAttrZrwaValid = 1u << 3;                     // ZRWAV
 inline constexpr uint8_t kZoneAttrZoneDescriptorExtensionValid = 1u << 7;  // ZDEV
 
 // ZNS 1.1 LBA Format Extension figure: the descriptor extension is ZDES x 64 bytes.
@@ -78,10 +78,10 @@ inline constexpr uint32_t kMaxZoneDescriptorExtensionBytes = 255 * kZoneDescript
 
 // ZNS 1.1 Zone Management Receive command, Zone Descriptor Data Structure (64 bytes).
 struct ZoneDescriptor {
-  uint8_t zt;     // bits 3:0 zone type
-  uint8_t zs;     // bits 7:4 zone state
-  uint8_t za;     // zone attributes
-  uint8_t zai;    // zone attributes information
+  uint8_t zt;   // bits 3:0 zone type
+  uint8_t zs;   // bits 7:4 zone state
+  uint8_t za;   // zone attributes
+  uint8_t zai;  // zone attributes information
   uint8_t reserved4[4];
   uint64_t zcap;   // zone capacity (LBAs)
   uint64_t zslba;  // zone start LBA
@@ -133,16 +133,16 @@ inline constexpr uint32_t kZnsNoLimit = 0xFFFFFFFFu;
 // ZNS 1.1 Identify: I/O Command Set specific Identify Namespace data
 // structure for the Zoned Namespace Command Set (CNS 05h, CSI 02h), 4096 bytes.
 struct ZnsIdentifyNamespace {
-  uint16_t zoc;      // Zone Operation Characteristics
-  uint16_t ozcs;     // Optional Zoned Command Support
-  uint32_t mar;      // Maximum Active Resources (0's based)
-  uint32_t mor;      // Maximum Open Resources (0's based)
-  uint32_t rrl;      // Reset Recommended Limit (seconds)
-  uint32_t frl;      // Finish Recommended Limit (seconds)
-  uint32_t rrl1;     // Reset Recommended Limit 1..3
+  uint16_t zoc;   // Zone Operation Characteristics
+  uint16_t ozcs;  // Optional Zoned Command Support
+  uint32_t mar;   // Maximum Active Resources (0's based)
+  uint32_t mor;   // Maximum Open Resources (0's based)
+  uint32_t rrl;   // Reset Recommended Limit (seconds)
+  uint32_t frl;   // Finish Recommended Limit (seconds)
+  uint32_t rrl1;  // Reset Recommended Limit 1..3
   uint32_t rrl2;
   uint32_t rrl3;
-  uint32_t frl1;     // Finish Recommended Limit 1..3
+  uint32_t frl1;  // Finish Recommended Limit 1..3
   uint32_t frl2;
   uint32_t frl3;
   uint32_t numzrwa;  // Number of ZRWA Resources (0's based)
@@ -215,32 +215,44 @@ constexpr uint8_t ZoneReceiveReportingOption(uint32_t cdw13) {
   return static_cast<uint8_t>((cdw13 >> 8) & 0xFF);
 }
 constexpr bool ZoneReceivePartialReport(uint32_t cdw13) { return (cdw13 >> 16) & 1u; }
-constexpr uint64_t ZoneReceiveBufferBytes(uint32_t cdw12) {
-  return (uint64_t{cdw12} + 1) * 4;
-}
+constexpr uint64_t ZoneReceiveBufferBytes(uint32_t cdw12) { return (uint64_t{cdw12} + 1) * 4; }
 
 constexpr const char* ZoneStateName(ZoneState s) {
   switch (s) {
-    case ZoneState::kEmpty: return "Empty";
-    case ZoneState::kImplicitlyOpened: return "Implicitly Opened";
-    case ZoneState::kExplicitlyOpened: return "Explicitly Opened";
-    case ZoneState::kClosed: return "Closed";
-    case ZoneState::kReadOnly: return "Read Only";
-    case ZoneState::kFull: return "Full";
-    case ZoneState::kOffline: return "Offline";
+    case ZoneState::kEmpty:
+      return "Empty";
+    case ZoneState::kImplicitlyOpened:
+      return "Implicitly Opened";
+    case ZoneState::kExplicitlyOpened:
+      return "Explicitly Opened";
+    case ZoneState::kClosed:
+      return "Closed";
+    case ZoneState::kReadOnly:
+      return "Read Only";
+    case ZoneState::kFull:
+      return "Full";
+    case ZoneState::kOffline:
+      return "Offline";
   }
   return "Reserved";
 }
 
 constexpr const char* ZoneSendActionName(ZoneSendAction a) {
   switch (a) {
-    case ZoneSendAction::kClose: return "Close Zone";
-    case ZoneSendAction::kFinish: return "Finish Zone";
-    case ZoneSendAction::kOpen: return "Open Zone";
-    case ZoneSendAction::kReset: return "Reset Zone";
-    case ZoneSendAction::kOffline: return "Offline Zone";
-    case ZoneSendAction::kSetZoneDescriptorExtension: return "Set Zone Descriptor Extension";
-    case ZoneSendAction::kFlushExplicitZrwa: return "Flush Explicit ZRWA Range";
+    case ZoneSendAction::kClose:
+      return "Close Zone";
+    case ZoneSendAction::kFinish:
+      return "Finish Zone";
+    case ZoneSendAction::kOpen:
+      return "Open Zone";
+    case ZoneSendAction::kReset:
+      return "Reset Zone";
+    case ZoneSendAction::kOffline:
+      return "Offline Zone";
+    case ZoneSendAction::kSetZoneDescriptorExtension:
+      return "Set Zone Descriptor Extension";
+    case ZoneSendAction::kFlushExplicitZrwa:
+      return "Flush Explicit ZRWA Range";
   }
   return "Reserved";
 }

@@ -53,8 +53,7 @@ TEST(ZnsSpecTest, ActionsAndReportingOptions) {
   EXPECT_EQ(static_cast<int>(ZoneReportingOption::kFull), 0x5);
   EXPECT_EQ(static_cast<int>(ZoneReportingOption::kReadOnly), 0x6);
   EXPECT_EQ(static_cast<int>(ZoneReportingOption::kOffline), kMaxZoneReportingOption);
-  EXPECT_STREQ(ZoneSendActionName(ZoneSendAction::kFlushExplicitZrwa),
-               "Flush Explicit ZRWA Range");
+  EXPECT_STREQ(ZoneSendActionName(ZoneSendAction::kFlushExplicitZrwa), "Flush Explicit ZRWA Range");
 }
 
 TEST(ZnsSpecTest, CommandDwordFields) {

@@ -16,9 +16,7 @@ void ExpectRejected(const ZonedNamespaceConfig& c, const std::string& needle) {
   EXPECT_EQ(error, why);
 }
 
-TEST(ConfigTest, SmallConfigIsValid) {
-  EXPECT_EQ(ValidateConfig(testing::SmallConfig()), "");
-}
+TEST(ConfigTest, SmallConfigIsValid) { EXPECT_EQ(ValidateConfig(testing::SmallConfig()), ""); }
 
 TEST(ConfigTest, RejectsZeroZones) {
   auto c = testing::SmallConfig();

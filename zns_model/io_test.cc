@@ -49,8 +49,7 @@ TEST_F(IoTest, WriteErrorsLeaveTheZoneUnchanged) {
               [&] { return ns_->Write(64 + 8, 41); });  // past ZCAP
   ExpectError(Status(CommandSpecificStatus::kZoneBoundaryError, true),
               [&] { return ns_->Write(64 + 8, 100); });  // into the next zone
-  ExpectError(Status(GenericStatus::kLbaOutOfRange, true),
-              [&] { return ns_->Write(8 * 64, 1); });
+  ExpectError(Status(GenericStatus::kLbaOutOfRange, true), [&] { return ns_->Write(8 * 64, 1); });
   ExpectError(Status(GenericStatus::kLbaOutOfRange, true),
               [&] { return ns_->Write(8 * 64 - 1, 2); });
   ExpectError(Status(GenericStatus::kInvalidField, true), [&] { return ns_->Write(64 + 8, 0); });

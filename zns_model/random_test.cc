@@ -3,13 +3,13 @@
 // through the public queries, open <= MOR, active <= MAR, ZSLBA <= WP <=
 // ZSLBA + ZCAP, no write accepted by a Full zone, and — when the operation
 // failed — a namespace identical to the one before it.
-// Default: 2,000,000 operations (about 3 s; 13 s under ASan). ZNS_RANDOM_OPS=<n> and ZNS_RANDOM_SEED=<s>
-// in the environment (bazel test --test_env=...) change the run.
+// Default: 2,000,000 operations (about 3 s; 13 s under ASan). ZNS_RANDOM_OPS=<n> and
+// ZNS_RANDOM_SEED=<s> in the environment (bazel test --test_env=...) change the run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -51,7 +51,9 @@ class Driver {
     ext_.assign(64, 0);
   }
 
-  uint32_t Pick(uint32_t n) { return boost::random::uniform_int_distribution<uint32_t>(0, n - 1)(rng_); }
+  uint32_t Pick(uint32_t n) {
+    return boost::random::uniform_int_distribution<uint32_t>(0, n - 1)(rng_);
+  }
 
   // One random operation; returns its status.
   Status Step() {
@@ -62,8 +64,8 @@ class Driver {
     const uint32_t nlb = 1 + Pick(Pick(4) == 0 ? 24 : 6);
     const uint32_t kind = Pick(1000);
     ++ops_;
-    if (kind < 350) return ns.Write(info.wp, nlb);                      // at the write pointer
-    if (kind < 420) return ns.Write(zslba + Pick(64), nlb);             // anywhere in the zone
+    if (kind < 350) return ns.Write(info.wp, nlb);                         // at the write pointer
+    if (kind < 420) return ns.Write(zslba + Pick(64), nlb);                // anywhere in the zone
     if (kind < 440) return ns.Write(Pick(ns.zone_count() * 64 + 8), nlb);  // anywhere at all
     if (kind < 600) {
       uint64_t lba = 0;
@@ -77,11 +79,17 @@ class Driver {
     if (kind < 620) return CheckedReport();
     ZoneSendRequest r;
     r.slba = Pick(16) == 0 ? zslba + 1 + Pick(63) : zslba;
-    if (kind < 680) r.action = ZoneSendAction::kOpen;
-    else if (kind < 700) { r.action = ZoneSendAction::kOpen; r.zrwa_allocate = true; }
-    else if (kind < 760) r.action = ZoneSendAction::kClose;
-    else if (kind < 800) r.action = ZoneSendAction::kFinish;
-    else if (kind < 880) r.action = ZoneSendAction::kReset;
+    if (kind < 680)
+      r.action = ZoneSendAction::kOpen;
+    else if (kind < 700) {
+      r.action = ZoneSendAction::kOpen;
+      r.zrwa_allocate = true;
+    } else if (kind < 760)
+      r.action = ZoneSendAction::kClose;
+    else if (kind < 800)
+      r.action = ZoneSendAction::kFinish;
+    else if (kind < 880)
+      r.action = ZoneSendAction::kReset;
     else if (kind < 900) {
       r.action = ZoneSendAction::kSetZoneDescriptorExtension;
       ext_[0] = static_cast<uint8_t>(ops_);
@@ -89,7 +97,8 @@ class Driver {
     } else if (kind < 950) {
       r.action = ZoneSendAction::kFlushExplicitZrwa;
       r.slba = info.wp + Pick(12);
-    } else if (kind < 960) r.action = ZoneSendAction::kOffline;
+    } else if (kind < 960)
+      r.action = ZoneSendAction::kOffline;
     else if (kind < 975) {
       r.select_all = true;
       const ZoneSendAction all[] = {ZoneSendAction::kOpen, ZoneSendAction::kClose,
@@ -114,11 +123,17 @@ class Driver {
     ZonedNamespace& ns = *ns_;
     ReportRequest req;
     req.slba = Pick(ns.zone_count() * 64);
-    const ReportFilter filters[] = {
-        ReportFilter::kAll, ReportFilter::kEmpty, ReportFilter::kImplicitlyOpened,
-        ReportFilter::kExplicitlyOpened, ReportFilter::kClosed, ReportFilter::kFull,
-        ReportFilter::kReadOnly, ReportFilter::kOffline, ReportFilter::kResetRecommended,
-        ReportFilter::kFinishRecommended, ReportFilter::kNonWritePointer};
+    const ReportFilter filters[] = {ReportFilter::kAll,
+                                    ReportFilter::kEmpty,
+                                    ReportFilter::kImplicitlyOpened,
+                                    ReportFilter::kExplicitlyOpened,
+                                    ReportFilter::kClosed,
+                                    ReportFilter::kFull,
+                                    ReportFilter::kReadOnly,
+                                    ReportFilter::kOffline,
+                                    ReportFilter::kResetRecommended,
+                                    ReportFilter::kFinishRecommended,
+                                    ReportFilter::kNonWritePointer};
     req.filter = filters[Pick(11)];
     req.partial = Pick(2);
     req.extended = Pick(2);
@@ -134,19 +149,39 @@ class Driver {
                               i.state == ZoneState::kOffline;
       bool match = false;
       switch (req.filter) {
-        case ReportFilter::kAll: match = true; break;
+        case ReportFilter::kAll:
+          match = true;
+          break;
         case ReportFilter::kResetRecommended:
-          match = i.attributes & spec::kZoneAttrResetZoneRecommended; break;
+          match = i.attributes & spec::kZoneAttrResetZoneRecommended;
+          break;
         case ReportFilter::kFinishRecommended:
-          match = i.attributes & spec::kZoneAttrFinishZoneRecommended; break;
-        case ReportFilter::kNonWritePointer: match = wp_invalid; break;
-        case ReportFilter::kEmpty: match = i.state == ZoneState::kEmpty; break;
-        case ReportFilter::kImplicitlyOpened: match = i.state == ZoneState::kImplicitlyOpened; break;
-        case ReportFilter::kExplicitlyOpened: match = i.state == ZoneState::kExplicitlyOpened; break;
-        case ReportFilter::kClosed: match = i.state == ZoneState::kClosed; break;
-        case ReportFilter::kFull: match = i.state == ZoneState::kFull; break;
-        case ReportFilter::kReadOnly: match = i.state == ZoneState::kReadOnly; break;
-        case ReportFilter::kOffline: match = i.state == ZoneState::kOffline; break;
+          match = i.attributes & spec::kZoneAttrFinishZoneRecommended;
+          break;
+        case ReportFilter::kNonWritePointer:
+          match = wp_invalid;
+          break;
+        case ReportFilter::kEmpty:
+          match = i.state == ZoneState::kEmpty;
+          break;
+        case ReportFilter::kImplicitlyOpened:
+          match = i.state == ZoneState::kImplicitlyOpened;
+          break;
+        case ReportFilter::kExplicitlyOpened:
+          match = i.state == ZoneState::kExplicitlyOpened;
+          break;
+        case ReportFilter::kClosed:
+          match = i.state == ZoneState::kClosed;
+          break;
+        case ReportFilter::kFull:
+          match = i.state == ZoneState::kFull;
+          break;
+        case ReportFilter::kReadOnly:
+          match = i.state == ZoneState::kReadOnly;
+          break;
+        case ReportFilter::kOffline:
+          match = i.state == ZoneState::kOffline;
+          break;
       }
       if (match) want.push_back(z);
     }
@@ -195,8 +230,8 @@ class Driver {
     for (uint32_t z = 0; z < ns.zone_count(); ++z) {
       const ZoneInfo i = ns.Zone(z);
       if (i.wp < i.zslba || i.wp > i.zslba + i.zcap) return Fail("write pointer out of zone");
-      const bool is_open = i.state == ZoneState::kImplicitlyOpened ||
-                           i.state == ZoneState::kExplicitlyOpened;
+      const bool is_open =
+          i.state == ZoneState::kImplicitlyOpened || i.state == ZoneState::kExplicitlyOpened;
       open += is_open;
       active += is_open || i.state == ZoneState::kClosed;
     }

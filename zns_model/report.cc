@@ -19,14 +19,22 @@ std::optional<ReportFilter> ParseReportingOption(uint8_t zrasf) {
 bool ZonedNamespace::Matches(uint32_t z, ReportFilter filter) const {
   const ZoneState s = StateOf(z);
   switch (filter) {
-    case ReportFilter::kAll: return true;
-    case ReportFilter::kEmpty: return s == ZoneState::kEmpty;
-    case ReportFilter::kImplicitlyOpened: return s == ZoneState::kImplicitlyOpened;
-    case ReportFilter::kExplicitlyOpened: return s == ZoneState::kExplicitlyOpened;
-    case ReportFilter::kClosed: return s == ZoneState::kClosed;
-    case ReportFilter::kFull: return s == ZoneState::kFull;
-    case ReportFilter::kReadOnly: return s == ZoneState::kReadOnly;
-    case ReportFilter::kOffline: return s == ZoneState::kOffline;
+    case ReportFilter::kAll:
+      return true;
+    case ReportFilter::kEmpty:
+      return s == ZoneState::kEmpty;
+    case ReportFilter::kImplicitlyOpened:
+      return s == ZoneState::kImplicitlyOpened;
+    case ReportFilter::kExplicitlyOpened:
+      return s == ZoneState::kExplicitlyOpened;
+    case ReportFilter::kClosed:
+      return s == ZoneState::kClosed;
+    case ReportFilter::kFull:
+      return s == ZoneState::kFull;
+    case ReportFilter::kReadOnly:
+      return s == ZoneState::kReadOnly;
+    case ReportFilter::kOffline:
+      return s == ZoneState::kOffline;
     case ReportFilter::kResetRecommended:
       return zones_[z].za & spec::kZoneAttrResetZoneRecommended;
     case ReportFilter::kFinishRecommended:
@@ -48,10 +56,16 @@ Status ZonedNamespace::Report(const ReportRequest& req, std::span<uint8_t> buffe
   // Extended Report Zones needs a zone descriptor extension (ZDES > 0).
   if (req.extended && ext == 0) return Status(GenericStatus::kInvalidField, true);
   switch (req.filter) {
-    case ReportFilter::kAll: case ReportFilter::kEmpty: case ReportFilter::kImplicitlyOpened:
-    case ReportFilter::kExplicitlyOpened: case ReportFilter::kClosed: case ReportFilter::kFull:
-    case ReportFilter::kReadOnly: case ReportFilter::kOffline:
-    case ReportFilter::kResetRecommended: case ReportFilter::kFinishRecommended:
+    case ReportFilter::kAll:
+    case ReportFilter::kEmpty:
+    case ReportFilter::kImplicitlyOpened:
+    case ReportFilter::kExplicitlyOpened:
+    case ReportFilter::kClosed:
+    case ReportFilter::kFull:
+    case ReportFilter::kReadOnly:
+    case ReportFilter::kOffline:
+    case ReportFilter::kResetRecommended:
+    case ReportFilter::kFinishRecommended:
     case ReportFilter::kNonWritePointer:
       break;
     default:
@@ -123,8 +137,8 @@ void ZonedNamespace::FillIdentifyNamespace(spec::ZnsIdentifyNamespace* id,
   }
   if (lba_format_index < 64) {
     id->lbafe[lba_format_index].zsze = config_.zone_size_lbas;
-    id->lbafe[lba_format_index].zdes =
-        static_cast<uint8_t>(config_.descriptor_extension_bytes / spec::kZoneDescriptorExtensionUnit);
+    id->lbafe[lba_format_index].zdes = static_cast<uint8_t>(config_.descriptor_extension_bytes /
+                                                            spec::kZoneDescriptorExtensionUnit);
   }
 }
 
@@ -136,22 +150,29 @@ void ZonedNamespace::FillIdentifyController(spec::ZnsIdentifyController* id) con
 // --- invariants ---------------------------------------------------------------
 
 std::string ZonedNamespace::CheckInvariants() const {
-  auto fail = [](uint32_t z, const char* what) { return "zone " + std::to_string(z) + ": " + what; };
+  auto fail = [](uint32_t z, const char* what) {
+    return "zone " + std::to_string(z) + ": " + what;
+  };
   uint32_t count[16] = {};
   uint32_t zrwa = 0;
   for (uint32_t z = 0; z < config_.zone_count; ++z) {
     const ZoneRecord& r = zones_[z];
     const ZoneState s = static_cast<ZoneState>(r.state);
     switch (s) {
-      case ZoneState::kEmpty: case ZoneState::kImplicitlyOpened: case ZoneState::kExplicitlyOpened:
-      case ZoneState::kClosed: case ZoneState::kReadOnly: case ZoneState::kFull:
+      case ZoneState::kEmpty:
+      case ZoneState::kImplicitlyOpened:
+      case ZoneState::kExplicitlyOpened:
+      case ZoneState::kClosed:
+      case ZoneState::kReadOnly:
+      case ZoneState::kFull:
       case ZoneState::kOffline:
         break;
       default:
         return fail(z, "reserved zone state");
     }
     ++count[r.state & 0xF];
-    if (r.wp < ZoneStart(z) || r.wp > WriteEnd(z)) return fail(z, "write pointer outside ZSLBA..ZSLBA+ZCAP");
+    if (r.wp < ZoneStart(z) || r.wp > WriteEnd(z))
+      return fail(z, "write pointer outside ZSLBA..ZSLBA+ZCAP");
     const bool active = s == ZoneState::kImplicitlyOpened || s == ZoneState::kExplicitlyOpened ||
                         s == ZoneState::kClosed;
     if (active && r.wp == WriteEnd(z)) return fail(z, "active zone with write pointer at ZCAP");

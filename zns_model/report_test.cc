@@ -26,8 +26,8 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(ns_->Write(0, 5).ok());
     ASSERT_TRUE(testing::Send(*ns_, ZoneSendAction::kOpen, 64).ok());
     const std::vector<uint8_t> ext(128, 0x3C);
-    ASSERT_TRUE(ns_->ZoneSend({ZoneSendAction::kSetZoneDescriptorExtension, 128, false, false, ext})
-                    .ok());
+    ASSERT_TRUE(
+        ns_->ZoneSend({ZoneSendAction::kSetZoneDescriptorExtension, 128, false, false, ext}).ok());
     ASSERT_TRUE(testing::Send(*ns_, ZoneSendAction::kFinish, 192).ok());
     ASSERT_TRUE(ns_->Write(256, 7).ok());
     ASSERT_TRUE(ns_->FaultSetReadOnly(4).ok());
@@ -62,9 +62,14 @@ TEST_F(ReportTest, FullReportOfAllZones) {
   const ReportResult r = Run({0, ReportFilter::kAll, false, false}, 64 + 8 * 64, &buf);
   EXPECT_EQ(r.nr_zones, 8u);
   EXPECT_EQ(Nrz(buf), 8u);
-  const ZoneState want[8] = {ZoneState::kImplicitlyOpened, ZoneState::kExplicitlyOpened,
-                             ZoneState::kClosed, ZoneState::kFull, ZoneState::kReadOnly,
-                             ZoneState::kOffline, ZoneState::kEmpty, ZoneState::kEmpty};
+  const ZoneState want[8] = {ZoneState::kImplicitlyOpened,
+                             ZoneState::kExplicitlyOpened,
+                             ZoneState::kClosed,
+                             ZoneState::kFull,
+                             ZoneState::kReadOnly,
+                             ZoneState::kOffline,
+                             ZoneState::kEmpty,
+                             ZoneState::kEmpty};
   for (size_t i = 0; i < 8; ++i) {
     const spec::ZoneDescriptor d = Descriptor(buf, i);
     EXPECT_EQ(d.state(), want[i]) << i;
@@ -75,16 +80,20 @@ TEST_F(ReportTest, FullReportOfAllZones) {
   EXPECT_EQ(Descriptor(buf, 0).wp, 5u);
   EXPECT_EQ(Descriptor(buf, 3).wp, 192u + 48);
   EXPECT_EQ(Descriptor(buf, 3).za, spec::kZoneAttrResetZoneRecommended);
-  EXPECT_EQ(Descriptor(buf, 2).za, spec::kZoneAttrZoneDescriptorExtensionValid |
-                                       spec::kZoneAttrFinishZoneRecommended);
+  EXPECT_EQ(Descriptor(buf, 2).za,
+            spec::kZoneAttrZoneDescriptorExtensionValid | spec::kZoneAttrFinishZoneRecommended);
 }
 
 TEST_F(ReportTest, EveryStateFilter) {
   const std::pair<ReportFilter, uint64_t> cases[] = {
-      {ReportFilter::kEmpty, 6 * 64},   {ReportFilter::kImplicitlyOpened, 0},
-      {ReportFilter::kExplicitlyOpened, 64}, {ReportFilter::kClosed, 128},
-      {ReportFilter::kFull, 192},       {ReportFilter::kReadOnly, 256},
-      {ReportFilter::kOffline, 320},    {ReportFilter::kResetRecommended, 192},
+      {ReportFilter::kEmpty, 6 * 64},
+      {ReportFilter::kImplicitlyOpened, 0},
+      {ReportFilter::kExplicitlyOpened, 64},
+      {ReportFilter::kClosed, 128},
+      {ReportFilter::kFull, 192},
+      {ReportFilter::kReadOnly, 256},
+      {ReportFilter::kOffline, 320},
+      {ReportFilter::kResetRecommended, 192},
       {ReportFilter::kFinishRecommended, 128},
   };
   std::vector<uint8_t> buf;
@@ -134,18 +143,18 @@ TEST_F(ReportTest, ExtendedReportCarriesExtensions) {
   EXPECT_EQ(r.descriptors, 2u);
   EXPECT_EQ(r.bytes_used, 64 + 2 * entry);
   EXPECT_EQ(Descriptor(buf, 0, entry).zslba, 128u);
-  EXPECT_EQ(buf[64 + 64], 0x3C);               // zone 2's extension
+  EXPECT_EQ(buf[64 + 64], 0x3C);  // zone 2's extension
   EXPECT_EQ(buf[64 + 64 + 127], 0x3C);
   EXPECT_EQ(Descriptor(buf, 1, entry).zslba, 192u);
-  EXPECT_EQ(buf[64 + entry + 64], 0);          // zone 3 has no valid extension
+  EXPECT_EQ(buf[64 + entry + 64], 0);  // zone 3 has no valid extension
 }
 
 TEST_F(ReportTest, Errors) {
   std::vector<uint8_t> buf(4096);
   EXPECT_EQ(ns_->Report({8 * 64, ReportFilter::kAll, false, false}, buf, nullptr),
             Status(GenericStatus::kLbaOutOfRange, true));
-  EXPECT_EQ(ns_->Report({0, ReportFilter::kAll, false, false},
-                        std::span<uint8_t>(buf.data(), 63), nullptr),
+  EXPECT_EQ(ns_->Report({0, ReportFilter::kAll, false, false}, std::span<uint8_t>(buf.data(), 63),
+                        nullptr),
             Status(GenericStatus::kInvalidField, true));
   EXPECT_EQ(ns_->Report({0, static_cast<ReportFilter>(0x9), false, false}, buf, nullptr),
             Status(GenericStatus::kInvalidField, true));

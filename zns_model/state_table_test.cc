@@ -19,17 +19,32 @@ using spec::ZoneSendAction;
 using spec::ZoneState;
 
 enum class Op {
-  kOpen, kOpenZrwa, kClose, kFinish, kReset, kOffline, kSetExtension, kFlushZrwa,
-  kWrite, kAppend, kRead,
-  kOpenAll, kCloseAll, kFinishAll, kResetAll, kOfflineAll, kSetExtensionAll, kFlushZrwaAll,
+  kOpen,
+  kOpenZrwa,
+  kClose,
+  kFinish,
+  kReset,
+  kOffline,
+  kSetExtension,
+  kFlushZrwa,
+  kWrite,
+  kAppend,
+  kRead,
+  kOpenAll,
+  kCloseAll,
+  kFinishAll,
+  kResetAll,
+  kOfflineAll,
+  kSetExtensionAll,
+  kFlushZrwaAll,
 };
 constexpr int kOpCount = 18;
 
 const char* OpName(Op op) {
   static const char* names[kOpCount] = {
-      "Open", "Open+ZRWAA", "Close", "Finish", "Reset", "Offline", "SetZDE", "FlushZRWA",
-      "Write", "Append", "Read", "OpenAll", "CloseAll", "FinishAll", "ResetAll", "OfflineAll",
-      "SetZDEAll", "FlushZRWAAll"};
+      "Open",     "Open+ZRWAA", "Close",    "Finish",     "Reset",     "Offline",
+      "SetZDE",   "FlushZRWA",  "Write",    "Append",     "Read",      "OpenAll",
+      "CloseAll", "FinishAll",  "ResetAll", "OfflineAll", "SetZDEAll", "FlushZRWAAll"};
   return names[static_cast<int>(op)];
 }
 
@@ -155,19 +170,28 @@ void Drive(ZonedNamespace& ns, ZoneState state) {
   const uint64_t zslba = ns.ZoneStart(kZone);
   auto ok = [](Status s) { ASSERT_TRUE(s.ok()) << s.ToString(); };
   switch (state) {
-    case ZoneState::kEmpty: break;
-    case ZoneState::kImplicitlyOpened: ok(ns.Write(zslba, 4)); break;
-    case ZoneState::kExplicitlyOpened: ok(testing::Send(ns, ZoneSendAction::kOpen, zslba)); break;
+    case ZoneState::kEmpty:
+      break;
+    case ZoneState::kImplicitlyOpened:
+      ok(ns.Write(zslba, 4));
+      break;
+    case ZoneState::kExplicitlyOpened:
+      ok(testing::Send(ns, ZoneSendAction::kOpen, zslba));
+      break;
     case ZoneState::kClosed:
       ok(ns.Write(zslba, 8));
       ok(testing::Send(ns, ZoneSendAction::kClose, zslba));
       break;
-    case ZoneState::kFull: ok(testing::Send(ns, ZoneSendAction::kFinish, zslba)); break;
+    case ZoneState::kFull:
+      ok(testing::Send(ns, ZoneSendAction::kFinish, zslba));
+      break;
     case ZoneState::kReadOnly:
       ok(ns.Write(zslba, 4));
       ok(ns.FaultSetReadOnly(kZone));
       break;
-    case ZoneState::kOffline: ok(ns.FaultSetOffline(kZone)); break;
+    case ZoneState::kOffline:
+      ok(ns.FaultSetOffline(kZone));
+      break;
   }
   ASSERT_EQ(ns.Zone(kZone).state, state);
 }
@@ -178,24 +202,49 @@ Status Apply(ZonedNamespace& ns, Op op) {
   ZoneSendRequest r;
   r.slba = zslba;
   switch (op) {
-    case Op::kOpen: case Op::kOpenAll: r.action = ZoneSendAction::kOpen; break;
-    case Op::kOpenZrwa: r.action = ZoneSendAction::kOpen; r.zrwa_allocate = true; break;
-    case Op::kClose: case Op::kCloseAll: r.action = ZoneSendAction::kClose; break;
-    case Op::kFinish: case Op::kFinishAll: r.action = ZoneSendAction::kFinish; break;
-    case Op::kReset: case Op::kResetAll: r.action = ZoneSendAction::kReset; break;
-    case Op::kOffline: case Op::kOfflineAll: r.action = ZoneSendAction::kOffline; break;
-    case Op::kSetExtension: case Op::kSetExtensionAll:
+    case Op::kOpen:
+    case Op::kOpenAll:
+      r.action = ZoneSendAction::kOpen;
+      break;
+    case Op::kOpenZrwa:
+      r.action = ZoneSendAction::kOpen;
+      r.zrwa_allocate = true;
+      break;
+    case Op::kClose:
+    case Op::kCloseAll:
+      r.action = ZoneSendAction::kClose;
+      break;
+    case Op::kFinish:
+    case Op::kFinishAll:
+      r.action = ZoneSendAction::kFinish;
+      break;
+    case Op::kReset:
+    case Op::kResetAll:
+      r.action = ZoneSendAction::kReset;
+      break;
+    case Op::kOffline:
+    case Op::kOfflineAll:
+      r.action = ZoneSendAction::kOffline;
+      break;
+    case Op::kSetExtension:
+    case Op::kSetExtensionAll:
       r.action = ZoneSendAction::kSetZoneDescriptorExtension;
       r.extension = ext;
       break;
-    case Op::kFlushZrwa: case Op::kFlushZrwaAll:
+    case Op::kFlushZrwa:
+    case Op::kFlushZrwaAll:
       r.action = ZoneSendAction::kFlushExplicitZrwa;
       r.slba = ns.Zone(kZone).wp + 3;
       if (r.slba >= ns.capacity_lbas()) r.slba = zslba;
       break;
-    case Op::kWrite: return ns.Write(ns.Zone(kZone).wp, 4);
-    case Op::kAppend: { uint64_t lba; return ns.Append(zslba, 4, &lba); }
-    case Op::kRead: return ns.CheckRead(zslba, 4);
+    case Op::kWrite:
+      return ns.Write(ns.Zone(kZone).wp, 4);
+    case Op::kAppend: {
+      uint64_t lba;
+      return ns.Append(zslba, 4, &lba);
+    }
+    case Op::kRead:
+      return ns.CheckRead(zslba, 4);
   }
   r.select_all = op >= Op::kOpenAll;
   return ns.ZoneSend(r);

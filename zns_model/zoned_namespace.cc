@@ -53,8 +53,8 @@ ZonedNamespace::ZonedNamespace(const ZonedNamespaceConfig& config)
       stats_(config.zone_count),
       extensions_(size_t{config.zone_count} * config.descriptor_extension_bytes) {
   for (uint32_t z = 0; z < config.zone_count; ++z) {
-    zones_[z] = ZoneRecord{ZoneStart(z), kNil, kNil, static_cast<uint8_t>(ZoneState::kEmpty), 0, 0,
-                           0};
+    zones_[z] =
+        ZoneRecord{ZoneStart(z), kNil, kNil, static_cast<uint8_t>(ZoneState::kEmpty), 0, 0, 0};
   }
   state_count_[static_cast<uint8_t>(ZoneState::kEmpty)] = config.zone_count;
 }
@@ -95,14 +95,23 @@ void ZonedNamespace::SetState(uint32_t z, ZoneState to) {
   --state_count_[static_cast<uint8_t>(from)];
   ++state_count_[static_cast<uint8_t>(to)];
   if (from == ZoneState::kImplicitlyOpened) {  // unlink from the FIFO
-    if (r.io_prev != kNil) zones_[r.io_prev].io_next = r.io_next; else io_head_ = r.io_next;
-    if (r.io_next != kNil) zones_[r.io_next].io_prev = r.io_prev; else io_tail_ = r.io_prev;
+    if (r.io_prev != kNil)
+      zones_[r.io_prev].io_next = r.io_next;
+    else
+      io_head_ = r.io_next;
+    if (r.io_next != kNil)
+      zones_[r.io_next].io_prev = r.io_prev;
+    else
+      io_tail_ = r.io_prev;
     r.io_prev = r.io_next = kNil;
   }
   if (to == ZoneState::kImplicitlyOpened) {  // append: newest last
     r.io_prev = io_tail_;
     r.io_next = kNil;
-    if (io_tail_ != kNil) zones_[io_tail_].io_next = z; else io_head_ = z;
+    if (io_tail_ != kNil)
+      zones_[io_tail_].io_next = z;
+    else
+      io_head_ = z;
     io_tail_ = z;
   }
   // A ZRWA belongs to an active zone (ZNS 1.1 Zone Random Write Area).
@@ -143,10 +152,14 @@ void ZonedNamespace::AdvanceWritePointer(uint32_t z, uint64_t new_wp) {
 
 Status ZonedNamespace::CheckWriteState(uint32_t z) const {
   switch (StateOf(z)) {
-    case ZoneState::kFull: return Error(CommandSpecificStatus::kZoneIsFull);
-    case ZoneState::kReadOnly: return Error(CommandSpecificStatus::kZoneIsReadOnly);
-    case ZoneState::kOffline: return Error(CommandSpecificStatus::kZoneIsOffline);
-    default: return Status::Ok();
+    case ZoneState::kFull:
+      return Error(CommandSpecificStatus::kZoneIsFull);
+    case ZoneState::kReadOnly:
+      return Error(CommandSpecificStatus::kZoneIsReadOnly);
+    case ZoneState::kOffline:
+      return Error(CommandSpecificStatus::kZoneIsOffline);
+    default:
+      return Status::Ok();
   }
 }
 
@@ -162,8 +175,7 @@ Status ZonedNamespace::CheckOpen(uint32_t z, bool need_open, bool alloc_zrwa,
       active_zones() + 1 > config_.max_active_zones) {
     return Error(CommandSpecificStatus::kTooManyActiveZones);
   }
-  if (need_open && config_.max_open_zones != 0 &&
-      open_zones() + 1 > config_.max_open_zones) {
+  if (need_open && config_.max_open_zones != 0 && open_zones() + 1 > config_.max_open_zones) {
     uint32_t candidate = io_head_;
     if (candidate == z) candidate = zones_[z].io_next;
     if (candidate == kNil) return Error(CommandSpecificStatus::kTooManyOpenZones);
@@ -306,8 +318,10 @@ Status ZonedNamespace::SendOne(const ZoneSendRequest& req) {
     case ZoneSendAction::kOpen:
       return OpenZone(z, req.zrwa_allocate);
     case ZoneSendAction::kClose:
-      if (IsOpen(s)) SetState(z, ZoneState::kClosed);
-      else if (s != ZoneState::kClosed) return invalid;
+      if (IsOpen(s))
+        SetState(z, ZoneState::kClosed);
+      else if (s != ZoneState::kClosed)
+        return invalid;
       return Status::Ok();
     case ZoneSendAction::kFinish:
       if (s == ZoneState::kFull) return Status::Ok();
@@ -322,8 +336,10 @@ Status ZonedNamespace::SendOne(const ZoneSendRequest& req) {
       ++stats_[z].resets;
       return Status::Ok();
     case ZoneSendAction::kOffline:
-      if (s == ZoneState::kReadOnly) SetState(z, ZoneState::kOffline);
-      else if (s != ZoneState::kOffline) return invalid;
+      if (s == ZoneState::kReadOnly)
+        SetState(z, ZoneState::kOffline);
+      else if (s != ZoneState::kOffline)
+        return invalid;
       return Status::Ok();
     case ZoneSendAction::kSetZoneDescriptorExtension:
       return SetExtension(z, req.extension);

@@ -179,7 +179,9 @@ class ZonedNamespace {
 
   explicit ZonedNamespace(const ZonedNamespaceConfig& config);
 
-  spec::ZoneState StateOf(uint32_t z) const { return static_cast<spec::ZoneState>(zones_[z].state); }
+  spec::ZoneState StateOf(uint32_t z) const {
+    return static_cast<spec::ZoneState>(zones_[z].state);
+  }
   uint64_t WriteEnd(uint32_t z) const { return ZoneStart(z) + config_.zone_capacity_lbas; }
   bool HasZrwa(uint32_t z) const { return zones_[z].za & spec::kZoneAttrZrwaValid; }
   spec::Status CheckWriteState(uint32_t z) const;

@@ -87,9 +87,8 @@ TEST_F(ZrwaTest, ExplicitFlush) {
               [&] { return Flush(*ns_, 3); });  // below the write pointer
   ExpectError(Status(GenericStatus::kInvalidField, true),
               [&] { return Flush(*ns_, 128 + 3); });  // zone 1 has no ZRWA
-  ExpectError(Status(GenericStatus::kInvalidField, true), [&] {
-    return testing::Send(*ns_, ZoneSendAction::kFlushExplicitZrwa, 7, true);
-  });
+  ExpectError(Status(GenericStatus::kInvalidField, true),
+              [&] { return testing::Send(*ns_, ZoneSendAction::kFlushExplicitZrwa, 7, true); });
 }
 
 TEST_F(ZrwaTest, FlushToCapacityFillsTheZoneAndReleasesTheZrwa) {

@@ -14,10 +14,10 @@ constexpr uint64_t kHostData = 0x1'0000'0000ull;  // above 4 GiB: 4 DW headers
 constexpr uint64_t kSqBase = 0x2'0000'0000ull;
 constexpr uint64_t kCqBase = 0x3'0000'0000ull;
 constexpr uint64_t kMsiAddress = 0xFEE0'0000ull;  // x86 interrupt window: 3 DW header
-constexpr uint32_t kSqeBytes = 64;                 // Base 2.0 4.2 (SQE size)
-constexpr uint32_t kCqeBytes = 16;                 // Base 2.0 4.6 (CQE size)
-constexpr uint32_t kDoorbellBytes = 4;             // Base 2.0 3.1.4.x doorbells: 32-bit
-constexpr uint32_t kMsiBytes = 4;                  // PCIe 5.0 6.1.4: MSI-X data is one DW
+constexpr uint32_t kSqeBytes = 64;                // Base 2.0 4.2 (SQE size)
+constexpr uint32_t kCqeBytes = 16;                // Base 2.0 4.6 (CQE size)
+constexpr uint32_t kDoorbellBytes = 4;            // Base 2.0 3.1.4.x doorbells: 32-bit
+constexpr uint32_t kMsiBytes = 4;                 // PCIe 5.0 6.1.4: MSI-X data is one DW
 
 uint64_t SplitMix(uint64_t& s) {
   uint64_t z = (s += 0x9E3779B97F4A7C15ull);
@@ -48,7 +48,9 @@ double PostedPs(const pcie::LinkTiming& l, uint64_t address, uint64_t length, ui
 }  // namespace
 
 ClosedLoop::ClosedLoop(device::MediaTiming& media, const pcie::LinkTiming& link, HostCosts host)
-    : media_(media), link_(link), host_(host),
+    : media_(media),
+      link_(link),
+      host_(host),
       dllp_share_ps_(static_cast<uint64_t>(Share(link) + 0.5)) {}
 
 uint64_t ClosedLoop::Send(bool up, uint32_t payload, unsigned header_dw, uint64_t t) {
@@ -146,8 +148,8 @@ LoopResult ClosedLoop::Run(const LoopWorkload& w) {
     switch (stage) {
       case kSubmit: {
         // Doorbell, then the SQE fetch round trip.
-        const uint64_t db = Send(false, kDoorbellBytes, pcie::MemoryHeaderDw(kBar0),
-                                 t + host_.submit_ps);
+        const uint64_t db =
+            Send(false, kDoorbellBytes, pcie::MemoryHeaderDw(kBar0), t + host_.submit_ps);
         const uint64_t sqe = DmaRead(kSqBase + (i % 64) * kSqeBytes, kSqeBytes, db);
         q.push({sqe, seq++, i, w.write ? kExecute : kMedia});
         break;
@@ -211,7 +213,8 @@ LoopResult ClosedLoop::Run(const LoopWorkload& w) {
   }
   // Whole intervals only (the last one is partial).
   for (size_t b = 0; b + 1 < buckets.size(); ++b)
-    r.interval_iops.push_back(static_cast<double>(buckets[b]) * 1e12 / static_cast<double>(w.interval_ps));
+    r.interval_iops.push_back(static_cast<double>(buckets[b]) * 1e12 /
+                              static_cast<double>(w.interval_ps));
   r.up_busy_ps = up_.busy_ps() - up0;
   r.down_busy_ps = down_.busy_ps() - down0;
   up_.Prune(now_);
@@ -253,7 +256,8 @@ double ClosedLoop::WriteIopsCeiling(const pcie::LinkTiming& l, uint32_t block) {
     ++up_tlps;
     uint64_t ca = a, cleft = chunk;
     while (cleft) {
-      const uint32_t p = pcie::NextCompletion(ca, cleft, c.max_payload_size, c.read_completion_boundary);
+      const uint32_t p =
+          pcie::NextCompletion(ca, cleft, c.max_payload_size, c.read_completion_boundary);
       down += static_cast<double>(l.TlpTimePs(p, pcie::kCompletionHeaderDw));
       ++down_tlps;
       ca += p;

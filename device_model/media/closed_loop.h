@@ -34,18 +34,18 @@ struct LoopWorkload {
   uint32_t queue_depth = 1;
   uint32_t nsid = 1;
   uint32_t lba_bytes = 4096;
-  uint64_t start_byte = 0;       // region [start_byte, start_byte + span_bytes)
+  uint64_t start_byte = 0;  // region [start_byte, start_byte + span_bytes)
   uint64_t span_bytes = uint64_t{1} << 30;
-  uint64_t ios = 10'000;         // measured I/Os (completed after the warm-up)
+  uint64_t ios = 10'000;  // measured I/Os (completed after the warm-up)
   uint64_t warmup_ios = 0;
   uint64_t seed = 1;
-  uint64_t interval_ps = 0;      // time series bucket; 0 = none
+  uint64_t interval_ps = 0;  // time series bucket; 0 = none
 };
 
 struct LoopResult {
   uint64_t ios = 0;
   uint64_t bytes = 0;
-  uint64_t elapsed_ps = 0;       // last warm-up completion (or start) to last completion
+  uint64_t elapsed_ps = 0;  // last warm-up completion (or start) to last completion
   double iops = 0;
   double bytes_per_second = 0;
   uint64_t mean_ps = 0, p50_ps = 0, p99_ps = 0, min_ps = 0, max_ps = 0;

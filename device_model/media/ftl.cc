@@ -8,8 +8,13 @@ constexpr uint64_t kNoLpn = ~uint64_t{0};
 }
 
 Ftl::Ftl(const Geometry& g, const NandProfile& nand, const FtlProfile& f)
-    : g_(g), nand_(nand), f_(f), rows_per_block_(nand.pages_per_block),
-      valid_(g.superblocks, 0), reverse_(g.superblocks), closed_flag_(g.superblocks, 0) {
+    : g_(g),
+      nand_(nand),
+      f_(f),
+      rows_per_block_(nand.pages_per_block),
+      valid_(g.superblocks, 0),
+      reverse_(g.superblocks),
+      closed_flag_(g.superblocks, 0) {
   for (uint32_t sb = 0; sb < g.superblocks; ++sb) free_.push_back(sb);
 }
 
@@ -133,7 +138,7 @@ std::optional<Ftl::GcPass> Ftl::CollectOne() {
     const uint64_t lpn = reverse_[v][u];
     if (lpn == kNoLpn) continue;
     const uint32_t to = Place(gc_wp_, lpn);  // invalidates the victim's copy
-    if (to == kUnmapped) break;           // cannot happen with validated reserves
+    if (to == kUnmapped) break;              // cannot happen with validated reserves
     pass.moves.push_back({static_cast<uint32_t>(base + u), to});
     ++stats_.gc_units;
   }

@@ -35,13 +35,13 @@ struct UnitLocation {
 };
 
 struct FtlStats {
-  uint64_t host_units = 0;     // units written by the host
-  uint64_t gc_units = 0;       // units relocated by GC
-  uint64_t pad_units = 0;      // units programmed as padding (flush/FUA of a partial unit)
+  uint64_t host_units = 0;  // units written by the host
+  uint64_t gc_units = 0;    // units relocated by GC
+  uint64_t pad_units = 0;   // units programmed as padding (flush/FUA of a partial unit)
   uint64_t trimmed_units = 0;
-  uint64_t gc_victims = 0;     // superblocks collected
+  uint64_t gc_victims = 0;  // superblocks collected
   uint64_t erased_superblocks = 0;
-  uint64_t overflow_units = 0; // host units beyond user capacity (not mapped)
+  uint64_t overflow_units = 0;  // host units beyond user capacity (not mapped)
   uint64_t mapped_units = 0;
   // NAND units programmed per host unit written.
   double WriteAmplification() const {
@@ -66,7 +66,9 @@ class Ftl {
   // Advances the conventional write point to the next program unit boundary;
   // returns the padded units.
   uint32_t PadToProgramUnit();
-  uint32_t WritePointOffset() const { return static_cast<uint32_t>(wp_.next % g_.units_per_program); }
+  uint32_t WritePointOffset() const {
+    return static_cast<uint32_t>(wp_.next % g_.units_per_program);
+  }
 
   // GC: wanted from the moment free superblocks fall to gc_low until they reach gc_high.
   bool GcWanted();
@@ -129,15 +131,15 @@ class Ftl {
   FtlProfile f_;
   uint32_t rows_per_block_ = 0;
   std::unordered_map<uint64_t, std::unique_ptr<uint32_t[]>> map_;  // lookups only
-  std::vector<uint32_t> valid_;                                     // per superblock
-  std::vector<std::unique_ptr<uint64_t[]>> reverse_;                // per open/closed superblock
-  std::deque<uint32_t> free_;                                       // FIFO for wear spreading
-  std::set<std::pair<uint32_t, uint32_t>> closed_;                  // (valid, superblock)
+  std::vector<uint32_t> valid_;                                    // per superblock
+  std::vector<std::unique_ptr<uint64_t[]>> reverse_;               // per open/closed superblock
+  std::deque<uint32_t> free_;                                      // FIFO for wear spreading
+  std::set<std::pair<uint32_t, uint32_t>> closed_;                 // (valid, superblock)
   std::vector<uint8_t> closed_flag_;
   WritePoint wp_;     // host writes
   WritePoint gc_wp_;  // GC relocations (kept apart from host data)
   bool gc_active_ = false;
-  std::map<uint32_t, uint64_t> zoned_;                              // nsid -> zone units
+  std::map<uint32_t, uint64_t> zoned_;  // nsid -> zone units
   std::map<std::pair<uint32_t, uint64_t>, Zone> zones_;
   FtlStats stats_;
 };

@@ -37,13 +37,13 @@ struct MediaStats {
   FtlStats ftl;
   NandStats nand;
   uint64_t commands = 0;
-  uint64_t buffer_read_units = 0;   // read units served from the DRAM buffer
+  uint64_t buffer_read_units = 0;  // read units served from the DRAM buffer
   uint64_t unwritten_read_units = 0;
   uint64_t nand_read_units = 0;
-  uint64_t buffer_stall_ps = 0;     // time writes waited for buffer space
+  uint64_t buffer_stall_ps = 0;  // time writes waited for buffer space
   uint64_t buffer_peak_bytes = 0;
   uint64_t gc_passes = 0;
-  uint64_t memory_bytes = 0;        // mapping + reverse maps
+  uint64_t memory_bytes = 0;  // mapping + reverse maps
 };
 
 class MediaModel final : public device::MediaTiming {
@@ -74,11 +74,11 @@ class MediaModel final : public device::MediaTiming {
   uint64_t UserCapacityBytes() const { return g_.user_bytes; }
 
  private:
-  struct OpenUnit {       // the program unit being filled by one write stream
+  struct OpenUnit {  // the program unit being filled by one write stream
     uint32_t pu = kUnmapped;
     uint32_t filled = 0;
-    uint64_t ready = 0;      // all its data is in the controller
-    uint64_t host_bytes = 0; // host bytes held in the DRAM buffer
+    uint64_t ready = 0;       // all its data is in the controller
+    uint64_t host_bytes = 0;  // host bytes held in the DRAM buffer
   };
   uint64_t RunCore(uint64_t cycles, uint64_t t);
   uint64_t DramPs(uint64_t bytes) const;
@@ -107,12 +107,12 @@ class MediaModel final : public device::MediaTiming {
   double dram_ps_per_byte_;
   double ps_per_cycle_;
   std::vector<uint64_t> cores_;
-  OpenUnit conv_;   // host writes of conventional namespaces
-  OpenUnit gc_;     // GC relocations
+  OpenUnit conv_;  // host writes of conventional namespaces
+  OpenUnit gc_;    // GC relocations
   std::map<uint64_t, OpenUnit> zone_streams_;
-  std::map<uint32_t, uint32_t> lba_bytes_;      // nsid -> LBA size last seen
-  std::map<uint32_t, uint64_t> pending_;        // program unit -> program end
-  using Done = std::pair<uint64_t, uint32_t>;   // (end, program unit)
+  std::map<uint32_t, uint32_t> lba_bytes_;     // nsid -> LBA size last seen
+  std::map<uint32_t, uint64_t> pending_;       // program unit -> program end
+  using Done = std::pair<uint64_t, uint32_t>;  // (end, program unit)
   std::priority_queue<Done, std::vector<Done>, std::greater<Done>> pending_order_;
   uint64_t last_program_done_ = 0;
   uint64_t last_now_ = 0;

@@ -74,7 +74,7 @@ void NandArray::SetDieBusy(uint32_t die, uint64_t t) {
 }
 
 uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps,
-                        bool may_suspend) {
+                         bool may_suspend) {
   Calendar& ch = channels_cal_[ChannelOf(die)];
   const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
   const uint64_t cmd_end = cmd + t_cmd_ps_;
@@ -88,8 +88,8 @@ uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint
   LongOp& lo = long_op_[die];
   uint64_t array_start = std::max(cmd_end, free);
   bool suspended = false;
-  if (may_suspend && n_.suspend && array_start > cmd_end && lo.end == DieFreePs(die) && lo.end > cmd_end &&
-      lo.suspends < n_.max_suspends) {
+  if (may_suspend && n_.suspend && array_start > cmd_end && lo.end == DieFreePs(die) &&
+      lo.end > cmd_end && lo.suspends < n_.max_suspends) {
     // Suspend the program/erase that holds the die; the read goes first.
     array_start = cmd_end + (cmd_end >= lo.start ? t_suspend_ps_ : 0);
     suspended = true;

@@ -29,13 +29,13 @@ class Calendar {
 };
 
 struct NandStats {
-  uint64_t reads = 0;            // array reads (one per tR)
+  uint64_t reads = 0;  // array reads (one per tR)
   uint64_t multi_plane_reads = 0;
   uint64_t programs = 0;
-  uint64_t erases = 0;           // per die
+  uint64_t erases = 0;  // per die
   uint64_t suspends = 0;
-  uint64_t read_bytes = 0;       // user bytes moved out of the dies
-  uint64_t program_bytes = 0;    // user bytes programmed
+  uint64_t read_bytes = 0;     // user bytes moved out of the dies
+  uint64_t program_bytes = 0;  // user bytes programmed
 };
 
 class NandArray {

@@ -27,7 +27,8 @@ std::string ValidateLink(const LinkProfile& l) {
   std::string e = Range<unsigned>("link.generation", l.generation, 1, 5, "PCIe 5.0 Table 4-1");
   if (!e.empty()) return e;
   if (l.width != 1 && l.width != 2 && l.width != 4 && l.width != 8 && l.width != 16)
-    return "link.width: " + std::to_string(l.width) + " is not 1, 2, 4, 8 or 16 (PCIe 5.0 4.2.4.11)";
+    return "link.width: " + std::to_string(l.width) +
+           " is not 1, 2, 4, 8 or 16 (PCIe 5.0 4.2.4.11)";
   if (!PowerOfTwo(l.max_payload_size) || l.max_payload_size < 128 || l.max_payload_size > 4096)
     return "link.max_payload_size: " + std::to_string(l.max_payload_size) +
            " is not a power of two in 128..4096 (PCIe 5.0 7.5.3.4)";
@@ -93,11 +94,12 @@ Geometry DeriveGeometry(const MediaProfile& p) {
   g.program_planes = n.multi_plane ? n.planes_per_die : 1;
   g.plane_groups = n.planes_per_die / g.program_planes;
   g.units_per_program = g.units_per_page * n.pages_per_program * g.program_planes;
-  g.units_per_superblock = uint64_t{g.dies} * n.planes_per_die * n.pages_per_block * g.units_per_page;
+  g.units_per_superblock =
+      uint64_t{g.dies} * n.planes_per_die * n.pages_per_block * g.units_per_page;
   g.superblocks = n.blocks_per_plane;
   g.physical_units = g.units_per_superblock * g.superblocks;
-  g.user_units = static_cast<uint64_t>(std::floor(static_cast<double>(g.physical_units) /
-                                                  (1.0 + p.ftl.over_provisioning)));
+  g.user_units = static_cast<uint64_t>(
+      std::floor(static_cast<double>(g.physical_units) / (1.0 + p.ftl.over_provisioning)));
   g.physical_bytes = g.physical_units * p.ftl.mapping_unit_bytes;
   g.user_bytes = g.user_units * p.ftl.mapping_unit_bytes;
   return g;
@@ -107,7 +109,8 @@ std::string ValidateProfile(const MediaProfile& p) {
   std::string e = ValidateLink(p.link);
   if (!e.empty() || p.unlimited) return e;
   const FtlProfile& f = p.ftl;
-  if (!PowerOfTwo(f.mapping_unit_bytes) || f.mapping_unit_bytes < 512 || f.mapping_unit_bytes > 65536)
+  if (!PowerOfTwo(f.mapping_unit_bytes) || f.mapping_unit_bytes < 512 ||
+      f.mapping_unit_bytes > 65536)
     return "ftl.mapping_unit_bytes: " + std::to_string(f.mapping_unit_bytes) +
            " is not a power of two in 512..65536";
   if (!(f.over_provisioning >= 0.0 && f.over_provisioning <= 4.0)) {
@@ -126,8 +129,8 @@ std::string ValidateProfile(const MediaProfile& p) {
            " mapping units exceed the 32-bit physical address limit (4294967294)";
   const uint64_t program_bytes = uint64_t{g.units_per_program} * f.mapping_unit_bytes;
   if (p.cache.bytes != 0 && p.cache.bytes < 2 * program_bytes)
-    return "cache.bytes: " + std::to_string(p.cache.bytes) +
-           " is below two program units (" + std::to_string(2 * program_bytes) + ")";
+    return "cache.bytes: " + std::to_string(p.cache.bytes) + " is below two program units (" +
+           std::to_string(2 * program_bytes) + ")";
   if (p.cache.bytes > (uint64_t{1} << 40))
     return "cache.bytes: " + std::to_string(p.cache.bytes) + " is not 0..1099511627776";
   if (f.gc_low_superblocks < 2)

@@ -61,7 +61,8 @@ TEST(ProfileErrors, WrongTypesAreNamed) {
 }
 
 TEST(ProfileErrors, MissingNameAndSyntaxErrors) {
-  EXPECT_EQ(ErrorOf("[nand]\nchannels = 8\n"), "p.toml: name: missing (every profile names itself)");
+  EXPECT_EQ(ErrorOf("[nand]\nchannels = 8\n"),
+            "p.toml: name: missing (every profile names itself)");
   EXPECT_EQ(ErrorOf("name = \"t\"\n[nand\n").rfind("p.toml:2: ", 0), 0u);
 }
 

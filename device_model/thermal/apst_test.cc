@@ -10,7 +10,7 @@ constexpr uint64_t kUs = 1'000'000ull;
 
 spec::ApstData Table() {
   spec::ApstData t;
-  t.entry[0].set_itps(3).set_itpt(10);   // PS0 -> PS3 after 10 ms idle
+  t.entry[0].set_itps(3).set_itpt(10);  // PS0 -> PS3 after 10 ms idle
   t.entry[1].set_itps(3).set_itpt(10);
   t.entry[2].set_itps(3).set_itpt(10);
   t.entry[3].set_itps(4).set_itpt(100);  // PS3 -> PS4 after 100 ms more

@@ -6,16 +6,20 @@ namespace nvmesim::device::thermal {
 
 double ScaledWatts(uint16_t value, uint8_t scale_bits) {
   switch (scale_bits & 0x3) {  // IPS/APS (Power State Descriptor bits 7:6)
-    case 1: return value * 0.0001;
-    case 2: return value * 0.01;
-    default: return -1.0;  // 0: not reported, 3: reserved
+    case 1:
+      return value * 0.0001;
+    case 2:
+      return value * 0.01;
+    default:
+      return -1.0;  // 0: not reported, 3: reserved
   }
 }
 
 std::string DecodePowerStates(const spec::PowerStateDescriptor* psd, uint8_t npss,
                               const PowerModel& model, std::vector<PowerState>* out) {
   out->clear();
-  if (npss > 31) return "npss " + std::to_string(npss) + " exceeds 31 (32 power states, Figure 275)";
+  if (npss > 31)
+    return "npss " + std::to_string(npss) + " exceeds 31 (32 power states, Figure 275)";
   for (unsigned i = 0; i <= npss; ++i) {
     const spec::PowerStateDescriptor& d = psd[i];
     PowerState s;
@@ -27,8 +31,9 @@ std::string DecodePowerStates(const spec::PowerStateDescriptor* psd, uint8_t nps
     if (d.mp == 0) return "psd[" + std::to_string(i) + "].mp is 0 (maximum power must be reported)";
     const double idle = ScaledWatts(d.idlp, static_cast<uint8_t>(d.ips >> 6));
     const double active = ScaledWatts(d.actp, static_cast<uint8_t>(d.apws >> 6));
-    s.idle_watts = idle >= 0 ? idle : (s.operational ? s.max_watts * model.default_idle_fraction
-                                                     : s.max_watts);
+    s.idle_watts = idle >= 0
+                       ? idle
+                       : (s.operational ? s.max_watts * model.default_idle_fraction : s.max_watts);
     s.active_watts = active >= 0 ? active : s.max_watts * model.default_active_fraction;
     if (s.idle_watts > s.max_watts) {
       return "psd[" + std::to_string(i) + "] idle power exceeds maximum power";
@@ -36,7 +41,8 @@ std::string DecodePowerStates(const spec::PowerStateDescriptor* psd, uint8_t nps
     if (s.active_watts < s.idle_watts) s.active_watts = s.idle_watts;
     out->push_back(s);
   }
-  if (!(*out)[0].operational) return "psd[0] is non-operational (power state 0 must be operational)";
+  if (!(*out)[0].operational)
+    return "psd[0] is non-operational (power state 0 must be operational)";
   const double p0 = (*out)[0].max_watts;
   for (PowerState& s : *out) s.perf_factor = s.operational ? std::min(1.0, s.max_watts / p0) : 0.0;
   return "";

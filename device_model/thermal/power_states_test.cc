@@ -31,7 +31,7 @@ TEST(PowerStates, PowerFollowsActivityAndCapsAtMax) {
   EXPECT_DOUBLE_EQ(PowerWatts(s[0], m, 0.0, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(PowerWatts(s[0], m, 1.0, 0.0), 3.0);
   EXPECT_DOUBLE_EQ(PowerWatts(s[0], m, 0.5, 2e9), 1.0 + 1.0 + 2.0);
-  EXPECT_DOUBLE_EQ(PowerWatts(s[0], m, 1.0, 20e9), 8.0);  // MP caps it
+  EXPECT_DOUBLE_EQ(PowerWatts(s[0], m, 1.0, 20e9), 8.0);   // MP caps it
   EXPECT_DOUBLE_EQ(PowerWatts(s[4], m, 1.0, 1e9), 0.005);  // non-operational: idle only
 }
 
@@ -40,7 +40,8 @@ TEST(PowerStates, RejectsBadTables) {
   std::vector<PowerState> s;
   EXPECT_NE(DecodePowerStates(psd.data(), 32, PowerModel{}, &s), "");
   psd[1].mp = 0;
-  EXPECT_NE(DecodePowerStates(psd.data(), 4, PowerModel{}, &s).find("psd[1].mp"), std::string::npos);
+  EXPECT_NE(DecodePowerStates(psd.data(), 4, PowerModel{}, &s).find("psd[1].mp"),
+            std::string::npos);
   psd = DefaultPowerStateDescriptors();
   psd[0].flags |= spec::kPsdFlagNops;
   EXPECT_NE(DecodePowerStates(psd.data(), 4, PowerModel{}, &s).find("psd[0]"), std::string::npos);

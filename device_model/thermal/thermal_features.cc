@@ -14,8 +14,10 @@ std::string ValidateThermalConfig(const ThermalConfig& c) {
   if (c.power_states.size() > 32) return "power_states has more than 32 entries (NPSS <= 31)";
   if (!(c.resistance_k_per_w > 0)) return "resistance_k_per_w must be > 0";
   if (!(c.capacitance_j_per_k > 0)) return "capacitance_j_per_k must be > 0";
-  if (!(c.ambient_kelvin > 0) || c.ambient_kelvin > 65535) return "ambient_kelvin must be in (0, 65535]";
-  if (c.initial_kelvin < 0 || c.initial_kelvin > 65535) return "initial_kelvin must be in [0, 65535]";
+  if (!(c.ambient_kelvin > 0) || c.ambient_kelvin > 65535)
+    return "ambient_kelvin must be in (0, 65535]";
+  if (c.initial_kelvin < 0 || c.initial_kelvin > 65535)
+    return "initial_kelvin must be in [0, 65535]";
   // WCTEMP/CCTEMP are 16-bit kelvin fields (Figure 275); a zero WCTEMP means
   // "not reported", which this model does not support.
   if (c.wctemp == 0) return "wctemp must be > 0 kelvin";
@@ -27,7 +29,8 @@ std::string ValidateThermalConfig(const ThermalConfig& c) {
   if (!(c.heavy_factor > 0 && c.heavy_factor <= c.light_factor)) {
     return "heavy_factor must be in (0, light_factor]";
   }
-  if (c.hysteresis_kelvin < 0 || c.hysteresis_kelvin > 50) return "hysteresis_kelvin must be in [0, 50]";
+  if (c.hysteresis_kelvin < 0 || c.hysteresis_kelvin > 50)
+    return "hysteresis_kelvin must be in [0, 50]";
   const uint16_t dl = c.device_light_kelvin ? c.device_light_kelvin : c.wctemp;
   const uint16_t dh = c.device_heavy_kelvin ? c.device_heavy_kelvin
                                             : static_cast<uint16_t>((c.wctemp + c.cctemp) / 2);
@@ -38,27 +41,42 @@ std::string ValidateThermalConfig(const ThermalConfig& c) {
 
 const char* ThrottleLevelName(ThrottleLevel level) {
   switch (level) {
-    case ThrottleLevel::kNone: return "none";
-    case ThrottleLevel::kLight: return "light";
-    case ThrottleLevel::kHeavy: return "heavy";
-    case ThrottleLevel::kShutdown: return "shutdown";
+    case ThrottleLevel::kNone:
+      return "none";
+    case ThrottleLevel::kLight:
+      return "light";
+    case ThrottleLevel::kHeavy:
+      return "heavy";
+    case ThrottleLevel::kShutdown:
+      return "shutdown";
   }
   return "?";
 }
 
 const char* ThermalEventKindName(ThermalEventKind kind) {
   switch (kind) {
-    case ThermalEventKind::kOverThreshold: return "over_threshold";
-    case ThermalEventKind::kOverThresholdCleared: return "over_threshold_cleared";
-    case ThermalEventKind::kUnderThreshold: return "under_threshold";
-    case ThermalEventKind::kUnderThresholdCleared: return "under_threshold_cleared";
-    case ThermalEventKind::kWarningEntered: return "warning_entered";
-    case ThermalEventKind::kWarningCleared: return "warning_cleared";
-    case ThermalEventKind::kCriticalEntered: return "critical_entered";
-    case ThermalEventKind::kCriticalCleared: return "critical_cleared";
-    case ThermalEventKind::kThrottleChanged: return "throttle_changed";
-    case ThermalEventKind::kShutdown: return "shutdown";
-    case ThermalEventKind::kPowerStateChanged: return "power_state_changed";
+    case ThermalEventKind::kOverThreshold:
+      return "over_threshold";
+    case ThermalEventKind::kOverThresholdCleared:
+      return "over_threshold_cleared";
+    case ThermalEventKind::kUnderThreshold:
+      return "under_threshold";
+    case ThermalEventKind::kUnderThresholdCleared:
+      return "under_threshold_cleared";
+    case ThermalEventKind::kWarningEntered:
+      return "warning_entered";
+    case ThermalEventKind::kWarningCleared:
+      return "warning_cleared";
+    case ThermalEventKind::kCriticalEntered:
+      return "critical_entered";
+    case ThermalEventKind::kCriticalCleared:
+      return "critical_cleared";
+    case ThermalEventKind::kThrottleChanged:
+      return "throttle_changed";
+    case ThermalEventKind::kShutdown:
+      return "shutdown";
+    case ThermalEventKind::kPowerStateChanged:
+      return "power_state_changed";
   }
   return "?";
 }
@@ -152,15 +170,14 @@ void ThermalModel::ResetFeatures(uint64_t now_ps) {
 }
 
 void ThermalModel::FillSmart(spec::SmartHealthLog& log) const {
-  auto sat32 = [](uint64_t v) {
-    return static_cast<uint32_t>(std::min<uint64_t>(v, 0xFFFFFFFFu));
-  };
+  auto sat32 = [](uint64_t v) { return static_cast<uint32_t>(std::min<uint64_t>(v, 0xFFFFFFFFu)); };
   constexpr uint64_t kPsPerMinute = 60'000'000'000'000ull;
   constexpr uint64_t kPsPerSecond = 1'000'000'000'000ull;
   // Critical Warning bit 1: composite >= over threshold or < under threshold.
   const bool temp_warning = m_[kOver].active || m_[kUnder].active;
-  log.critical_warning = static_cast<uint8_t>((log.critical_warning & ~spec::kCriticalWarningTemperature) |
-                                              (temp_warning ? spec::kCriticalWarningTemperature : 0));
+  log.critical_warning =
+      static_cast<uint8_t>((log.critical_warning & ~spec::kCriticalWarningTemperature) |
+                           (temp_warning ? spec::kCriticalWarningTemperature : 0));
   log.composite_temperature = composite_kelvin();
   log.warning_composite_temperature_time = sat32(stats_.warning_ps / kPsPerMinute);
   log.critical_composite_temperature_time = sat32(stats_.critical_ps / kPsPerMinute);

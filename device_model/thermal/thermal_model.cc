@@ -55,8 +55,9 @@ void ThermalModel::Configure(Machine m, bool enabled, bool rising, double enter,
 void ThermalModel::ConfigureAll() {
   const double h = cfg_.hysteresis_kelvin;
   const uint16_t dl = cfg_.device_light_kelvin ? cfg_.device_light_kelvin : cfg_.wctemp;
-  const uint16_t dh = cfg_.device_heavy_kelvin ? cfg_.device_heavy_kelvin
-                                               : static_cast<uint16_t>((cfg_.wctemp + cfg_.cctemp) / 2);
+  const uint16_t dh = cfg_.device_heavy_kelvin
+                          ? cfg_.device_heavy_kelvin
+                          : static_cast<uint16_t>((cfg_.wctemp + cfg_.cctemp) / 2);
   const uint16_t sd = cfg_.shutdown_kelvin ? cfg_.shutdown_kelvin : cfg_.cctemp;
   Configure(kHostLight, tmt1_ != 0, true, Level(tmt1_), Level(tmt1_ - h));
   Configure(kHostHeavy, tmt2_ != 0, true, Level(tmt2_), Level(tmt2_ - h));
@@ -108,9 +109,14 @@ double ThermalModel::throughput_factor() const {
   if (shutdown_) return 0.0;
   double f = 1.0;
   switch (throttle_level()) {
-    case ThrottleLevel::kLight: f = cfg_.light_factor; break;
-    case ThrottleLevel::kHeavy: f = cfg_.heavy_factor; break;
-    default: break;
+    case ThrottleLevel::kLight:
+      f = cfg_.light_factor;
+      break;
+    case ThrottleLevel::kHeavy:
+      f = cfg_.heavy_factor;
+      break;
+    default:
+      break;
   }
   const uint32_t ps = states_[ps_].operational ? ps_ : last_operational_ps_;
   return f * states_[ps].perf_factor;
@@ -142,12 +148,16 @@ void ThermalModel::NoteLevels(ThrottleLevel host_before, ThrottleLevel device_be
     if (c != std::numeric_limits<uint32_t>::max()) ++c;
   };
   if (host > host_before) {
-    if (host == ThrottleLevel::kHeavy) bump(stats_.tmt2_transitions);
-    else bump(stats_.tmt1_transitions);
+    if (host == ThrottleLevel::kHeavy)
+      bump(stats_.tmt2_transitions);
+    else
+      bump(stats_.tmt1_transitions);
   }
   if (dev > device_before) {
-    if (dev == ThrottleLevel::kHeavy) ++stats_.device_heavy_transitions;
-    else ++stats_.device_light_transitions;
+    if (dev == ThrottleLevel::kHeavy)
+      ++stats_.device_heavy_transitions;
+    else
+      ++stats_.device_light_transitions;
   }
   const ThrottleLevel now = throttle_level();
   if (now != before) Emit(ThermalEventKind::kThrottleChanged, static_cast<uint8_t>(now));
@@ -179,7 +189,8 @@ void ThermalModel::Toggle(Machine m) {
         Emit(ThermalEventKind::kShutdown);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   NoteLevels(hb, db, before);
 }
@@ -204,8 +215,10 @@ void ThermalModel::Integrate(uint64_t ps, double watts) {
   if (dev == ThrottleLevel::kLight) stats_.device_light_ps += ps;
   if (dev == ThrottleLevel::kHeavy) stats_.device_heavy_ps += ps;
   if (throttle_level() != ThrottleLevel::kNone) stats_.throttled_ps += ps;
-  if (m_[kCritical].active) stats_.critical_ps += ps;
-  else if (m_[kWarning].active) stats_.warning_ps += ps;
+  if (m_[kCritical].active)
+    stats_.critical_ps += ps;
+  else if (m_[kWarning].active)
+    stats_.warning_ps += ps;
 }
 
 double ThermalModel::CrossingSeconds(const Boundary& b, double watts) const {
@@ -275,8 +288,10 @@ void ThermalModel::Advance(uint64_t now_ps, const Activity& activity) {
     }
     Integrate(seg, watts);
     last_ps_ += seg;
-    if (which == kMachineCount) ApstTransition();
-    else if (which >= 0) Toggle(static_cast<Machine>(which));
+    if (which == kMachineCount)
+      ApstTransition();
+    else if (which >= 0)
+      Toggle(static_cast<Machine>(which));
   }
 }
 

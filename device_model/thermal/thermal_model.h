@@ -36,11 +36,11 @@ struct ThermalConfig {
   std::vector<spec::PowerStateDescriptor> power_states;
   PowerModel power;
   double ambient_kelvin = 308.0;
-  double initial_kelvin = 0;              // 0: start at ambient
-  double resistance_k_per_w = 6.0;        // drive to ambient
-  double capacitance_j_per_k = 5.0;       // tau = R C = 30 s
-  uint16_t wctemp = 343;                  // WCTEMP, kelvin (Figure 275)
-  uint16_t cctemp = 358;                  // CCTEMP, kelvin (Figure 275)
+  double initial_kelvin = 0;         // 0: start at ambient
+  double resistance_k_per_w = 6.0;   // drive to ambient
+  double capacitance_j_per_k = 5.0;  // tau = R C = 30 s
+  uint16_t wctemp = 343;             // WCTEMP, kelvin (Figure 275)
+  uint16_t cctemp = 358;             // CCTEMP, kelvin (Figure 275)
   // Host Controlled Thermal Management: HCTMA bit 0, MNTMT, MXTMT (Figure 275).
   bool hctm_supported = true;
   uint16_t mntmt = 313;
@@ -50,8 +50,8 @@ struct ThermalConfig {
   uint16_t device_light_kelvin = 0;
   uint16_t device_heavy_kelvin = 0;
   double hysteresis_kelvin = 2.0;
-  double light_factor = 0.6;   // throughput kept at light throttling (0, 1]
-  double heavy_factor = 0.3;   // throughput kept at heavy throttling (0, 1]
+  double light_factor = 0.6;  // throughput kept at light throttling (0, 1]
+  double heavy_factor = 0.3;  // throughput kept at heavy throttling (0, 1]
   bool critical_shutdown = true;
   uint16_t shutdown_kelvin = 0;  // 0: CCTEMP
   bool apst_supported = true;    // APSTA bit 0 (Figure 275)
@@ -64,17 +64,17 @@ enum class ThrottleLevel : uint8_t { kNone = 0, kLight = 1, kHeavy = 2, kShutdow
 const char* ThrottleLevelName(ThrottleLevel level);
 
 enum class ThermalEventKind : uint8_t {
-  kOverThreshold,           // composite >= over temperature threshold (FID 04h): AER
+  kOverThreshold,  // composite >= over temperature threshold (FID 04h): AER
   kOverThresholdCleared,
-  kUnderThreshold,          // composite < under temperature threshold: AER
+  kUnderThreshold,  // composite < under temperature threshold: AER
   kUnderThresholdCleared,
-  kWarningEntered,          // composite >= WCTEMP
+  kWarningEntered,  // composite >= WCTEMP
   kWarningCleared,
-  kCriticalEntered,         // composite >= CCTEMP
+  kCriticalEntered,  // composite >= CCTEMP
   kCriticalCleared,
-  kThrottleChanged,         // value = new ThrottleLevel
-  kShutdown,                // critical-temperature shutdown
-  kPowerStateChanged,       // value = new power state
+  kThrottleChanged,    // value = new ThrottleLevel
+  kShutdown,           // critical-temperature shutdown
+  kPowerStateChanged,  // value = new power state
 };
 const char* ThermalEventKindName(ThermalEventKind kind);
 // True for the events the controller reports as an asynchronous event of type
@@ -96,18 +96,18 @@ struct ThermalStats {
   // The device's own throttling.
   uint64_t device_light_transitions = 0, device_heavy_transitions = 0;
   uint64_t device_light_ps = 0, device_heavy_ps = 0;
-  uint64_t throttled_ps = 0;         // any level above none
-  uint64_t warning_ps = 0;           // WCTEMP <= composite < CCTEMP
-  uint64_t critical_ps = 0;          // composite >= CCTEMP
+  uint64_t throttled_ps = 0;  // any level above none
+  uint64_t warning_ps = 0;    // WCTEMP <= composite < CCTEMP
+  uint64_t critical_ps = 0;   // composite >= CCTEMP
   uint64_t over_threshold_events = 0, under_threshold_events = 0;
   uint64_t shutdowns = 0;
   double max_kelvin = 0;
   double energy_joules = 0;
   std::vector<double> energy_per_state_joules;
   std::vector<uint64_t> time_per_state_ps;
-  uint64_t apst_transitions = 0;     // autonomous entries into a non-operational state
-  uint64_t wakeups = 0;              // returns from a non-operational state on a command
-  uint64_t wake_latency_ps = 0;      // sum of the latency added by those wake-ups
+  uint64_t apst_transitions = 0;  // autonomous entries into a non-operational state
+  uint64_t wakeups = 0;           // returns from a non-operational state on a command
+  uint64_t wake_latency_ps = 0;   // sum of the latency added by those wake-ups
   uint64_t host_power_state_changes = 0;
 };
 
@@ -202,14 +202,22 @@ class ThermalModel {
 
  private:
   enum Machine : int {
-    kHostLight, kHostHeavy, kDeviceLight, kDeviceHeavy, kOver, kUnder, kWarning, kCritical,
-    kShutdownTrip, kMachineCount
+    kHostLight,
+    kHostHeavy,
+    kDeviceLight,
+    kDeviceHeavy,
+    kOver,
+    kUnder,
+    kWarning,
+    kCritical,
+    kShutdownTrip,
+    kMachineCount
   };
   struct Boundary {
     bool enabled = false;
-    bool rising = true;   // entered by rising through `enter` (else falling)
-    double enter = 0;     // model temperature at which the condition starts
-    double exit = 0;      // ... and stops
+    bool rising = true;  // entered by rising through `enter` (else falling)
+    double enter = 0;    // model temperature at which the condition starts
+    double exit = 0;     // ... and stops
     bool active = false;
   };
   void Configure(Machine m, bool enabled, bool rising, double enter, double exit);

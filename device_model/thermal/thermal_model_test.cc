@@ -101,8 +101,10 @@ TEST(ThermalModel, HostThrottlingEntersAndExitsWithHysteresis) {
   m.FillSmart(log);
   EXPECT_EQ(log.thermal_management_temperature1_transition_count, 1u);
   EXPECT_EQ(log.thermal_management_temperature2_transition_count, 1u);
-  EXPECT_EQ(log.total_time_thermal_management_temperature1, m.stats().tmt1_ps / 1'000'000'000'000ull);
-  EXPECT_EQ(log.total_time_thermal_management_temperature2, m.stats().tmt2_ps / 1'000'000'000'000ull);
+  EXPECT_EQ(log.total_time_thermal_management_temperature1,
+            m.stats().tmt1_ps / 1'000'000'000'000ull);
+  EXPECT_EQ(log.total_time_thermal_management_temperature2,
+            m.stats().tmt2_ps / 1'000'000'000'000ull);
   EXPECT_GT(log.total_time_thermal_management_temperature2, 0u);
   EXPECT_EQ(log.composite_temperature.value(), m.composite_kelvin());
   EXPECT_EQ(log.temperature_sensor[0], m.composite_kelvin());
@@ -124,9 +126,9 @@ TEST(ThermalModel, HostThermalManagementValidation) {
   ThermalModel m(cfg);
   EXPECT_FALSE(m.SetHostThermalManagement(0, 340, 340).ok());  // TMT1 >= TMT2
   EXPECT_FALSE(m.SetHostThermalManagement(0, 345, 340).ok());
-  EXPECT_FALSE(m.SetHostThermalManagement(0, 300, 0).ok());    // below MNTMT
-  EXPECT_FALSE(m.SetHostThermalManagement(0, 0, 360).ok());    // above MXTMT
-  EXPECT_TRUE(m.SetHostThermalManagement(0, 0, 340).ok());     // TMT1 disabled
+  EXPECT_FALSE(m.SetHostThermalManagement(0, 300, 0).ok());  // below MNTMT
+  EXPECT_FALSE(m.SetHostThermalManagement(0, 0, 360).ok());  // above MXTMT
+  EXPECT_TRUE(m.SetHostThermalManagement(0, 0, 340).ok());   // TMT1 disabled
   EXPECT_TRUE(m.SetHostThermalManagement(0, 320, 0).ok());
   EXPECT_EQ(m.tmt1(), 320);
   const spec::Status s = m.SetHostThermalManagement(0, 350, 340);
@@ -169,11 +171,13 @@ TEST(ThermalModel, TemperatureThresholdEventsAndCriticalWarning) {
   m.FillSmart(log);
   EXPECT_TRUE(log.critical_warning & spec::kCriticalWarningTemperature);
   // Raising the threshold above the temperature clears the condition.
-  ASSERT_TRUE(m.SetTemperatureThreshold(m.now_ps(), spec::ThresholdType::kOverTemperature, 350).ok());
+  ASSERT_TRUE(
+      m.SetTemperatureThreshold(m.now_ps(), spec::ThresholdType::kOverTemperature, 350).ok());
   m.FillSmart(log);
   EXPECT_FALSE(log.critical_warning & spec::kCriticalWarningTemperature);
   bool cleared = false;
-  for (const ThermalEvent& e : m.TakeEvents()) cleared |= e.kind == ThermalEventKind::kOverThresholdCleared;
+  for (const ThermalEvent& e : m.TakeEvents())
+    cleared |= e.kind == ThermalEventKind::kOverThresholdCleared;
   EXPECT_TRUE(cleared);
   // An under threshold above the temperature is an immediate event.
   ThermalModel cold(cfg);
@@ -198,8 +202,8 @@ TEST(ThermalModel, CriticalTemperatureShutsDownUntilCooled) {
   EXPECT_EQ(m.stats().shutdowns, 1u);
   EXPECT_GT(m.stats().critical_ps, 0u);
   EXPECT_LT(m.stats().max_kelvin, 361.5 + 1e-6);  // power cut at the 361.5 K crossing
-  EXPECT_FALSE(m.Restart(m.now_ps()));     // still hot
-  Drive(m, 200 * kS, 1 * kS, 10e9);          // no power while shut down: cools to 330
+  EXPECT_FALSE(m.Restart(m.now_ps()));            // still hot
+  Drive(m, 200 * kS, 1 * kS, 10e9);               // no power while shut down: cools to 330
   EXPECT_LT(m.temperature_kelvin(), 340.0);
   EXPECT_TRUE(m.Restart(m.now_ps()));
   EXPECT_FALSE(m.shut_down());

@@ -36,9 +36,9 @@ TEST(ThermalRc, TimeToReachInvertsStep) {
   ASSERT_TRUE(std::isfinite(t));
   EXPECT_NEAR(rc.Step(308.0, 7.0, t), 340.0, 1e-9);
   EXPECT_EQ(rc.TimeToReach(308.0, 3.0, 340.0), ThermalRc::kNever);  // steady 326 < 340
-  const double down = rc.TimeToReach(345.0, 1.0, 320.0);             // steady 314
+  const double down = rc.TimeToReach(345.0, 1.0, 320.0);            // steady 314
   EXPECT_NEAR(rc.Step(345.0, 1.0, down), 320.0, 1e-9);
-  EXPECT_EQ(rc.TimeToReach(345.0, 3.0, 320.0), ThermalRc::kNever);   // steady 326 > 320
+  EXPECT_EQ(rc.TimeToReach(345.0, 3.0, 320.0), ThermalRc::kNever);  // steady 326 > 320
 }
 
 TEST(ThermalRc, PowerToReach) {

@@ -37,7 +37,8 @@ ZnsCommandSet::ZnsCommandSet(Subsystem& subsystem, ZnsCommandSetConfig config)
   if (!err.empty()) throw std::invalid_argument("zns defaults: " + err);
   for (const auto& [nsid, c] : config_.per_namespace) {
     err = nvmesim::zns::ValidateConfig(c);
-    if (!err.empty()) throw std::invalid_argument("zns namespace " + std::to_string(nsid) + ": " + err);
+    if (!err.empty())
+      throw std::invalid_argument("zns namespace " + std::to_string(nsid) + ": " + err);
   }
 }
 
@@ -114,12 +115,18 @@ Status ZnsCommandSet::Execute(IoCommand& cmd, IoServices& io) {
       io.AddMediaTime(op);
       return Status::Ok();
     }
-    case static_cast<uint8_t>(spec::NvmOpcode::kWrite): return ReadWrite(cmd, io, *st, true);
-    case static_cast<uint8_t>(spec::NvmOpcode::kRead): return ReadWrite(cmd, io, *st, false);
-    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneAppend): return Append(cmd, io, *st);
-    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementSend): return Send(cmd, io, *st);
-    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementReceive): return Receive(cmd, io, *st);
-    default: return Status(GenericStatus::kInvalidOpcode, true);
+    case static_cast<uint8_t>(spec::NvmOpcode::kWrite):
+      return ReadWrite(cmd, io, *st, true);
+    case static_cast<uint8_t>(spec::NvmOpcode::kRead):
+      return ReadWrite(cmd, io, *st, false);
+    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneAppend):
+      return Append(cmd, io, *st);
+    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementSend):
+      return Send(cmd, io, *st);
+    case static_cast<uint8_t>(spec::ZnsOpcode::kZoneManagementReceive):
+      return Receive(cmd, io, *st);
+    default:
+      return Status(GenericStatus::kInvalidOpcode, true);
   }
 }
 
@@ -228,8 +235,8 @@ Status ZnsCommandSet::Send(IoCommand& cmd, IoServices& io, NsState& st) {
   }
   // Zones a reset or finish touches, to apply their media and data effects.
   std::vector<uint32_t> resets_before(m.zone_count()), finishes_before(m.zone_count());
-  const bool tracks = req.action == spec::ZoneSendAction::kReset ||
-                      req.action == spec::ZoneSendAction::kFinish;
+  const bool tracks =
+      req.action == spec::ZoneSendAction::kReset || req.action == spec::ZoneSendAction::kFinish;
   if (tracks) {
     for (uint32_t z = 0; z < m.zone_count(); ++z) {
       resets_before[z] = m.Stats(z).resets;
@@ -272,7 +279,8 @@ Status ZnsCommandSet::Send(IoCommand& cmd, IoServices& io, NsState& st) {
 Status ZnsCommandSet::Receive(IoCommand& cmd, IoServices& io, NsState& st) {
   const spec::Sqe& s = cmd.sqe;
   const uint8_t zra = spec::ZoneReceiveActionField(s.cdw13);
-  if (zra > static_cast<uint8_t>(spec::ZoneReceiveAction::kExtendedReportZones)) return InvalidField();
+  if (zra > static_cast<uint8_t>(spec::ZoneReceiveAction::kExtendedReportZones))
+    return InvalidField();
   const auto filter = nvmesim::zns::ParseReportingOption(spec::ZoneReceiveReportingOption(s.cdw13));
   if (!filter) return InvalidField();
   const uint64_t bytes = spec::ZoneReceiveBufferBytes(s.cdw12);
@@ -356,11 +364,21 @@ Status ZnsCommandSet::InjectZoneFault(uint32_t nsid, uint32_t zone, ZoneFault fa
   const uint32_t before = m->changed_zones();
   Status r;
   switch (fault) {
-    case ZoneFault::kReadOnly: r = m->FaultSetReadOnly(zone); break;
-    case ZoneFault::kOffline: r = m->FaultSetOffline(zone); break;
-    case ZoneFault::kFinishByController: r = m->FaultFinishByController(zone); break;
-    case ZoneFault::kResetRecommended: r = m->FaultSetResetRecommended(zone, on); break;
-    case ZoneFault::kFinishRecommended: r = m->FaultSetFinishRecommended(zone, on); break;
+    case ZoneFault::kReadOnly:
+      r = m->FaultSetReadOnly(zone);
+      break;
+    case ZoneFault::kOffline:
+      r = m->FaultSetOffline(zone);
+      break;
+    case ZoneFault::kFinishByController:
+      r = m->FaultFinishByController(zone);
+      break;
+    case ZoneFault::kResetRecommended:
+      r = m->FaultSetResetRecommended(zone, on);
+      break;
+    case ZoneFault::kFinishRecommended:
+      r = m->FaultSetFinishRecommended(zone, on);
+      break;
   }
   // One notice while the Changed Zone List is non-empty; reading the log
   // (which empties it) re-arms it (ZNS 1.1 Changed Zone List).

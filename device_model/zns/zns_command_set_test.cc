@@ -194,7 +194,7 @@ TEST(ZnsCommandSet, PowerLossRollsBackToDurableData) {
   r.io.cache = true;
   ASSERT_TRUE(r.Write(0, 8, 0xA1).ok());
   ASSERT_TRUE(r.Run(Rig::Io(static_cast<uint8_t>(spec::NvmOpcode::kFlush), 0, 1)).ok());
-  ASSERT_TRUE(r.Write(8, 8, 0xA2).ok());             // cached: lost
+  ASSERT_TRUE(r.Write(8, 8, 0xA2).ok());                 // cached: lost
   ASSERT_TRUE(r.Write(64, 4, 0xB1, /*fua=*/true).ok());  // durable
   EXPECT_EQ(r.zns.DurableWritePointer(1, 0), 8u);
   EXPECT_EQ(r.zns.DurableWritePointer(1, 1), 68u);

@@ -18,7 +18,9 @@ class Io : public IoServices {
   explicit Io(MediaTiming& m) : media_(m) {}
   std::vector<uint8_t> host = std::vector<uint8_t>(1 << 20, 0x5A);
   uint64_t now = 0, last_ps = 0;
-  spec::Status ToHost(const spec::Sqe&, const void*, uint64_t) override { return spec::Status::Ok(); }
+  spec::Status ToHost(const spec::Sqe&, const void*, uint64_t) override {
+    return spec::Status::Ok();
+  }
   spec::Status FromHost(const spec::Sqe&, void* d, uint64_t len) override {
     std::memcpy(d, host.data(), len);
     return spec::Status::Ok();

@@ -30,18 +30,18 @@ inline constexpr uint16_t kNoSlot = 0xFFFF;
 // One NVMe command from build to completion, across retries.
 struct Command {
   spec::Sqe sqe;
-  Request* request = nullptr;                        // block I/O parent
+  Request* request = nullptr;                         // block I/O parent
   std::function<void(const spec::Cqe&)> on_complete;  // internal/admin commands
-  uint16_t queue = 0;          // queue pair index (0 = admin)
-  uint16_t slot = kNoSlot;     // slot while in flight
+  uint16_t queue = 0;                                 // queue pair index (0 = admin)
+  uint16_t slot = kNoSlot;                            // slot while in flight
   uint32_t retries = 0;
-  uint64_t submit_ns = 0;      // of the current attempt
-  uint64_t deadline_ns = 0;    // timeout of the current attempt
-  uint64_t timeout_ns = 0;     // per-attempt budget
-  bool abort_sent = false;     // an Abort was issued for the current attempt
-  bool retry_allowed = true;   // internal commands that must not repeat set false
+  uint64_t submit_ns = 0;     // of the current attempt
+  uint64_t deadline_ns = 0;   // timeout of the current attempt
+  uint64_t timeout_ns = 0;    // per-attempt budget
+  bool abort_sent = false;    // an Abort was issued for the current attempt
+  bool retry_allowed = true;  // internal commands that must not repeat set false
   hal::Clock::TimerId retry_timer = hal::Clock::kNoTimer;  // CRD delay
-  hal::DmaBuffer list_page;    // PRP list / SGL segment / DSM or Copy ranges
+  hal::DmaBuffer list_page;  // PRP list / SGL segment / DSM or Copy ranges
   // Intrusive list: in flight on a queue (submit order) or waiting.
   Command* prev = nullptr;
   Command* next = nullptr;
@@ -56,20 +56,32 @@ class CommandList {
   void PushBack(Command* c) {
     c->next = nullptr;
     c->prev = tail_;
-    if (tail_) tail_->next = c; else head_ = c;
+    if (tail_)
+      tail_->next = c;
+    else
+      head_ = c;
     tail_ = c;
     ++size_;
   }
   void PushFront(Command* c) {
     c->prev = nullptr;
     c->next = head_;
-    if (head_) head_->prev = c; else tail_ = c;
+    if (head_)
+      head_->prev = c;
+    else
+      tail_ = c;
     head_ = c;
     ++size_;
   }
   void Remove(Command* c) {
-    if (c->prev) c->prev->next = c->next; else head_ = c->next;
-    if (c->next) c->next->prev = c->prev; else tail_ = c->prev;
+    if (c->prev)
+      c->prev->next = c->next;
+    else
+      head_ = c->next;
+    if (c->next)
+      c->next->prev = c->prev;
+    else
+      tail_ = c->prev;
     c->prev = c->next = nullptr;
     --size_;
   }

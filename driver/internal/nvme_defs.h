@@ -22,10 +22,12 @@ inline constexpr uint32_t kIdentifyBytes = 4096;  // base 2.0 5.17: every Identi
 // Feature identifiers, Feature Identifiers, base 5.27.1.
 inline constexpr uint8_t kFeatInterruptCoalescing =
     static_cast<uint8_t>(spec::FeatureId::kInterruptCoalescing);
-inline constexpr uint8_t kFeatNumberOfQueues = static_cast<uint8_t>(spec::FeatureId::kNumberOfQueues);
+inline constexpr uint8_t kFeatNumberOfQueues =
+    static_cast<uint8_t>(spec::FeatureId::kNumberOfQueues);
 inline constexpr uint8_t kFeatAsyncEventConfig =
     static_cast<uint8_t>(spec::FeatureId::kAsyncEventConfiguration);
-inline constexpr uint8_t kFeatKeepAliveTimer = static_cast<uint8_t>(spec::FeatureId::kKeepAliveTimer);
+inline constexpr uint8_t kFeatKeepAliveTimer =
+    static_cast<uint8_t>(spec::FeatureId::kKeepAliveTimer);
 
 // Log page identifiers, Log Page Identifiers, base 5.16.
 inline constexpr uint8_t kLogChangedNamespaceList =
@@ -36,10 +38,10 @@ inline constexpr uint8_t kLogChangedNamespaceList =
 inline constexpr uint8_t AenType(uint32_t dw0) { return dw0 & 0x7; }
 inline constexpr uint8_t AenInfo(uint32_t dw0) { return (dw0 >> 8) & 0xFF; }
 inline constexpr uint8_t AenLogPage(uint32_t dw0) { return (dw0 >> 16) & 0xFF; }
-inline constexpr uint8_t kAenTypeError = 0;    // AER completion DW0, base 5.2
-inline constexpr uint8_t kAenTypeNotice = 2;   // AER completion DW0, base 5.2
+inline constexpr uint8_t kAenTypeError = 0;                  // AER completion DW0, base 5.2
+inline constexpr uint8_t kAenTypeNotice = 2;                 // AER completion DW0, base 5.2
 inline constexpr uint8_t kAenNoticeNamespaceChanged = 0x00;  // Notice event information, base 5.2
-inline constexpr uint8_t kAenNoticeAnaChange = 0x03;          // Notice event information, base 5.2
+inline constexpr uint8_t kAenNoticeAnaChange = 0x03;         // Notice event information, base 5.2
 
 // Abort completion DW0 bit 0: 0 = command aborted, 1 = not aborted (base 2.0 5.1).
 inline constexpr bool AbortNotAborted(uint32_t dw0) { return (dw0 & 1u) != 0; }
@@ -60,11 +62,11 @@ inline constexpr uint32_t CreateSqCdw11(uint16_t cqid, uint8_t qprio) {
 // OACS bit 3: Namespace Management and Attachment supported (Identify Controller, base 5.17).
 inline constexpr uint16_t kOacsNamespaceManagement = 1u << 3;
 // ONCS bits (Identify Controller, base 5.17): 0 Compare, 2 DSM, 3 Write Zeroes, 8 Copy.
-inline constexpr uint16_t kOncsCompare = 1u << 0, kOncsDsm = 1u << 2,
-                          kOncsWriteZeroes = 1u << 3, kOncsCopy = 1u << 8;
-// OAES bit 8 Namespace Attribute Notices, bit 11 ANA Change Notices (Identify Controller, base 5.17).
+inline constexpr uint16_t kOncsCompare = 1u << 0, kOncsDsm = 1u << 2, kOncsWriteZeroes = 1u << 3,
+                          kOncsCopy = 1u << 8;
+// OAES bit 8 Namespace Attribute Notices, bit 11 ANA Change Notices (Identify Controller,
+// base 5.17).
 inline constexpr uint32_t kOaesNamespaceAttribute = 1u << 8, kOaesAnaChange = 1u << 11;
-
 
 template <typename T>
 inline T Load(const uint8_t* page, uint32_t offset) {

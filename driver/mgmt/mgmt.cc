@@ -85,9 +85,9 @@ std::string ControllerInfo(const Controller& c) {
   o += Fmt("aerl      : %u\n", i.aerl);
   o += Fmt("kas       : %u\n", i.kas);
   o += Fmt("crdt1-3   : %u %u %u (100 ms)\n", i.crdt[0], i.crdt[1], i.crdt[2]);
-  o += Fmt("sgls      : %s\n", i.sgls == SglSupport::kNone ? "not supported"
-                                  : i.sgls == SglSupport::kByteAligned ? "byte aligned"
-                                                                       : "dword aligned");
+  o += Fmt("sgls      : %s\n", i.sgls == SglSupport::kNone          ? "not supported"
+                               : i.sgls == SglSupport::kByteAligned ? "byte aligned"
+                                                                    : "dword aligned");
   o += Fmt("io queues : %u (requested %u, granted %u)\n", i.io_queues, i.io_queues_requested,
            i.io_queues_granted);
   o += Fmt("queue size: %u (requested %u)\n", i.queue_depth, i.queue_depth_requested);
@@ -102,7 +102,8 @@ std::string AdvancedStats(const Controller& c) {
   o += Fmt("resets                 : %" PRIu64 "\n", s.resets);
   o += Fmt("init failures          : %" PRIu64 "\n", s.init_failures);
   o += Fmt("timeouts               : %" PRIu64 "\n", s.timeouts);
-  o += Fmt("aborts sent/succeeded  : %" PRIu64 " / %" PRIu64 "\n", s.aborts_sent, s.aborts_succeeded);
+  o += Fmt("aborts sent/succeeded  : %" PRIu64 " / %" PRIu64 "\n", s.aborts_sent,
+           s.aborts_succeeded);
   o += Fmt("retries                : %" PRIu64 "\n", s.retries);
   o += Fmt("path errors            : %" PRIu64 "\n", s.path_errors);
   o += Fmt("async events           : %" PRIu64 "\n", s.async_events);
@@ -137,9 +138,9 @@ void ThermalStats(Controller& c, Done done) {
     done("no DMA memory for the SMART log\n", spec::GenericStatus::kInternalError);
     return;
   }
-  const spec::Sqe sqe = commands::GetLogPage(static_cast<uint8_t>(spec::LogPageId::kSmartHealth),
-                                             0xFFFFFFFF, sizeof(spec::SmartHealthLog), false,
-                                             buf->buf.bus, 0);
+  const spec::Sqe sqe =
+      commands::GetLogPage(static_cast<uint8_t>(spec::LogPageId::kSmartHealth), 0xFFFFFFFF,
+                           sizeof(spec::SmartHealthLog), false, buf->buf.bus, 0);
   const spec::Status accepted = c.SubmitAdmin(sqe, [buf, done](const spec::Cqe& cqe) {
     const spec::Status s = cqe.status_value();
     if (!s.ok()) {
@@ -161,10 +162,14 @@ void ThermalStats(Controller& c, Done done) {
     }
     o += Fmt("warning temperature time       : %u min\n", log.warning_composite_temperature_time);
     o += Fmt("critical temperature time      : %u min\n", log.critical_composite_temperature_time);
-    o += Fmt("thermal mgmt T1 transitions    : %u\n", log.thermal_management_temperature1_transition_count);
-    o += Fmt("thermal mgmt T2 transitions    : %u\n", log.thermal_management_temperature2_transition_count);
-    o += Fmt("thermal mgmt T1 total time     : %u s\n", log.total_time_thermal_management_temperature1);
-    o += Fmt("thermal mgmt T2 total time     : %u s\n", log.total_time_thermal_management_temperature2);
+    o += Fmt("thermal mgmt T1 transitions    : %u\n",
+             log.thermal_management_temperature1_transition_count);
+    o += Fmt("thermal mgmt T2 transitions    : %u\n",
+             log.thermal_management_temperature2_transition_count);
+    o += Fmt("thermal mgmt T1 total time     : %u s\n",
+             log.total_time_thermal_management_temperature1);
+    o += Fmt("thermal mgmt T2 total time     : %u s\n",
+             log.total_time_thermal_management_temperature2);
     done(o, s);
   });
   if (!accepted.ok()) done("Get Log Page refused: " + accepted.ToString() + "\n", accepted);
@@ -230,7 +235,8 @@ void SendPassthru(Controller& c, const Passthru& p, Done done) {
     accepted = c.SubmitIo(0, sqe, buf ? &seg : nullptr, buf ? 1 : 0,
                           [finish](const BlockResult& r) { finish(r.status, r.dw0, r.dw1); });
   }
-  if (!accepted.ok()) done("the driver refused the command: " + accepted.ToString() + "\n", accepted);
+  if (!accepted.ok())
+    done("the driver refused the command: " + accepted.ToString() + "\n", accepted);
 }
 
 }  // namespace nvmesim::driver::mgmt

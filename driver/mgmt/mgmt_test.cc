@@ -6,7 +6,8 @@ namespace nvmesim::driver::mgmt {
 namespace {
 
 TEST(MgmtTest, HexDumpMatchesNvmeCliLayout) {
-  const uint8_t data[18] = {'N', 'V', 'M', 'e', 0, 1, 2, 0xff, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0x7f, 'z'};
+  const uint8_t data[18] = {'N', 'V', 'M', 'e', 0,   1,   2,   0xff, 'a',
+                            'b', 'c', 'd', 'e', 'f', 'g', 'h', 0x7f, 'z'};
   const std::string d = HexDump(data, sizeof data);
   EXPECT_EQ(d,
             "       0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f\n"

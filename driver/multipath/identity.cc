@@ -78,10 +78,17 @@ bool ParseDescriptorList(const uint8_t* page, NamespaceIds* ids) {
     const uint8_t want = spec::NamespaceIdLength(type);
     if (want != 0 && nidl != want) return false;
     switch (type) {
-      case spec::NamespaceIdDescriptorType::kEui64: std::memcpy(ids->eui64.data(), page + body, 8); break;
-      case spec::NamespaceIdDescriptorType::kNguid: std::memcpy(ids->nguid.data(), page + body, 16); break;
-      case spec::NamespaceIdDescriptorType::kUuid: std::memcpy(ids->uuid.data(), page + body, 16); break;
-      default: break;  // CSI and reserved types carry no identity
+      case spec::NamespaceIdDescriptorType::kEui64:
+        std::memcpy(ids->eui64.data(), page + body, 8);
+        break;
+      case spec::NamespaceIdDescriptorType::kNguid:
+        std::memcpy(ids->nguid.data(), page + body, 16);
+        break;
+      case spec::NamespaceIdDescriptorType::kUuid:
+        std::memcpy(ids->uuid.data(), page + body, 16);
+        break;
+      default:
+        break;  // CSI and reserved types carry no identity
     }
     at = body + nidl;
   }

@@ -24,13 +24,14 @@ ControllerIdentity ParseControllerIdentity(const uint8_t* page);  // 4096-byte p
 struct NamespaceIds {
   std::array<uint8_t, 16> nguid{};  // Identify Namespace bytes 104..119 (NVM Figure 97)
   std::array<uint8_t, 8> eui64{};   // bytes 120..127
-  std::array<uint8_t, 16> uuid{};   // Namespace Identification Descriptor type 3 (Base 2.0 Figure 276)
-  uint32_t anagrpid = 0;            // bytes 92..95
-  uint8_t nmic = 0;                 // byte 30: bit 0 shared
+  std::array<uint8_t, 16>
+      uuid{};             // Namespace Identification Descriptor type 3 (Base 2.0 Figure 276)
+  uint32_t anagrpid = 0;  // bytes 92..95
+  uint8_t nmic = 0;       // byte 30: bit 0 shared
   bool has_nguid() const;
   bool has_eui64() const;
   bool has_uuid() const;
-  std::string ToString() const;     // "nguid 4e00.. eui64 00a0.." for reports
+  std::string ToString() const;  // "nguid 4e00.. eui64 00a0.." for reports
 };
 // Identify Namespace (CNS 00h) fields.
 void ParseIdentifyNamespaceIds(const uint8_t* page, NamespaceIds* ids);

@@ -46,7 +46,8 @@ std::string Parse(const std::string& args, const SelectorParams& base, Parsed* p
       p->policy = ParsePolicy(v);
       if (!p->policy) return "policy=" + v + ": expected numa, round-robin, queue-depth or latency";
     } else if (k == "probe_interval") {
-      if (!ParseUnsigned(v, &n) || n > 1'000'000) return "probe_interval=" + v + ": expected 0..1000000";
+      if (!ParseUnsigned(v, &n) || n > 1'000'000)
+        return "probe_interval=" + v + ": expected 0..1000000";
       p->params.probe_interval = static_cast<uint32_t>(n), p->set_params = true;
     } else if (k == "ewma_shift") {
       if (!ParseUnsigned(v, &n) || n < 1 || n > 8) return "ewma_shift=" + v + ": expected 1..8";
@@ -72,17 +73,19 @@ std::string Parse(const std::string& args, const SelectorParams& base, Parsed* p
 std::string Settings(const MultipathNamespace& ns) {
   const MultipathOptions& o = ns.options();
   const int pref = o.selector.preferred_path;
-  std::string s = ns.name() + ": policy=" + PolicyName(o.policy) +
-                  " probe_interval=" + std::to_string(o.selector.probe_interval) +
-                  " ewma_shift=" + std::to_string(o.selector.ewma_shift) +
-                  " numa_node=" + std::to_string(o.selector.numa_node) + " preferred=" +
-                  (pref >= 0 && pref < ns.path_count() ? ns.path(pref).desc.name : std::string("none")) +
-                  " no_path_timeout_ms=" + std::to_string(o.no_path_timeout_ns / 1'000'000) +
-                  " failover=" + (o.failover_enabled ? "on" : "off") + "\n";
+  std::string s =
+      ns.name() + ": policy=" + PolicyName(o.policy) +
+      " probe_interval=" + std::to_string(o.selector.probe_interval) +
+      " ewma_shift=" + std::to_string(o.selector.ewma_shift) +
+      " numa_node=" + std::to_string(o.selector.numa_node) + " preferred=" +
+      (pref >= 0 && pref < ns.path_count() ? ns.path(pref).desc.name : std::string("none")) +
+      " no_path_timeout_ms=" + std::to_string(o.no_path_timeout_ns / 1'000'000) +
+      " failover=" + (o.failover_enabled ? "on" : "off") + "\n";
   return s;
 }
 
-std::string Apply(const std::vector<MultipathNamespace*>& targets, const std::string& args, bool* ok) {
+std::string Apply(const std::vector<MultipathNamespace*>& targets, const std::string& args,
+                  bool* ok) {
   if (ok) *ok = false;
   if (targets.empty()) return "error: no multipath namespace\n";
   std::vector<Parsed> parsed(targets.size());
@@ -144,15 +147,15 @@ std::string NamespaceInfo(const MultipathNamespace& ns) {
     << " wait-timeouts " << c.wait_timeouts << " non-path-errors " << c.non_path_errors << "\n";
   if (c.failover_samples != 0) {
     o << "    failover after detection: max " << Fixed(c.failover_max_ns / 1e3, 1) << " us, mean "
-      << Fixed(static_cast<double>(c.failover_total_ns) / c.failover_samples / 1e3, 1) << " us over "
-      << c.failover_samples << " requests\n";
+      << Fixed(static_cast<double>(c.failover_total_ns) / c.failover_samples / 1e3, 1)
+      << " us over " << c.failover_samples << " requests\n";
   }
   o << "  \\\n";
   for (int i = 0; i < ns.path_count(); ++i) {
     const auto& p = ns.path(i);
-    o << "   +- " << p.desc.name << " pcie " << (p.desc.address.empty() ? "-" : p.desc.address) << " "
-      << p.StateName() << " " << AnaStateName(p.ana) << "  cntlid " << p.desc.cntlid << " anagrp "
-      << p.anagrpid << " numa " << p.desc.numa_node << " qd " << p.inflight << " svc "
+    o << "   +- " << p.desc.name << " pcie " << (p.desc.address.empty() ? "-" : p.desc.address)
+      << " " << p.StateName() << " " << AnaStateName(p.ana) << "  cntlid " << p.desc.cntlid
+      << " anagrp " << p.anagrpid << " numa " << p.desc.numa_node << " qd " << p.inflight << " svc "
       << Fixed(p.service_ns / 1e3, 2) << "us sent " << p.counters.submitted << " ok "
       << p.counters.completed_ok << " path-err " << p.counters.path_errors << " err "
       << p.counters.other_errors << " moved " << p.counters.moved_off << "\n";
@@ -178,10 +181,12 @@ std::string MultipathConfig(MultipathManager& manager, const std::string& args, 
 std::string MultipathConfig(MultipathNamespace& ns, const std::string& args, bool* ok) {
   return Apply({&ns}, args, ok);
 }
-std::string MultipathFailover(MultipathManager& manager, const std::string& path, bool restore, bool* ok) {
+std::string MultipathFailover(MultipathManager& manager, const std::string& path, bool restore,
+                              bool* ok) {
   return FailoverOn(manager.all(), path, restore, ok);
 }
-std::string MultipathFailover(MultipathNamespace& ns, const std::string& path, bool restore, bool* ok) {
+std::string MultipathFailover(MultipathNamespace& ns, const std::string& path, bool restore,
+                              bool* ok) {
   return FailoverOn({&ns}, path, restore, ok);
 }
 

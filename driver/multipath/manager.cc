@@ -32,10 +32,18 @@ MultipathOptions OptionsFromConfig(const AdvancedNvmeConfig& config) {
   MultipathOptions o;
   switch (config.multipath_load_balancing) {
     case LoadBalancing::kNone:
-    case LoadBalancing::kNuma: o.policy = Policy::kNuma; break;
-    case LoadBalancing::kRoundRobin: o.policy = Policy::kRoundRobin; break;
-    case LoadBalancing::kQueueDepth: o.policy = Policy::kQueueDepth; break;
-    case LoadBalancing::kLatency: o.policy = Policy::kLatency; break;
+    case LoadBalancing::kNuma:
+      o.policy = Policy::kNuma;
+      break;
+    case LoadBalancing::kRoundRobin:
+      o.policy = Policy::kRoundRobin;
+      break;
+    case LoadBalancing::kQueueDepth:
+      o.policy = Policy::kQueueDepth;
+      break;
+    case LoadBalancing::kLatency:
+      o.policy = Policy::kLatency;
+      break;
   }
   o.max_paths = std::min<uint32_t>(config.multipath_max_paths, kMaxPaths);
   o.failover_enabled = config.multipath_failover_enabled;
@@ -57,7 +65,9 @@ struct MultipathManager::PortState {
 };
 
 const ControllerPort& MultipathManager::port(size_t i) const { return ports_.at(i)->port; }
-const ControllerIdentity& MultipathManager::identity(size_t i) const { return ports_.at(i)->identity; }
+const ControllerIdentity& MultipathManager::identity(size_t i) const {
+  return ports_.at(i)->identity;
+}
 
 MultipathManager::MultipathManager(hal::Clock& clock, MultipathOptions options, hal::Log* log)
     : clock_(clock), options_(options), log_(log), alive_(std::make_shared<bool>(true)) {}
@@ -151,13 +161,15 @@ void MultipathManager::IdentifyNamespaces(size_t i, size_t k) {
         if (!cqe.status_value().ok()) return PortDone(i, cqe.status_value());
         ParseIdentifyNamespaceIds(p.page.cpu, &p.namespaces[k].second);
         const spec::Status st2 = p.port.controller->SubmitAdmin(
-            commands::Identify(static_cast<uint8_t>(spec::Cns::kNamespaceIdDescriptorList), nsid, 0, 0,
-                               p.page.bus),
+            commands::Identify(static_cast<uint8_t>(spec::Cns::kNamespaceIdDescriptorList), nsid, 0,
+                               0, p.page.bus),
             [this, i, k](const spec::Cqe& cqe2) {
               PortState& q = *ports_[i];
               // The list is optional before NVMe 1.3; a failure leaves the Identify ids.
-              if (cqe2.status_value().ok() && !ParseDescriptorList(q.page.cpu, &q.namespaces[k].second)) {
-                Logf(hal::LogLevel::kWarning, q.port.name + ": malformed namespace descriptor list");
+              if (cqe2.status_value().ok() &&
+                  !ParseDescriptorList(q.page.cpu, &q.namespaces[k].second)) {
+                Logf(hal::LogLevel::kWarning,
+                     q.port.name + ": malformed namespace descriptor list");
               }
               IdentifyNamespaces(i, k + 1);
             });
@@ -176,30 +188,32 @@ void MultipathManager::ReadAnaLog(size_t i, std::function<void()> then) {
   // ANA log with Return Groups Only (LSP bit 0, Base 2.0 Figure 201): group
   // states are all the host needs, NSIDs come from Identify. RAE = 1 leaves
   // the notice for the driver core's own log read.
-  spec::Sqe sqe = commands::GetLogPage(kLidAna, spec::kNsidAll, kPageBytes, true, ps.ana_page.bus, 0);
+  spec::Sqe sqe =
+      commands::GetLogPage(kLidAna, spec::kNsidAll, kPageBytes, true, ps.ana_page.bus, 0);
   sqe.cdw10 |= uint32_t{spec::kAnaLspReturnGroupsOnly} << 8;  // LSP, CDW10 bits 11:8
   ps.ana_reading = true;
   ++ana_log_reads_;
   std::weak_ptr<bool> alive = alive_;
-  const spec::Status st = ps.port.controller->SubmitAdmin(sqe, [this, i, alive, then](const spec::Cqe& cqe) {
-    if (alive.expired() || !*alive.lock()) return;
-    PortState& p = *ports_[i];
-    p.ana_reading = false;
-    if (cqe.status_value().ok()) {
-      AnaLog log;
-      const std::string err = ParseAnaLog(p.ana_page.cpu, kPageBytes, &log);
-      if (err.empty()) {
-        ApplyAna(i, log);
-      } else {
-        Logf(hal::LogLevel::kWarning, p.port.name + ": " + err);
-      }
-    }
-    if (p.ana_again) {
-      p.ana_again = false;
-      ReadAnaLog(i, nullptr);
-    }
-    if (then) then();
-  });
+  const spec::Status st =
+      ps.port.controller->SubmitAdmin(sqe, [this, i, alive, then](const spec::Cqe& cqe) {
+        if (alive.expired() || !*alive.lock()) return;
+        PortState& p = *ports_[i];
+        p.ana_reading = false;
+        if (cqe.status_value().ok()) {
+          AnaLog log;
+          const std::string err = ParseAnaLog(p.ana_page.cpu, kPageBytes, &log);
+          if (err.empty()) {
+            ApplyAna(i, log);
+          } else {
+            Logf(hal::LogLevel::kWarning, p.port.name + ": " + err);
+          }
+        }
+        if (p.ana_again) {
+          p.ana_again = false;
+          ReadAnaLog(i, nullptr);
+        }
+        if (then) then();
+      });
   if (!st.ok()) {
     ps.ana_reading = false;
     if (then) then();

@@ -29,8 +29,8 @@ MultipathOptions OptionsFromConfig(const AdvancedNvmeConfig& config);
 
 struct ControllerPort {
   Controller* controller = nullptr;
-  std::string name;          // "nvme0"
-  std::string address;       // "0000:01:00.0"
+  std::string name;     // "nvme0"
+  std::string address;  // "0000:01:00.0"
   uint32_t numa_node = 0;
 };
 
@@ -51,7 +51,7 @@ class MultipathManager {
 
   struct Subsystem {
     std::string subnqn;
-    std::vector<size_t> controllers;  // indices into ports
+    std::vector<size_t> controllers;                              // indices into ports
     std::vector<std::unique_ptr<MultipathNamespace>> namespaces;  // ascending NSID
   };
   const std::vector<Subsystem>& subsystems() const { return subsystems_; }

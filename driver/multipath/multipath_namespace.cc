@@ -13,18 +13,24 @@ bool IsPathStatus(const spec::Status& s) { return s.type == spec::StatusCodeType
 uint64_t DataBytes(const BlockRequest& r) {
   if (r.op != BlockOp::kRead && r.op != BlockOp::kWrite && r.op != BlockOp::kCompare) return 0;
   uint64_t bytes = 0;
-  for (uint32_t i = 0; i < r.segment_count && r.segments != nullptr; ++i) bytes += r.segments[i].length;
+  for (uint32_t i = 0; i < r.segment_count && r.segments != nullptr; ++i)
+    bytes += r.segments[i].length;
   return bytes;
 }
 }  // namespace
 
 const char* AnaStateName(AnaState s) {
   switch (s) {
-    case AnaState::kOptimized: return "optimized";
-    case AnaState::kNonOptimized: return "non-optimized";
-    case AnaState::kInaccessible: return "inaccessible";
-    case AnaState::kPersistentLoss: return "persistent-loss";
-    case AnaState::kChange: return "change";
+    case AnaState::kOptimized:
+      return "optimized";
+    case AnaState::kNonOptimized:
+      return "non-optimized";
+    case AnaState::kInaccessible:
+      return "inaccessible";
+    case AnaState::kPersistentLoss:
+      return "persistent-loss";
+    case AnaState::kChange:
+      return "change";
   }
   return "reserved";
 }
@@ -50,10 +56,10 @@ struct MultipathNamespace::Req {
   BlockRequest request;
   BlockCallback done;
   uint64_t submit_ns = 0;
-  uint64_t detect_ns = 0;      // first path failure seen
-  bool failed_over = false;    // detect_ns is set
-  uint64_t deadline_ns = 0;    // while waiting for a path
-  uint32_t tried = 0;          // paths that failed this request since the last state change
+  uint64_t detect_ns = 0;    // first path failure seen
+  bool failed_over = false;  // detect_ns is set
+  uint64_t deadline_ns = 0;  // while waiting for a path
+  uint32_t tried = 0;        // paths that failed this request since the last state change
   uint32_t path_retries = 0;
   uint32_t driver_retries = 0;
   uint32_t commands = 0;
@@ -138,8 +144,8 @@ spec::Status MultipathNamespace::Submit(const BlockRequest& request, BlockCallba
     PathView& pv = paths_[static_cast<size_t>(p)];
     const uint64_t sent = clock_.NowNs();
     const uint32_t before = selector_.slot(p).inflight;
-    const spec::Status st = pv.desc.target->Submit(
-        r->request, [this, r, p, sent, before](const BlockResult& res) {
+    const spec::Status st =
+        pv.desc.target->Submit(r->request, [this, r, p, sent, before](const BlockResult& res) {
           OnPathDone(r, p, sent, before, res);
         });
     if (st.ok()) {
@@ -182,8 +188,8 @@ void MultipathNamespace::Dispatch(Req* r) {
     PathView& pv = paths_[static_cast<size_t>(p)];
     const uint64_t sent = clock_.NowNs();
     const uint32_t before = selector_.slot(p).inflight;
-    const spec::Status st = pv.desc.target->Submit(
-        r->request, [this, r, p, sent, before](const BlockResult& res) {
+    const spec::Status st =
+        pv.desc.target->Submit(r->request, [this, r, p, sent, before](const BlockResult& res) {
           OnPathDone(r, p, sent, before, res);
         });
     if (st.ok()) {

@@ -38,10 +38,10 @@ namespace nvmesim::driver::multipath {
 struct MultipathOptions {
   Policy policy = Policy::kRoundRobin;
   SelectorParams selector;
-  uint32_t max_paths = kMaxPaths;          // [advanced_nvme] multipath_max_paths (1..16 here)
-  bool failover_enabled = true;            // [advanced_nvme] multipath_failover_enabled
+  uint32_t max_paths = kMaxPaths;               // [advanced_nvme] multipath_max_paths (1..16 here)
+  bool failover_enabled = true;                 // [advanced_nvme] multipath_failover_enabled
   uint64_t no_path_timeout_ns = 1'000'000'000;  // how long a request may wait for a path
-  uint32_t max_path_retries = 64;          // resubmissions of one request across paths
+  uint32_t max_path_retries = 64;               // resubmissions of one request across paths
   // ANA Transition Time before Identify Controller says otherwise (seconds,
   // Base 2.0 Figure 275 ANATT; 0 there means "not reported").
   uint32_t anatt_s = 10;
@@ -50,16 +50,16 @@ struct MultipathOptions {
 std::string ValidateMultipathOptions(const MultipathOptions& o);
 
 struct NamespaceCounters {
-  uint64_t submitted = 0;       // requests accepted by Submit
-  uint64_t completed = 0;       // callbacks delivered (ok or not)
-  uint64_t failed = 0;          // callbacks with a failure status
-  uint64_t failovers = 0;       // resubmissions to another path after a path failure
-  uint64_t waited = 0;          // requests that had to wait for a path
-  uint64_t wait_timeouts = 0;   // ... and failed because none came in time
-  uint64_t non_path_errors = 0; // failures returned as is (never retried elsewhere)
-  uint64_t failbacks = 0;       // a path (re)entered the ANA Optimized state and takes I/O again
-  uint64_t failover_samples = 0;         // requests that succeeded after a path failure
-  uint64_t failover_max_ns = 0;          // worst detection -> success time among them
+  uint64_t submitted = 0;         // requests accepted by Submit
+  uint64_t completed = 0;         // callbacks delivered (ok or not)
+  uint64_t failed = 0;            // callbacks with a failure status
+  uint64_t failovers = 0;         // resubmissions to another path after a path failure
+  uint64_t waited = 0;            // requests that had to wait for a path
+  uint64_t wait_timeouts = 0;     // ... and failed because none came in time
+  uint64_t non_path_errors = 0;   // failures returned as is (never retried elsewhere)
+  uint64_t failbacks = 0;         // a path (re)entered the ANA Optimized state and takes I/O again
+  uint64_t failover_samples = 0;  // requests that succeeded after a path failure
+  uint64_t failover_max_ns = 0;   // worst detection -> success time among them
   uint64_t failover_total_ns = 0;
 };
 
@@ -88,8 +88,14 @@ class MultipathNamespace {
   void SetAnatt(uint32_t seconds) { options_.anatt_s = seconds; }
 
   // Policy and parameters (nvme-multipath-config).
-  void SetPolicy(Policy p) { options_.policy = p; selector_.SetPolicy(p); }
-  void SetSelectorParams(const SelectorParams& p) { options_.selector = p; selector_.SetParams(p); }
+  void SetPolicy(Policy p) {
+    options_.policy = p;
+    selector_.SetPolicy(p);
+  }
+  void SetSelectorParams(const SelectorParams& p) {
+    options_.selector = p;
+    selector_.SetParams(p);
+  }
   void SetNoPathTimeout(uint64_t ns) { options_.no_path_timeout_ns = ns; }
   const MultipathOptions& options() const { return options_; }
 

@@ -123,7 +123,7 @@ TEST(MultipathNamespace, AnaInaccessibleFailsOverAndOptimizedFailsBack) {
   ASSERT_EQ(rig.paths[1]->pending.size(), 1u);
   rig.paths[1]->CompleteNext();
   ASSERT_TRUE(rig.Read().ok());
-  EXPECT_EQ(rig.paths[1]->pending.size(), 1u);  // new I/O on the non-optimized path
+  EXPECT_EQ(rig.paths[1]->pending.size(), 1u);   // new I/O on the non-optimized path
   rig.ns->SetAnaState(0, AnaState::kOptimized);  // failback
   ASSERT_TRUE(rig.Read().ok());
   EXPECT_EQ(rig.paths[0]->pending.size(), 1u);
@@ -326,10 +326,13 @@ uint64_t SlowPathShare(Policy policy, uint64_t* probes) {
   std::function<void()> issue = [&] {
     BlockRequest r;
     r.blocks = 1;
-    EXPECT_TRUE(rig.ns->Submit(r, [&](const BlockResult& res) {
-                      EXPECT_TRUE(res.status.ok());
-                      if (++done < 4000) issue();
-                    }).ok());
+    EXPECT_TRUE(rig.ns
+                    ->Submit(r,
+                             [&](const BlockResult& res) {
+                               EXPECT_TRUE(res.status.ok());
+                               if (++done < 4000) issue();
+                             })
+                    .ok());
   };
   for (int i = 0; i < 16; ++i) issue();
   rig.RunTimers();

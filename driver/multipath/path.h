@@ -37,22 +37,22 @@ class PathTarget {
 
 // What the management commands and tests see of a path.
 struct PathCounters {
-  uint64_t submitted = 0;      // commands sent down this path
+  uint64_t submitted = 0;  // commands sent down this path
   uint64_t completed_ok = 0;
-  uint64_t path_errors = 0;    // completed (or refused) with path-related status (SCT 3h)
-  uint64_t other_errors = 0;   // any other failure: returned to the caller as is
-  uint64_t moved_off = 0;      // requests that failed here and were re-queued elsewhere
-  uint64_t bytes = 0;          // data moved by successful Read/Write/Compare
-  uint64_t down_events = 0;    // times the path went from usable to unusable
-  uint64_t up_events = 0;      // ... and back
+  uint64_t path_errors = 0;   // completed (or refused) with path-related status (SCT 3h)
+  uint64_t other_errors = 0;  // any other failure: returned to the caller as is
+  uint64_t moved_off = 0;     // requests that failed here and were re-queued elsewhere
+  uint64_t bytes = 0;         // data moved by successful Read/Write/Compare
+  uint64_t down_events = 0;   // times the path went from usable to unusable
+  uint64_t up_events = 0;     // ... and back
 };
 
 // Static description of a path, given when it is added.
 struct PathDescriptor {
-  std::string name;           // controller name, e.g. "nvme0"
-  std::string address;        // transport address, e.g. PCIe BDF "0000:01:00.0"
-  uint16_t cntlid = 0;        // Identify Controller CNTLID (Base 2.0 Figure 275)
-  uint32_t numa_node = 0;     // host node the controller's root port hangs off
+  std::string name;        // controller name, e.g. "nvme0"
+  std::string address;     // transport address, e.g. PCIe BDF "0000:01:00.0"
+  uint16_t cntlid = 0;     // Identify Controller CNTLID (Base 2.0 Figure 275)
+  uint32_t numa_node = 0;  // host node the controller's root port hangs off
   PathTarget* target = nullptr;
 };
 

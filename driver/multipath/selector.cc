@@ -6,10 +6,14 @@ namespace nvmesim::driver::multipath {
 
 const char* PolicyName(Policy p) {
   switch (p) {
-    case Policy::kNuma: return "numa";
-    case Policy::kRoundRobin: return "round-robin";
-    case Policy::kQueueDepth: return "queue-depth";
-    case Policy::kLatency: return "latency";
+    case Policy::kNuma:
+      return "numa";
+    case Policy::kRoundRobin:
+      return "round-robin";
+    case Policy::kQueueDepth:
+      return "queue-depth";
+    case Policy::kLatency:
+      return "latency";
   }
   return "?";
 }
@@ -41,10 +45,14 @@ int PathSelector::Select(uint32_t exclude) {
   ++seq_;
   if ((m & (m - 1)) == 0) return std::countr_zero(m);  // one candidate
   switch (policy_) {
-    case Policy::kNuma: return SelectNuma(m);
-    case Policy::kRoundRobin: return SelectRoundRobin(m);
-    case Policy::kQueueDepth: return SelectQueueDepth(m);
-    case Policy::kLatency: return SelectLatency(m);
+    case Policy::kNuma:
+      return SelectNuma(m);
+    case Policy::kRoundRobin:
+      return SelectRoundRobin(m);
+    case Policy::kQueueDepth:
+      return SelectQueueDepth(m);
+    case Policy::kLatency:
+      return SelectLatency(m);
   }
   return std::countr_zero(m);
 }

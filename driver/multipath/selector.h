@@ -28,14 +28,14 @@ namespace nvmesim::driver::multipath {
 inline constexpr int kMaxPaths = 16;  // [advanced_nvme] multipath_max_paths limit of this layer
 
 enum class Policy : uint8_t { kNuma = 0, kRoundRobin = 1, kQueueDepth = 2, kLatency = 3 };
-const char* PolicyName(Policy p);                         // "numa", "round-robin", ...
+const char* PolicyName(Policy p);                          // "numa", "round-robin", ...
 std::optional<Policy> ParsePolicy(std::string_view name);  // accepts '-' or '_'
 
 struct SelectorParams {
-  uint32_t numa_node = 0;        // node of the submitting CPU (numa policy)
-  int preferred_path = -1;       // numa policy: this path first while usable; -1 none
-  uint32_t probe_interval = 256; // latency policy: 1 in N choices probes; 0 never
-  uint32_t ewma_shift = 3;       // latency policy: each sample weighs 1/2^shift (1..8)
+  uint32_t numa_node = 0;         // node of the submitting CPU (numa policy)
+  int preferred_path = -1;        // numa policy: this path first while usable; -1 none
+  uint32_t probe_interval = 256;  // latency policy: 1 in N choices probes; 0 never
+  uint32_t ewma_shift = 3;        // latency policy: each sample weighs 1/2^shift (1..8)
 };
 
 // Hot per-path data. `tier` 0 = optimized, 1 = non-optimized, 2 = unusable.
@@ -43,7 +43,7 @@ struct PathSlot {
   uint8_t tier = 2;
   uint32_t numa_node = 0;
   uint32_t inflight = 0;
-  uint64_t service_x16 = 0;      // learnt per-slot service time, ns * 16
+  uint64_t service_x16 = 0;  // learnt per-slot service time, ns * 16
   uint64_t samples = 0;
   uint64_t last_sample_seq = 0;  // selection sequence number of the last sample
 };
@@ -55,7 +55,10 @@ class PathSelector {
   void SetParams(const SelectorParams& p) { params_ = p; }
   const SelectorParams& params() const { return params_; }
 
-  void SetPathCount(int n) { count_ = n; Refresh(); }
+  void SetPathCount(int n) {
+    count_ = n;
+    Refresh();
+  }
   int path_count() const { return count_; }
   PathSlot& slot(int i) { return slots_[static_cast<size_t>(i)]; }
   const PathSlot& slot(int i) const { return slots_[static_cast<size_t>(i)]; }

@@ -61,8 +61,10 @@ TEST(PathSelector, LatencyLearnsServiceTimeAndProbes) {
   for (int i = 0; i < 100; ++i) {
     const int c = s.Select();
     if (c == 1) ++slow;
-    if (c == 0) s.OnComplete(0, 1000, 0);
-    else s.OnComplete(1, 2000, 0);
+    if (c == 0)
+      s.OnComplete(0, 1000, 0);
+    else
+      s.OnComplete(1, 2000, 0);
   }
   EXPECT_EQ(slow, 10);  // exactly the probes: 1 in 10
   EXPECT_EQ(s.probes(), 10u);

@@ -7,11 +7,17 @@ namespace nvmesim::driver::optimizer {
 
 LatencyPredictor::LatencyPredictor(double lambda) : rls_(lambda, 1e4, 1e10) {}
 
-Rls<LatencyPredictor::kFeatures>::Vector LatencyPredictor::Features(const RequestFeatures& r) const {
+Rls<LatencyPredictor::kFeatures>::Vector LatencyPredictor::Features(
+    const RequestFeatures& r) const {
   const double kib = r.bytes / 1024.0;
   const double w = r.write ? 1.0 : 0.0;
-  return {1.0, static_cast<double>(r.queue_outstanding), static_cast<double>(r.total_outstanding),
-          kib, w, w * kib, recent_.mean()};
+  return {1.0,
+          static_cast<double>(r.queue_outstanding),
+          static_cast<double>(r.total_outstanding),
+          kib,
+          w,
+          w * kib,
+          recent_.mean()};
 }
 
 LatencyPrediction LatencyPredictor::Predict(const RequestFeatures& r) const {

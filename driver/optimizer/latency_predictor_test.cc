@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <gtest/gtest.h>
 
 namespace nvmesim::driver::optimizer {
 namespace {
@@ -15,7 +15,8 @@ namespace {
 double Plant(const RequestFeatures& r, double jitter) {
   const double kib = r.bytes / 1024.0;
   return (15.0 + 4.0 * r.queue_outstanding + 0.5 * r.total_outstanding + 0.8 * kib +
-          (r.write ? 12.0 + 0.4 * kib : 0.0)) * jitter;
+          (r.write ? 12.0 + 0.4 * kib : 0.0)) *
+         jitter;
 }
 
 TEST(LatencyPredictor, LearnsQueueStateAndSize) {

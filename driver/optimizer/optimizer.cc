@@ -81,7 +81,8 @@ std::string PerformanceOptimizer::FormatTuning(const TunerKnobs& initial) const 
 }
 
 std::string PerformanceOptimizer::FormatPredictiveStats() const {
-  std::string out = "predictive maintenance: " + std::to_string(maintenance_.samples()) + " samples\n";
+  std::string out =
+      "predictive maintenance: " + std::to_string(maintenance_.samples()) + " samples\n";
   out += FormatMaintenance(maintenance_.assessment(), maintenance_.config());
   return out;
 }

@@ -13,7 +13,8 @@ double PerformancePredictor::ServiceUs(uint32_t bytes, bool write) const {
   return std::max(1e-3, service_.Predict({1.0, kib, w, w * kib}));
 }
 
-void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight, double latency_us) {
+void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight,
+                                   double latency_us) {
   ++n_;
   const double kib = bytes / 1024.0, w = write ? 1.0 : 0.0;
   if (inflight <= 2) {
@@ -54,12 +55,15 @@ std::string FormatPrediction(const WorkloadDescription& w, const PerformancePred
                         p.bandwidth_bps / 1e6, p.mean_us, p.p99_us);
   std::string out(buf, static_cast<size_t>(std::max(0, n)));
   if (measured) {
-    auto err = [](double pred, double meas) { return meas > 0 ? 100.0 * (pred - meas) / meas : 0.0; };
+    auto err = [](double pred, double meas) {
+      return meas > 0 ? 100.0 * (pred - meas) / meas : 0.0;
+    };
     n = std::snprintf(buf, sizeof(buf),
                       "measured:  %.0f IOPS  %.1f MB/s  mean %.1f us  p99 %.1f us\n"
                       "error:     IOPS %+.1f%%  p99 %+.1f%%\n",
                       measured->iops, measured->bandwidth_bps / 1e6, measured->mean_us,
-                      measured->p99_us, err(p.iops, measured->iops), err(p.p99_us, measured->p99_us));
+                      measured->p99_us, err(p.iops, measured->iops),
+                      err(p.p99_us, measured->p99_us));
     out.append(buf, static_cast<size_t>(std::max(0, n)));
   }
   return out;

@@ -31,7 +31,7 @@ struct PerformancePrediction {
   double mean_us = 0;
   double p99_us = 0;
   double bandwidth_bps = 0;
-  bool valid = false;          // false until the model has low-load samples
+  bool valid = false;  // false until the model has low-load samples
 };
 
 class PerformancePredictor {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <gtest/gtest.h>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <gtest/gtest.h>
 
 namespace nvmesim::driver::optimizer {
 namespace {
@@ -60,7 +60,8 @@ TEST(PerformancePredictor, PredictsClosedLoopWorkloadsWithinTenPercent) {
   }
   PerformancePrediction measured;
   measured.iops = 100000;
-  const std::string text = FormatPrediction(WorkloadDescription{}, p.Predict(WorkloadDescription{}), &measured);
+  const std::string text =
+      FormatPrediction(WorkloadDescription{}, p.Predict(WorkloadDescription{}), &measured);
   EXPECT_NE(text.find("measured:"), std::string::npos);
   EXPECT_NE(text.find("error:"), std::string::npos);
 }

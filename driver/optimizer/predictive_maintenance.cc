@@ -20,8 +20,10 @@ PredictiveMaintenance::PredictiveMaintenance(const MaintenanceConfig& config) : 
 }
 
 const MaintenanceAssessment& PredictiveMaintenance::AddSample(const HealthSample& s) {
-  if (ring_.size() < cfg_.window) ring_.push_back(s);
-  else ring_[next_] = s;
+  if (ring_.size() < cfg_.window)
+    ring_.push_back(s);
+  else
+    ring_[next_] = s;
   next_ = (next_ + 1) % cfg_.window;
   ++samples_;
   last_ = Assess();
@@ -39,9 +41,12 @@ PredictiveMaintenance::Fit PredictiveMaintenance::FitLast(Indicator which) const
   double st = 0, sy = 0;
   auto y_of = [&](const HealthSample& h) {
     switch (which) {
-      case kSpare: return static_cast<double>(h.available_spare);
-      case kWear: return static_cast<double>(h.percentage_used);
-      case kErrors: return static_cast<double>(h.media_errors);
+      case kSpare:
+        return static_cast<double>(h.available_spare);
+      case kWear:
+        return static_cast<double>(h.percentage_used);
+      case kErrors:
+        return static_cast<double>(h.media_errors);
     }
     return 0.0;
   };
@@ -147,8 +152,9 @@ std::string FormatMaintenance(const MaintenanceAssessment& a, const MaintenanceC
       "failure probability: %.3f within %.0f h, %.3f within %.0f h\n"
       "trends: spare %+.4f %%/h  wear %+.4f %%/h  media errors %+.3f /h  hot %.0f%% of samples\n"
       "warning: %s%s\n",
-      std::isfinite(a.remaining_life_hours) ? std::to_string(static_cast<long long>(a.remaining_life_hours)).c_str()
-                                            : "no end in sight",
+      std::isfinite(a.remaining_life_hours)
+          ? std::to_string(static_cast<long long>(a.remaining_life_hours)).c_str()
+          : "no end in sight",
       a.sigma_hours, a.limiting, a.failure_probability, c.horizon_hours,
       a.failure_probability_margin, 2 * c.warn_margin_hours, a.spare_per_hour, a.wear_per_hour,
       a.errors_per_hour, a.hot_fraction * 100, a.warning ? "YES - " : "no", a.reason.c_str());

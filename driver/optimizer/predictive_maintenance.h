@@ -11,8 +11,9 @@
 // rate r (wear is sped up by the share of time spent at or above
 // `hot_kelvin`). Failing within a horizon H means r >= d / H, so with the
 // rate's standard error se the probability is Phi((r - d / H) / se); the
-// indicators combine as independent. The earliest TTF is the remaining life. A media error rate above the alarm rate is treated
-// as a failing medium (TTF = time to the next `error_budget` errors).
+// indicators combine as independent. The earliest TTF is the remaining life. A media error rate
+// above the alarm rate is treated as a failing medium (TTF = time to the next `error_budget`
+// errors).
 //
 // The warning is raised when P(failure within 2 x warn_margin) reaches
 // warn_probability, so it comes at least the margin before a failure the
@@ -27,7 +28,7 @@
 namespace nvmesim::driver::optimizer {
 
 struct HealthSample {
-  double hours = 0;              // power-on time (or any monotonic clock, hours)
+  double hours = 0;  // power-on time (or any monotonic clock, hours)
   uint8_t percentage_used = 0;
   uint8_t available_spare = 100;
   uint8_t spare_threshold = 10;
@@ -37,23 +38,23 @@ struct HealthSample {
 };
 
 struct MaintenanceConfig {
-  double warn_margin_hours = 168;   // warn at least this long before failure
-  double horizon_hours = 720;       // window of the reported failure probability
+  double warn_margin_hours = 168;  // warn at least this long before failure
+  double horizon_hours = 720;      // window of the reported failure probability
   double warn_probability = 0.05;
-  size_t window = 24;               // samples in each trend fit
-  double min_span_hours = 6;        // no trend with less history than this
+  size_t window = 24;         // samples in each trend fit
+  double min_span_hours = 6;  // no trend with less history than this
   double error_alarm_per_hour = 1.0;
-  double error_budget = 500;        // further media errors counted as a failure
-  uint16_t hot_kelvin = 343;        // WCTEMP by default
-  double hot_acceleration = 2.0;    // wear multiplier for time spent hot
+  double error_budget = 500;      // further media errors counted as a failure
+  uint16_t hot_kelvin = 343;      // WCTEMP by default
+  double hot_acceleration = 2.0;  // wear multiplier for time spent hot
 };
 
 struct MaintenanceAssessment {
   static constexpr double kNever = std::numeric_limits<double>::infinity();
   double remaining_life_hours = kNever;
   double sigma_hours = 0;
-  const char* limiting = "none";    // "spare", "wear", "media errors", "critical warning"
-  double failure_probability = 0;   // within horizon_hours
+  const char* limiting = "none";          // "spare", "wear", "media errors", "critical warning"
+  double failure_probability = 0;         // within horizon_hours
   double failure_probability_margin = 0;  // within 2 x warn_margin_hours
   bool warning = false;
   std::string reason;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <gtest/gtest.h>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <gtest/gtest.h>
 
 namespace nvmesim::driver::optimizer {
 namespace {
@@ -48,7 +48,8 @@ TEST(PredictiveMaintenance, WarnsAMarginBeforeALinearSpareCollapse) {
     double failed_at = -1;
     for (int h = 0; h < 700; ++h) {
       HealthSample s = Healthy(h, 20, gen, &errors);
-      if (h > 500) s.available_spare = static_cast<uint8_t>(std::max(10.0, std::ceil(100 - 0.9 * (h - 500))));
+      if (h > 500)
+        s.available_spare = static_cast<uint8_t>(std::max(10.0, std::ceil(100 - 0.9 * (h - 500))));
       if (s.available_spare <= s.spare_threshold) {
         s.critical_warning = 1;  // spare below threshold
         if (failed_at < 0) failed_at = h;
@@ -73,7 +74,8 @@ TEST(PredictiveMaintenance, WarnsBeforeAnAcceleratingWearOut) {
     HealthSample s;
     s.hours = h;
     const double x = std::max(0.0, (h - 1000) / 200.0);
-    s.percentage_used = static_cast<uint8_t>(std::min(255.0, std::floor(60 + h / 50.0 + 20 * x * x)));
+    s.percentage_used =
+        static_cast<uint8_t>(std::min(255.0, std::floor(60 + h / 50.0 + 20 * x * x)));
     if (s.percentage_used >= 100 && failed < 0) failed = h;
     pm.AddSample(s);
     if (pm.assessment().warning && warned < 0) warned = h;

@@ -1,9 +1,9 @@
 #include "driver/optimizer/rls.h"
 
+#include <gtest/gtest.h>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <gtest/gtest.h>
 
 #include "driver/optimizer/stats.h"
 

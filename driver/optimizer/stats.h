@@ -26,7 +26,10 @@ class Ewma {
   double variance() const { return var_; }
   double stddev() const { return std::sqrt(var_); }
   uint64_t count() const { return n_; }
-  void Reset() { n_ = 0; mean_ = var_ = 0; }
+  void Reset() {
+    n_ = 0;
+    mean_ = var_ = 0;
+  }
 
  private:
   double alpha_;
@@ -48,8 +51,10 @@ class StreamingQuantile {
       return;
     }
     const double step = gain_ * (spread_.stddev() + 1e-12 * std::fabs(spread_.mean()) + 1e-12);
-    if (x > est_) est_ += step * q_;
-    else est_ -= step * (1 - q_);
+    if (x > est_)
+      est_ += step * q_;
+    else
+      est_ -= step * (1 - q_);
   }
   double value() const { return est_; }
   uint64_t count() const { return n_; }

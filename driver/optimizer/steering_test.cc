@@ -11,7 +11,7 @@ TEST(IoSteering, PrefersTheEarliestExpectedCompletion) {
   c[0].outstanding = 8;
   c[1].outstanding = 2;
   c[2].outstanding = 2;
-  EXPECT_EQ(s.Choose(c, 3), 1u);  // tie between 1 and 2: lowest index
+  EXPECT_EQ(s.Choose(c, 3), 1u);                   // tie between 1 and 2: lowest index
   for (int i = 0; i < 50; ++i) s.Observe(1, 300);  // queue 1 turns slow
   EXPECT_EQ(s.Choose(c, 3), 2u);
   c[2].usable = false;

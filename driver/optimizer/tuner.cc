@@ -25,7 +25,8 @@ TunerKnobs CoalescingTuner::Decide(const EpochMetrics& m) {
   ++epoch_;
   const TunerKnobs before = knobs_;
   const char* why = "";
-  knobs_ = goal_.kind == TunerGoalKind::kLatency ? DecideLatency(m, &why) : DecideThroughput(m, &why);
+  knobs_ =
+      goal_.kind == TunerGoalKind::kLatency ? DecideLatency(m, &why) : DecideThroughput(m, &why);
   Record(before, why);
   return knobs_;
 }
@@ -40,12 +41,14 @@ TunerKnobs CoalescingTuner::DecideLatency(const EpochMetrics& m, const char** wh
       k.coalescing_threshold = static_cast<uint8_t>(k.coalescing_threshold / 2);
       *why = "p99 over goal: lower coalescing threshold";
     } else {
-      k.queue_depth = std::max(limits_.min_depth, k.queue_depth - std::max<uint32_t>(1, k.queue_depth / 4));
+      k.queue_depth =
+          std::max(limits_.min_depth, k.queue_depth - std::max<uint32_t>(1, k.queue_depth / 4));
       *why = "p99 over goal: shallower queue";
     }
   } else if (m.p99_us < 0.8 * goal_.p99_target_us) {
     if (k.queue_depth < limits_.max_depth) {
-      k.queue_depth = std::min(limits_.max_depth, k.queue_depth + std::max<uint32_t>(1, k.queue_depth / 8));
+      k.queue_depth =
+          std::min(limits_.max_depth, k.queue_depth + std::max<uint32_t>(1, k.queue_depth / 8));
       *why = "p99 well under goal: deeper queue";
     } else if (k.coalescing_threshold < limits_.max_threshold) {
       k.coalescing_threshold = static_cast<uint8_t>(k.coalescing_threshold + 1);

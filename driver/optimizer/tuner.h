@@ -19,8 +19,8 @@
 namespace nvmesim::driver::optimizer {
 
 struct TunerKnobs {
-  uint8_t coalescing_threshold = 0;  // THR (0's based: completions - 1)
-  uint8_t coalescing_time_100us = 0; // TIME
+  uint8_t coalescing_threshold = 0;   // THR (0's based: completions - 1)
+  uint8_t coalescing_time_100us = 0;  // TIME
   uint32_t queue_depth = 128;
   bool operator==(const TunerKnobs&) const = default;
 };

@@ -12,8 +12,8 @@ namespace nvmesim::driver::testing {
 // Options suited to fast tests: short timeouts and poll periods.
 inline ControllerOptions FastOptions() {
   ControllerOptions o;
-  o.io_timeout_ns = 1'000'000'000;      // 1 s
-  o.admin_timeout_ns = 2'000'000'000;   // 2 s
+  o.io_timeout_ns = 1'000'000'000;       // 1 s
+  o.admin_timeout_ns = 2'000'000'000;    // 2 s
   o.watchdog_interval_ns = 100'000'000;  // 100 ms
   o.register_poll_ns = 10'000;           // 10 us
   return o;

@@ -12,8 +12,8 @@ namespace nvmesim::driver::testing {
 
 namespace {
 constexpr uint32_t kPage = 4096;
-using spec::GenericStatus;
 using spec::CommandSpecificStatus;
+using spec::GenericStatus;
 template <typename T>
 [[maybe_unused]] void Put(uint8_t* p, uint32_t off, T v) {
   std::memcpy(p + off, &v, sizeof v);
@@ -51,17 +51,23 @@ bool FakeNvmeController::Ready() {
 uint32_t FakeNvmeController::Read32(uint64_t off) {
   if (gone_) return 0xFFFFFFFFu;
   switch (off) {
-    case spec::kRegVs: return spec::kNvmeVersion2_0;
-    case spec::kRegCc: return cc_;
-    case spec::kRegAqa: return aqa_;
+    case spec::kRegVs:
+      return spec::kNvmeVersion2_0;
+    case spec::kRegCc:
+      return cc_;
+    case spec::kRegAqa:
+      return aqa_;
     case spec::kRegCsts: {
       spec::CstsRegister c;
       c.set_rdy(Ready() ? 1 : 0).set_cfs(fatal_ ? 1 : 0).set_shst(shst_);
       return c.raw;
     }
-    case spec::kRegCap: return static_cast<uint32_t>(Read64(spec::kRegCap));
-    case spec::kRegCap + 4: return static_cast<uint32_t>(Read64(spec::kRegCap) >> 32);
-    default: return 0;
+    case spec::kRegCap:
+      return static_cast<uint32_t>(Read64(spec::kRegCap));
+    case spec::kRegCap + 4:
+      return static_cast<uint32_t>(Read64(spec::kRegCap) >> 32);
+    default:
+      return 0;
   }
 }
 
@@ -69,8 +75,13 @@ uint64_t FakeNvmeController::Read64(uint64_t off) {
   if (gone_) return ~uint64_t{0};
   if (off == spec::kRegCap) {
     spec::CapRegister c;
-    c.set_mqes(cfg_.mqes).set_cqr(1).set_to(cfg_.to).set_dstrd(cfg_.dstrd).set_css(spec::kCapCssNvm)
-        .set_mpsmin(0).set_mpsmax(0);
+    c.set_mqes(cfg_.mqes)
+        .set_cqr(1)
+        .set_to(cfg_.to)
+        .set_dstrd(cfg_.dstrd)
+        .set_css(spec::kCapCssNvm)
+        .set_mpsmin(0)
+        .set_mpsmax(0);
     return c.raw;
   }
   if (off == spec::kRegAsq) return asq_;
@@ -127,15 +138,20 @@ void FakeNvmeController::Write32(uint64_t off, uint32_t v) {
       if (now.shn() != 0) shst_ = static_cast<uint8_t>(spec::ShutdownStatus::kComplete);
       return;
     }
-    case spec::kRegAqa: aqa_ = v; return;
-    default: return;
+    case spec::kRegAqa:
+      aqa_ = v;
+      return;
+    default:
+      return;
   }
 }
 
 void FakeNvmeController::Write64(uint64_t off, uint64_t v) {
   if (gone_) return;
-  if (off == spec::kRegAsq) asq_ = v;
-  else if (off == spec::kRegAcq) acq_ = v;
+  if (off == spec::kRegAsq)
+    asq_ = v;
+  else if (off == spec::kRegAcq)
+    acq_ = v;
   else {
     Write32(off, static_cast<uint32_t>(v));
     Write32(off + 4, static_cast<uint32_t>(v >> 32));
@@ -147,9 +163,10 @@ uint32_t FakeNvmeController::cq_posted(uint16_t qid) const {
 }
 
 size_t FakeNvmeController::CountOpcode(uint16_t qid_class, uint8_t opcode) const {
-  return static_cast<size_t>(std::count_if(received_.begin(), received_.end(), [&](const Received& r) {
-    return (r.qid == 0) == (qid_class == 0) && r.sqe.opcode == opcode;
-  }));
+  return static_cast<size_t>(
+      std::count_if(received_.begin(), received_.end(), [&](const Received& r) {
+        return (r.qid == 0) == (qid_class == 0) && r.sqe.opcode == opcode;
+      }));
 }
 
 void FakeNvmeController::Post(uint16_t sqid, uint16_t cid, spec::Status status, uint32_t dw0) {
@@ -222,8 +239,10 @@ bool FakeNvmeController::Process() {
           continue;
         }
       }
-      if (qid == 0) ExecuteAdmin(s);
-      else ExecuteIo(qid, s);
+      if (qid == 0)
+        ExecuteAdmin(s);
+      else
+        ExecuteIo(qid, s);
       if (fatal_ || gone_) return true;
     }
   }
@@ -245,7 +264,8 @@ spec::Status FakeNvmeController::Pieces(const spec::Sqe& s, uint64_t len, std::v
     if (rem == 0) return spec::Status::Ok();
     if (rem <= kPage) {
       if (s.prp2 & (kPage - 1)) return GenericStatus::kPrpOffsetInvalid;
-      return add(s.prp2, rem) ? spec::Status::Ok() : spec::Status(GenericStatus::kDataTransferError);
+      return add(s.prp2, rem) ? spec::Status::Ok()
+                              : spec::Status(GenericStatus::kDataTransferError);
     }
     uint64_t list = s.prp2;
     if (list & 7) return GenericStatus::kPrpOffsetInvalid;
@@ -277,7 +297,8 @@ spec::Status FakeNvmeController::Pieces(const spec::Sqe& s, uint64_t len, std::v
     for (uint32_t i = 0; i < d.length / 16; ++i) {
       spec::SglDescriptor e;
       std::memcpy(&e, p + 16 * i, 16);
-      if (e.type() != spec::SglDescriptorType::kDataBlock) return GenericStatus::kSglDescriptorTypeInvalid;
+      if (e.type() != spec::SglDescriptorType::kDataBlock)
+        return GenericStatus::kSglDescriptorTypeInvalid;
       descs.push_back(e);
     }
   } else {
@@ -388,7 +409,8 @@ void FakeNvmeController::ExecuteAdmin(const spec::Sqe& s) {
       if (qid == 0 || qid >= cqs_.size() || cqs_[qid].exists) {
         return Post(0, s.cid, CommandSpecificStatus::kInvalidQueueIdentifier);
       }
-      if (size > cfg_.mqes + 1u || size < 2) return Post(0, s.cid, CommandSpecificStatus::kInvalidQueueSize);
+      if (size > cfg_.mqes + 1u || size < 2)
+        return Post(0, s.cid, CommandSpecificStatus::kInvalidQueueSize);
       Cq& cq = cqs_[qid];
       cq = Cq{};
       cq.exists = true;
@@ -408,7 +430,8 @@ void FakeNvmeController::ExecuteAdmin(const spec::Sqe& s) {
       if (cqid >= cqs_.size() || !cqs_[cqid].exists) {
         return Post(0, s.cid, CommandSpecificStatus::kCompletionQueueInvalid);
       }
-      if (size > cfg_.mqes + 1u || size < 2) return Post(0, s.cid, CommandSpecificStatus::kInvalidQueueSize);
+      if (size > cfg_.mqes + 1u || size < 2)
+        return Post(0, s.cid, CommandSpecificStatus::kInvalidQueueSize);
       sqs_[qid] = Sq{true, s.prp1, size, 0, 0, cqid};
       return Post(0, s.cid, spec::Status::Ok());
     }
@@ -441,13 +464,15 @@ void FakeNvmeController::ExecuteAdmin(const spec::Sqe& s) {
       return Post(0, s.cid, spec::Status::Ok(), 0);
     }
     case AdminOpcode::kAsyncEventRequest:
-      if (aers_.size() > cfg_.aerl) return Post(0, s.cid, CommandSpecificStatus::kAsyncEventRequestLimitExceeded);
+      if (aers_.size() > cfg_.aerl)
+        return Post(0, s.cid, CommandSpecificStatus::kAsyncEventRequestLimitExceeded);
       aers_.push_back(s.cid);
       return;
     case AdminOpcode::kGetLogPage: {
       const uint8_t lid = s.cdw10 & 0xFF;
       if (lid == nvme::kLogChangedNamespaceList) {
-        for (uint32_t i = 0; i < changed_.size() && i < 1024; ++i) Put<uint32_t>(page.data(), 4 * i, changed_[i]);
+        for (uint32_t i = 0; i < changed_.size() && i < 1024; ++i)
+          Put<uint32_t>(page.data(), 4 * i, changed_[i]);
         changed_.clear();
       }
       const uint32_t bytes = ((((s.cdw10 >> 16) & 0xFFFF) | (s.cdw11 << 16)) + 1) * 4;
@@ -493,14 +518,17 @@ void FakeNvmeController::ExecuteIo(uint16_t qid, const spec::Sqe& s) {
         return Post(qid, s.cid, GenericStatus::kInvalidField);  // beyond MDTS
       }
       uint8_t* at = data.data() + slba * lba;
-      if (s.opcode == static_cast<uint8_t>(NvmOpcode::kRead)) return Post(qid, s.cid, CopyOut(s, at, bytes));
-      if (s.opcode == static_cast<uint8_t>(NvmOpcode::kWrite)) return Post(qid, s.cid, CopyIn(s, at, bytes));
+      if (s.opcode == static_cast<uint8_t>(NvmOpcode::kRead))
+        return Post(qid, s.cid, CopyOut(s, at, bytes));
+      if (s.opcode == static_cast<uint8_t>(NvmOpcode::kWrite))
+        return Post(qid, s.cid, CopyIn(s, at, bytes));
       std::vector<uint8_t> tmp(bytes);
       const spec::Status st = CopyIn(s, tmp.data(), bytes);
       if (!st.ok()) return Post(qid, s.cid, st);
-      return Post(qid, s.cid, std::memcmp(tmp.data(), at, bytes) == 0
-                                  ? spec::Status::Ok()
-                                  : spec::Status(spec::MediaStatus::kCompareFailure));
+      return Post(qid, s.cid,
+                  std::memcmp(tmp.data(), at, bytes) == 0
+                      ? spec::Status::Ok()
+                      : spec::Status(spec::MediaStatus::kCompareFailure));
     }
     case NvmOpcode::kWriteZeroes:
       if (!in_range(slba, nlb)) return Post(qid, s.cid, GenericStatus::kLbaOutOfRange);
@@ -533,7 +561,8 @@ void FakeNvmeController::ExecuteIo(uint16_t qid, const spec::Sqe& s) {
         std::memcpy(&start, &ranges[32 * i + 8], 8);
         std::memcpy(&n0, &ranges[32 * i + 16], 2);
         const uint32_t n = n0 + 1u;
-        if (!in_range(start, n) || !in_range(dst, n)) return Post(qid, s.cid, GenericStatus::kLbaOutOfRange);
+        if (!in_range(start, n) || !in_range(dst, n))
+          return Post(qid, s.cid, GenericStatus::kLbaOutOfRange);
         std::memmove(data.data() + dst * lba, data.data() + start * lba, uint64_t{n} * lba);
         dst += n;
       }

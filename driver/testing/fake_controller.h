@@ -20,19 +20,19 @@
 namespace nvmesim::driver::testing {
 
 struct FakeControllerConfig {
-  uint32_t mqes = 1023;         // CAP.MQES, 0-based
-  uint8_t to = 2;               // CAP.TO, 500 ms units
+  uint32_t mqes = 1023;  // CAP.MQES, 0-based
+  uint8_t to = 2;        // CAP.TO, 500 ms units
   uint8_t dstrd = 0;
   uint8_t mdts = 5;             // 2^5 pages = 128 KiB
   uint32_t sgls = 0;            // Identify SGLS bits 1:0
   uint16_t max_io_queues = 16;  // what Set Features Number of Queues grants
   uint8_t acl = 3, aerl = 3;
-  uint16_t oncs = 0x010D;       // Compare, DSM, Write Zeroes, Copy
-  uint32_t oaes = 1u << 8;      // Namespace Attribute Notices
+  uint16_t oncs = 0x010D;   // Compare, DSM, Write Zeroes, Copy
+  uint32_t oaes = 1u << 8;  // Namespace Attribute Notices
   uint64_t ready_delay_ns = 20'000;
   uint16_t crdt[3] = {1, 2, 3};
   uint8_t lba_shift = 9;
-  uint64_t nsze = 4096;         // blocks per namespace
+  uint64_t nsze = 4096;  // blocks per namespace
   std::vector<uint32_t> nsids = {1};
   uint16_t kas = 0;
 };
@@ -57,7 +57,10 @@ class FakeNvmeController {
   bool Process();
 
   // Faults.
-  void SetFatal(bool cfs, bool sticky = false) { fatal_ = cfs; fatal_sticky_ = sticky; }
+  void SetFatal(bool cfs, bool sticky = false) {
+    fatal_ = cfs;
+    fatal_sticky_ = sticky;
+  }
   void SetGone(bool gone) { gone_ = gone; }
   void SetNeverReady(bool v) { never_ready_ = v; }
   // Commands for which this returns true are consumed and never completed.

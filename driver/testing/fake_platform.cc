@@ -111,8 +111,9 @@ bool FakeInterrupts::DeliverOne() {
 
 void FakeLog::Write(hal::LogLevel level, std::string_view message) {
   lines_.emplace_back(level, std::string(message));
-  if (echo_) std::fprintf(stderr, "[%s] %.*s\n", hal::LogLevelName(level),
-                          static_cast<int>(message.size()), message.data());
+  if (echo_)
+    std::fprintf(stderr, "[%s] %.*s\n", hal::LogLevelName(level), static_cast<int>(message.size()),
+                 message.data());
 }
 
 void FakeLog::Trace(const spec::TraceEvent& event) { ++trace_counts_[event.name]; }

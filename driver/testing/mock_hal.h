@@ -26,8 +26,12 @@ class MockMmio : public hal::Mmio {
     using ::testing::_;
     ON_CALL(*this, Read32(_)).WillByDefault([dev](uint64_t o) { return dev->Read32(o); });
     ON_CALL(*this, Read64(_)).WillByDefault([dev](uint64_t o) { return dev->Read64(o); });
-    ON_CALL(*this, Write32(_, _)).WillByDefault([dev](uint64_t o, uint32_t v) { dev->Write32(o, v); });
-    ON_CALL(*this, Write64(_, _)).WillByDefault([dev](uint64_t o, uint64_t v) { dev->Write64(o, v); });
+    ON_CALL(*this, Write32(_, _)).WillByDefault([dev](uint64_t o, uint32_t v) {
+      dev->Write32(o, v);
+    });
+    ON_CALL(*this, Write64(_, _)).WillByDefault([dev](uint64_t o, uint64_t v) {
+      dev->Write64(o, v);
+    });
   }
 };
 

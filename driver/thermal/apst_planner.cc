@@ -9,7 +9,7 @@ ApstPlan BuildApstPlan(const spec::PowerStateDescriptor* psd, uint8_t npss, uint
   ApstPlan plan;
   plan.supported = (apsta & 1u) != 0;  // APSTA bit 0 (Figure 275)
   if (!plan.supported) return plan;
-  npss = std::min<uint8_t>(npss, 31);  // 32 entries at most
+  npss = std::min<uint8_t>(npss, 31);            // 32 entries at most
   constexpr uint64_t kMaxItpt = (1u << 24) - 1;  // ITPT is 24 bits
   spec::ApstEntry target{};                      // raw 0: no transition
   for (int state = npss; state >= 0; --state) {
@@ -20,9 +20,12 @@ ApstPlan BuildApstPlan(const spec::PowerStateDescriptor* psd, uint8_t npss, uint
     const uint64_t total_us = uint64_t{d.exlat} + d.enlat;
     uint64_t idle_ms;
     if (policy.use_timeouts) {
-      if (total_us <= policy.primary_latency_tolerance_us) idle_ms = policy.primary_timeout_ms;
-      else if (total_us <= policy.secondary_latency_tolerance_us) idle_ms = policy.secondary_timeout_ms;
-      else continue;
+      if (total_us <= policy.primary_latency_tolerance_us)
+        idle_ms = policy.primary_timeout_ms;
+      else if (total_us <= policy.secondary_latency_tolerance_us)
+        idle_ms = policy.secondary_timeout_ms;
+      else
+        continue;
     } else {
       idle_ms = std::min<uint64_t>((total_us + 19) / 20, kMaxItpt);  // 50 x total, in ms
     }

@@ -37,7 +37,7 @@ struct ApstPlan {
   bool supported = false;  // APSTA bit 0
   bool enable = false;     // APSTE to program
   spec::ApstData table{};
-  int deepest_state = -1;  // deepest state any entry targets, -1 when none
+  int deepest_state = -1;             // deepest state any entry targets, -1 when none
   uint64_t max_total_latency_us = 0;  // worst ENLAT + EXLAT among targets
   // Set Features 0Ch CDW11 (bit 0 APSTE).
   uint32_t cdw11() const { return enable ? spec::kApstEnable : 0u; }

@@ -14,15 +14,19 @@ double MaxWatts(const spec::PowerStateDescriptor& d) {
 
 double IdleWatts(const spec::PowerStateDescriptor& d) {
   switch (d.ips >> 6) {  // IPS: 1 -> 0.0001 W, 2 -> 0.01 W, 0 -> not reported
-    case 1: return d.idlp * 0.0001;
-    case 2: return d.idlp * 0.01;
-    default: return MaxWatts(d);
+    case 1:
+      return d.idlp * 0.0001;
+    case 2:
+      return d.idlp * 0.01;
+    default:
+      return MaxWatts(d);
   }
 }
 
 void AdaptivePowerOptimizer::ObserveIdleGap(uint64_t gap_ns) {
   for (double& h : hist_) h *= decay_;
-  const int b = gap_ns == 0 ? 0 : std::min(kBuckets - 1, static_cast<int>(std::bit_width(gap_ns)) - 1);
+  const int b =
+      gap_ns == 0 ? 0 : std::min(kBuckets - 1, static_cast<int>(std::bit_width(gap_ns)) - 1);
   hist_[b] += 1.0;
   ++gaps_;
 }

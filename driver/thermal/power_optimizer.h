@@ -27,7 +27,7 @@ struct PowerRecommendation {
   double saving_watts = 0;            // expected average saving
   double wakes_per_second = 0;
   double added_latency_us_per_second = 0;  // wake latency paid per second of run time
-  uint32_t operational_state = 0;     // Power Management (FID 02h) PS to select
+  uint32_t operational_state = 0;          // Power Management (FID 02h) PS to select
 };
 
 class AdaptivePowerOptimizer {

@@ -19,7 +19,7 @@ TEST(AdaptivePowerOptimizer, LongGapsPickTheDeepestStateWithinBudget) {
   PowerRecommendation r = o.Recommend(psd.data(), 4, 100000);
   EXPECT_EQ(r.apst_state, 4);
   EXPECT_EQ(r.latency_tolerance_us, 8000u);
-  EXPECT_GT(r.saving_watts, 0.5);   // ~1 W idle saved for most of the time
+  EXPECT_GT(r.saving_watts, 0.5);  // ~1 W idle saved for most of the time
   EXPECT_LT(r.saving_watts, 1.0);
   EXPECT_NEAR(r.wakes_per_second, 1 / 2.1, 0.05);
   r = o.Recommend(psd.data(), 4, 5000);  // PS4's 8 ms exit is over budget

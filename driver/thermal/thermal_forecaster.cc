@@ -41,7 +41,8 @@ double ThermalForecaster::AddSample(uint64_t time_ns, double kelvin, double rate
     const double level = predicted + cfg_.level_gain * (kelvin - predicted);
     const double slope = (level - last_kelvin_) / dt;
     // The first slope seeds the trend; later ones are smoothed into it.
-    trend_ = stats_.samples == 2 ? (kelvin - last_kelvin_) / dt : trend_ + cfg_.trend_gain * (slope - trend_);
+    trend_ = stats_.samples == 2 ? (kelvin - last_kelvin_) / dt
+                                 : trend_ + cfg_.trend_gain * (slope - trend_);
     // Identification uses the raw readings (secant slope against the
     // midpoint): unbiased, and the long memory of the RLS averages out the
     // whole-kelvin steps; the forecast starts from the smoothed level.
@@ -88,7 +89,7 @@ double ThermalForecaster::MaxRateFor(double target_kelvin) const {
   const double e = std::exp(cc * cfg_.horizon_s);
   const double t0 = last_kelvin_ - kRefKelvin;
   const double tinf = (target_kelvin - kRefKelvin - t0 * e) / (1 - e);  // T(H) = target
-  const double u = (-cc * tinf - a()) / bb;                              // GB/s
+  const double u = (-cc * tinf - a()) / bb;                             // GB/s
   return u > 0 ? u * kGB : cfg_.min_rate_bps;
 }
 

@@ -35,13 +35,13 @@
 namespace nvmesim::driver::thermal {
 
 struct ForecasterConfig {
-  double horizon_s = 30.0;      // look-ahead
-  double margin_kelvin = 1.0;   // keep the forecast this far below the limit
-  double band_kelvin = 1.5;     // relax only when this much further below
-  double decrease = 0.85;       // multiplicative decrease of the rate limit
-  double increase = 1.03;       // multiplicative increase while relaxing
-  double min_rate_bps = 20e6;   // never limit below this
-  double lambda = 0.999;        // RLS forgetting factor
+  double horizon_s = 30.0;     // look-ahead
+  double margin_kelvin = 1.0;  // keep the forecast this far below the limit
+  double band_kelvin = 1.5;    // relax only when this much further below
+  double decrease = 0.85;      // multiplicative decrease of the rate limit
+  double increase = 1.03;      // multiplicative increase while relaxing
+  double min_rate_bps = 20e6;  // never limit below this
+  double lambda = 0.999;       // RLS forgetting factor
   // Holt smoothing of the level the forecast starts from (SMART reports
   // whole kelvin): level and trend gains; 1 and 1 follow the raw readings.
   double level_gain = 0.3;
@@ -57,7 +57,7 @@ struct ForecasterStats {
   uint64_t reductions = 0;
   uint64_t relaxations = 0;
   uint64_t admitted = 0, deferred = 0;
-  uint64_t limited_ns = 0;        // time spent with a finite limit
+  uint64_t limited_ns = 0;  // time spent with a finite limit
   double last_forecast_kelvin = 0;
 };
 
@@ -104,8 +104,8 @@ class ThermalForecaster {
   bool have_last_ = false;
   uint64_t last_ns_ = 0;
   double last_kelvin_ = 0, last_rate_ = 0;  // smoothed level
-  double trend_ = 0;                         // smoothed K/s
-  double last_raw_ = 0;                      // last reading as given
+  double trend_ = 0;                        // smoothed K/s
+  double last_raw_ = 0;                     // last reading as given
   // token bucket
   double tokens_ = 0;
   uint64_t bucket_ns_ = 0;

@@ -23,7 +23,8 @@ ThermalManagerOptions ThermalManagerOptions::FromConfig(const AdvancedNvmeConfig
   return o;
 }
 
-ThermalManager::ThermalManager(AdminChannel& admin, hal::Clock& clock, ThermalManagerOptions options)
+ThermalManager::ThermalManager(AdminChannel& admin, hal::Clock& clock,
+                               ThermalManagerOptions options)
     : admin_(admin), clock_(clock), options_(options), forecaster_(options.forecaster) {}
 
 ThermalManager::~ThermalManager() {
@@ -32,7 +33,8 @@ ThermalManager::~ThermalManager() {
 }
 
 void ThermalManager::Log(hal::LogLevel level, const std::string& message) {
-  if (admin_.log()) admin_.log()->Write(level, std::string(options_.name) + ": thermal: " + message);
+  if (admin_.log())
+    admin_.log()->Write(level, std::string(options_.name) + ": thermal: " + message);
 }
 
 void ThermalManager::Start(DoneCallback done) {
@@ -42,8 +44,7 @@ void ThermalManager::Start(DoneCallback done) {
   if (!buffer_.valid()) return Finish(spec::Status(spec::GenericStatus::kInternalError));
   const uint64_t gen = generation_;
   const spec::Status s = admin_.SubmitAdmin(
-      commands::Identify(kCnsController, 0, 0, 0, buffer_.bus),
-      [this, gen](const spec::Cqe& cqe) {
+      commands::Identify(kCnsController, 0, 0, 0, buffer_.bus), [this, gen](const spec::Cqe& cqe) {
         if (gen == generation_) IdentifyDone(cqe);
       });
   if (!s.ok()) Finish(s);
@@ -91,8 +92,10 @@ void ThermalManager::ProgramApst(std::function<void()> next) {
   const uint64_t gen = generation_;
   const spec::Status s = admin_.SubmitAdmin(sqe, [this, gen, next](const spec::Cqe& cqe) {
     if (gen != generation_) return;
-    if (cqe.status_value().ok()) ++apst_programs_;
-    else Log(hal::LogLevel::kWarning, "APST refused: " + cqe.status_value().ToString());
+    if (cqe.status_value().ok())
+      ++apst_programs_;
+    else
+      Log(hal::LogLevel::kWarning, "APST refused: " + cqe.status_value().ToString());
     next();
   });
   if (!s.ok()) next();
@@ -139,12 +142,12 @@ void ThermalManager::PollNow() {
   // The SMART log lives in the second half of the buffer; RAE clear, so a
   // temperature event's type is unmasked by this read (Base 2.0 §5.2).
   const uint64_t gen = generation_;
-  const spec::Status s = admin_.SubmitAdmin(
-      commands::GetLogPage(static_cast<uint8_t>(spec::LogPageId::kSmartHealth), kNsidAll, 512, false,
-                           buffer_.bus + 2048, 0),
-      [this, gen](const spec::Cqe& cqe) {
-        if (gen == generation_) SmartDone(cqe);
-      });
+  const spec::Status s =
+      admin_.SubmitAdmin(commands::GetLogPage(static_cast<uint8_t>(spec::LogPageId::kSmartHealth),
+                                              kNsidAll, 512, false, buffer_.bus + 2048, 0),
+                         [this, gen](const spec::Cqe& cqe) {
+                           if (gen == generation_) SmartDone(cqe);
+                         });
   if (!s.ok()) {
     poll_in_flight_ = false;
     ArmPoll();
@@ -172,7 +175,8 @@ void ThermalManager::SmartDone(const spec::Cqe& cqe) {
       last_replan_ns_ = now;
       const PowerRecommendation r =
           optimizer_.Recommend(id_.psd, id_.npss, options_.latency_budget_us);
-      if (r.latency_tolerance_us != power_.latency_tolerance_us || r.apst_state != power_.apst_state) {
+      if (r.latency_tolerance_us != power_.latency_tolerance_us ||
+          r.apst_state != power_.apst_state) {
         power_ = r;
         ProgramApst([] {});
       } else {

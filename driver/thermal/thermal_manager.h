@@ -35,8 +35,8 @@ struct ThermalManagerOptions {
   uint64_t poll_interval_ns = 1'000'000'000;  // SMART read period
   ApstPolicy apst;
   ForecasterConfig forecaster;
-  uint16_t tmt1 = 0, tmt2 = 0;                // program HCTM (FID 10h) when either is non-zero
-  uint64_t latency_budget_us = 10000;         // adaptive: worst wake latency accepted
+  uint16_t tmt1 = 0, tmt2 = 0;         // program HCTM (FID 10h) when either is non-zero
+  uint64_t latency_budget_us = 10000;  // adaptive: worst wake latency accepted
   uint64_t replan_interval_ns = 10'000'000'000ull;
   const char* name = "nvme0";
 

@@ -58,7 +58,8 @@ class FakeClock : public hal::Clock {
     for (;;) {
       auto best = timers.end();
       for (auto it = timers.begin(); it != timers.end(); ++it) {
-        if (it->second.first <= until && (best == timers.end() || it->second.first < best->second.first)) {
+        if (it->second.first <= until &&
+            (best == timers.end() || it->second.first < best->second.first)) {
           best = it;
         }
       }
@@ -174,7 +175,7 @@ TEST(ThermalManager, ProgramsApstAndHctmThenPolls) {
   EXPECT_NEAR(tm.monitor().stats().slope_k_per_min, 60.0, 1e-6);
   const auto& log_sqe = rig.admin.sent.back();
   EXPECT_EQ(log_sqe.opcode, static_cast<uint8_t>(spec::AdminOpcode::kGetLogPage));
-  EXPECT_EQ(log_sqe.cdw10 & 0xFF, 0x02u);      // SMART / Health
+  EXPECT_EQ(log_sqe.cdw10 & 0xFF, 0x02u);        // SMART / Health
   EXPECT_EQ(log_sqe.cdw10 >> 16, 512u / 4 - 1);  // NUMDL
   EXPECT_EQ(log_sqe.cdw10 & (1u << 15), 0u);     // RAE clear: unmask the event type
   const std::string text = tm.FormatStats(true);
@@ -225,8 +226,10 @@ TEST(ThermalManager, PredictiveAdmissionLimitsARisingDrive) {
   // Saturating the path: admissions follow the limit, the rest waits.
   uint64_t admitted = 0, deferred = 0;
   for (uint64_t t = rig.clock.now; t < rig.clock.now + kSec / 10; t += 10'000) {
-    if (tm.Admit(t, 1 << 20)) ++admitted;
-    else ++deferred;
+    if (tm.Admit(t, 1 << 20))
+      ++admitted;
+    else
+      ++deferred;
   }
   EXPECT_GT(deferred, 0u);
   EXPECT_GT(tm.NextAdmitNs(rig.clock.now, 1 << 20), rig.clock.now - 1);

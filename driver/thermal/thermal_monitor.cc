@@ -69,7 +69,8 @@ void ThermalMonitor::AddSample(const SmartSample& s) {
 
 bool ThermalMonitor::OnAsyncEvent(uint32_t dw0) {
   if (spec::AsyncEventDw0Type(dw0) != spec::AsyncEventType::kSmartHealthStatus) return false;
-  if (spec::AsyncEventDw0Info(dw0) != static_cast<uint8_t>(spec::AsyncEventSmart::kTemperatureThreshold)) {
+  if (spec::AsyncEventDw0Info(dw0) !=
+      static_cast<uint8_t>(spec::AsyncEventSmart::kTemperatureThreshold)) {
     return false;
   }
   ++stats_.threshold_events;

@@ -15,29 +15,29 @@ namespace nvmesim::driver::thermal {
 // The fields of one SMART / Health read the thermal and maintenance code uses.
 struct SmartSample {
   uint64_t time_ns = 0;
-  uint16_t composite_kelvin = 0;          // byte 1
-  uint8_t critical_warning = 0;           // byte 0
-  uint8_t available_spare = 100;          // byte 3
-  uint8_t available_spare_threshold = 10; // byte 4
-  uint8_t percentage_used = 0;            // byte 5
-  uint64_t media_errors = 0;              // byte 160 (low 64 bits)
-  uint64_t data_units_written = 0;        // byte 48 (low 64 bits)
-  uint32_t warning_minutes = 0;           // byte 192
-  uint32_t critical_minutes = 0;          // byte 196
-  uint32_t tmt1_transitions = 0;          // byte 216
-  uint32_t tmt2_transitions = 0;          // byte 220
-  uint32_t tmt1_seconds = 0;              // byte 224
-  uint32_t tmt2_seconds = 0;              // byte 228
+  uint16_t composite_kelvin = 0;           // byte 1
+  uint8_t critical_warning = 0;            // byte 0
+  uint8_t available_spare = 100;           // byte 3
+  uint8_t available_spare_threshold = 10;  // byte 4
+  uint8_t percentage_used = 0;             // byte 5
+  uint64_t media_errors = 0;               // byte 160 (low 64 bits)
+  uint64_t data_units_written = 0;         // byte 48 (low 64 bits)
+  uint32_t warning_minutes = 0;            // byte 192
+  uint32_t critical_minutes = 0;           // byte 196
+  uint32_t tmt1_transitions = 0;           // byte 216
+  uint32_t tmt2_transitions = 0;           // byte 220
+  uint32_t tmt1_seconds = 0;               // byte 224
+  uint32_t tmt2_seconds = 0;               // byte 228
 };
 SmartSample SampleFromSmartLog(uint64_t time_ns, const spec::SmartHealthLog& log);
 
 struct ThermalMonitorStats {
   uint64_t samples = 0;
-  uint64_t threshold_events = 0;     // temperature threshold AERs seen
-  uint64_t critical_warnings = 0;    // samples with critical warning bit 1 newly set
+  uint64_t threshold_events = 0;   // temperature threshold AERs seen
+  uint64_t critical_warnings = 0;  // samples with critical warning bit 1 newly set
   uint16_t last_kelvin = 0, min_kelvin = 0, max_kelvin = 0;
   double mean_kelvin = 0;
-  double slope_k_per_min = 0;        // least squares over the recent window
+  double slope_k_per_min = 0;                           // least squares over the recent window
   uint32_t tmt1_transitions = 0, tmt2_transitions = 0;  // latest SMART values
   uint32_t tmt1_seconds = 0, tmt2_seconds = 0;
   uint32_t warning_minutes = 0, critical_minutes = 0;

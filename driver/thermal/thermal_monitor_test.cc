@@ -35,7 +35,8 @@ TEST(ThermalMonitor, ParsesTheSmartLog) {
 
 TEST(ThermalMonitor, TrendMinMaxAndHistory) {
   ThermalMonitor m(8, 4);
-  for (int i = 0; i < 12; ++i) m.AddSample(At(i * 6.0, static_cast<uint16_t>(320 + i)));  // +10 K/min
+  for (int i = 0; i < 12; ++i)
+    m.AddSample(At(i * 6.0, static_cast<uint16_t>(320 + i)));  // +10 K/min
   const ThermalMonitorStats& s = m.stats();
   EXPECT_EQ(s.samples, 12u);
   EXPECT_EQ(s.min_kelvin, 320);

@@ -39,17 +39,18 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
   }
   if (v.forecaster) {
     const ForecasterStats& f = v.forecaster->stats();
-    out += Line("  predictive: limit %.0f K  forecast %.2f K  rate limit %s", v.forecaster->limit_kelvin(),
-                f.last_forecast_kelvin,
+    out += Line("  predictive: limit %.0f K  forecast %.2f K  rate limit %s",
+                v.forecaster->limit_kelvin(), f.last_forecast_kelvin,
                 v.forecaster->limiting()
                     ? (std::to_string(v.forecaster->rate_limit_bps() / 1e6) + " MB/s").c_str()
                     : "none");
-    out += Line("  predictive: model dT/dt = %.4g + %.4g*GBps + %.4g*(T-300)  reductions %llu  "
-                "relaxations %llu  limited %.3f s  deferred %llu",
-                v.forecaster->a(), v.forecaster->b(), v.forecaster->c(),
-                static_cast<unsigned long long>(f.reductions),
-                static_cast<unsigned long long>(f.relaxations), f.limited_ns / 1e9,
-                static_cast<unsigned long long>(f.deferred));
+    out += Line(
+        "  predictive: model dT/dt = %.4g + %.4g*GBps + %.4g*(T-300)  reductions %llu  "
+        "relaxations %llu  limited %.3f s  deferred %llu",
+        v.forecaster->a(), v.forecaster->b(), v.forecaster->c(),
+        static_cast<unsigned long long>(f.reductions),
+        static_cast<unsigned long long>(f.relaxations), f.limited_ns / 1e9,
+        static_cast<unsigned long long>(f.deferred));
   }
   if (v.apst) {
     out += "  APST:\n";
@@ -62,11 +63,11 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
     }
   }
   if (v.power) {
-    out += Line("  power: operational PS%u  APST tolerance %llu us (PS%d)  saving %.3f W  "
-                "wakes %.2f/s",
-                v.power->operational_state,
-                static_cast<unsigned long long>(v.power->latency_tolerance_us), v.power->apst_state,
-                v.power->saving_watts, v.power->wakes_per_second);
+    out += Line(
+        "  power: operational PS%u  APST tolerance %llu us (PS%d)  saving %.3f W  "
+        "wakes %.2f/s",
+        v.power->operational_state, static_cast<unsigned long long>(v.power->latency_tolerance_us),
+        v.power->apst_state, v.power->saving_watts, v.power->wakes_per_second);
   }
   if (v.history && v.monitor) {
     out += "  curve (s, K):\n";

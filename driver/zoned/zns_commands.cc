@@ -23,21 +23,31 @@ std::string Limit(uint32_t count) {
   // Printed 0's based like the Identify field; FFFFFFFFh = no limit.
   return count == 0 ? "0xffffffff (no limit)" : Format("%u", count - 1);
 }
-constexpr spec::ZoneState kStates[] = {
-    spec::ZoneState::kEmpty,  spec::ZoneState::kImplicitlyOpened, spec::ZoneState::kExplicitlyOpened,
-    spec::ZoneState::kClosed, spec::ZoneState::kReadOnly,         spec::ZoneState::kFull,
-    spec::ZoneState::kOffline};
+constexpr spec::ZoneState kStates[] = {spec::ZoneState::kEmpty,
+                                       spec::ZoneState::kImplicitlyOpened,
+                                       spec::ZoneState::kExplicitlyOpened,
+                                       spec::ZoneState::kClosed,
+                                       spec::ZoneState::kReadOnly,
+                                       spec::ZoneState::kFull,
+                                       spec::ZoneState::kOffline};
 }  // namespace
 
 const char* ZoneStateCliName(spec::ZoneState s) {
   switch (s) {
-    case spec::ZoneState::kEmpty: return "EMPTY";
-    case spec::ZoneState::kImplicitlyOpened: return "IMP_OPENED";
-    case spec::ZoneState::kExplicitlyOpened: return "EXP_OPENED";
-    case spec::ZoneState::kClosed: return "CLOSED";
-    case spec::ZoneState::kReadOnly: return "READONLY";
-    case spec::ZoneState::kFull: return "FULL";
-    case spec::ZoneState::kOffline: return "OFFLINE";
+    case spec::ZoneState::kEmpty:
+      return "EMPTY";
+    case spec::ZoneState::kImplicitlyOpened:
+      return "IMP_OPENED";
+    case spec::ZoneState::kExplicitlyOpened:
+      return "EXP_OPENED";
+    case spec::ZoneState::kClosed:
+      return "CLOSED";
+    case spec::ZoneState::kReadOnly:
+      return "READONLY";
+    case spec::ZoneState::kFull:
+      return "FULL";
+    case spec::ZoneState::kOffline:
+      return "OFFLINE";
   }
   return "UNKNOWN";
 }
@@ -55,7 +65,8 @@ std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOption
                         std::string* error) {
   const ZonedNamespaceInfo* ns = m.Namespace(nsid);
   if (!ns) {
-    if (error) *error = "nvme-zns-info: namespace " + std::to_string(nsid) + " is not a zoned namespace";
+    if (error)
+      *error = "nvme-zns-info: namespace " + std::to_string(nsid) + " is not a zoned namespace";
     return "";
   }
   std::string out;
@@ -72,9 +83,11 @@ std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOption
   out += Format("zone size: %" PRIu64 " blocks x %u bytes, zones: %u (device %u)\n", ns->zone_size,
                 ns->lba_bytes, ns->zone_count, ns->device_zones);
   uint32_t counts[16] = {};
-  for (uint32_t z = 0; z < ns->zone_count; ++z) ++counts[static_cast<uint8_t>(m.Zone(nsid, z)->state) & 0xF];
+  for (uint32_t z = 0; z < ns->zone_count; ++z)
+    ++counts[static_cast<uint8_t>(m.Zone(nsid, z)->state) & 0xF];
   out += "zone states:";
-  for (spec::ZoneState s : kStates) out += Format(" %s=%u", ZoneStateCliName(s), counts[static_cast<uint8_t>(s)]);
+  for (spec::ZoneState s : kStates)
+    out += Format(" %s=%u", ZoneStateCliName(s), counts[static_cast<uint8_t>(s)]);
   out += Format("\nopen: %u active: %u\n", m.open_zones(nsid), m.active_zones(nsid));
   if (!o.zones) return out;
   // The `nvme zns report-zones` part.
@@ -114,7 +127,8 @@ void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& p,
   });
 }
 
-void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid, const std::vector<uint16_t>& detach_from,
+void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
+               const std::vector<uint16_t>& detach_from,
                std::function<void(spec::Status, const std::string&)> done) {
   auto remove = [&namespaces, nsid, done]() {
     namespaces.Delete(nsid, [&namespaces, nsid, done](spec::Status st) {

@@ -20,8 +20,8 @@ namespace nvmesim::driver::zoned {
 struct ZnsInfoOptions {
   std::optional<spec::ZoneState> state;  // report only zones in this state
   uint32_t first_zone = 0;
-  uint32_t max_zones = 0xFFFFFFFFu;      // zones printed at most
-  bool zones = true;                     // print the per-zone report
+  uint32_t max_zones = 0xFFFFFFFFu;  // zones printed at most
+  bool zones = true;                 // print the per-zone report
 };
 
 // Text of `nvme-zns-info` for one namespace from the manager's cache; "" and
@@ -35,9 +35,9 @@ std::optional<spec::ZoneState> ParseZoneStateName(const std::string& name);
 const char* ZoneStateCliName(spec::ZoneState state);
 
 struct ZnsCreateParams {
-  uint64_t blocks = 0;                 // NSZE = NCAP in logical blocks
-  uint8_t flbas = 0;                   // LBA format index
-  std::vector<uint16_t> attach_to;     // controllers to attach (empty: none)
+  uint64_t blocks = 0;              // NSZE = NCAP in logical blocks
+  uint8_t flbas = 0;                // LBA format index
+  std::vector<uint16_t> attach_to;  // controllers to attach (empty: none)
 };
 
 // `nvme-zns-create`: Namespace Management create with CSI 02h, then attach.
@@ -46,7 +46,8 @@ struct ZnsCreateParams {
 void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& params,
                std::function<void(spec::Status, uint32_t nsid, const std::string& text)> done);
 // `nvme-zns-delete`: detach from `detach_from` (if any) and delete.
-void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid, const std::vector<uint16_t>& detach_from,
+void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
+               const std::vector<uint16_t>& detach_from,
                std::function<void(spec::Status, const std::string& text)> done);
 
 }  // namespace nvmesim::driver::zoned

@@ -12,12 +12,12 @@
 namespace nvmesim::driver::zoned {
 
 namespace {
-constexpr uint8_t kCsiZoned = 0x02;                 // Base 2.0 Figure 286
-constexpr uint8_t kAenTypeNotice = 0x2;             // Base 2.0 Figure 146
+constexpr uint8_t kCsiZoned = 0x02;                  // Base 2.0 Figure 286
+constexpr uint8_t kAenTypeNotice = 0x2;              // Base 2.0 Figure 146
 constexpr uint8_t kAenZoneDescriptorChanged = 0xEF;  // ZNS 1.1 Async Event Information - Notice
-constexpr uint32_t kReportBytes = 16384;            // 64-byte header + 255 descriptors (ZNS 1.1 Report Zones)
-constexpr uint32_t kDescriptorBytes = 64;           // ZNS 1.1 Zone Descriptor Data Structure
-constexpr uint32_t kListEntries = 1024;             // Base 2.0: CNS 07h returns up to 1024 NSIDs
+constexpr uint32_t kReportBytes = 16384;  // 64-byte header + 255 descriptors (ZNS 1.1 Report Zones)
+constexpr uint32_t kDescriptorBytes = 64;  // ZNS 1.1 Zone Descriptor Data Structure
+constexpr uint32_t kListEntries = 1024;    // Base 2.0: CNS 07h returns up to 1024 NSIDs
 
 }  // namespace
 
@@ -48,7 +48,8 @@ struct ZoneManager::ZoneSlot {
 struct ZoneManager::NsState {
   ZonedNamespaceInfo info;
   std::deque<ZoneSlot> zones;  // stable: slots are never moved
-  std::deque<std::pair<uint32_t, std::function<void(spec::Status)>>> waiting;  // for an open resource
+  std::deque<std::pair<uint32_t, std::function<void(spec::Status)>>>
+      waiting;  // for an open resource
 };
 
 ZoneManager::ZoneManager(ZoneIo* io, ZoneManagerOptions options)
@@ -220,13 +221,15 @@ void ZoneManager::DiscoverNext(size_t index, Done done) {
             commands::Identify(static_cast<uint8_t>(spec::Cns::kIoCommandSetNamespace), nsid, 0,
                                kCsiZoned, page_.bus),
             [this, done, index, info, fmt](const spec::Cqe& c2) {
-              if (!c2.status_value().ok() || info->lba_bytes == 0) return DiscoverNext(index + 1, done);
+              if (!c2.status_value().ok() || info->lba_bytes == 0)
+                return DiscoverNext(index + 1, done);
               spec::ZnsIdentifyNamespace z;
               std::memcpy(static_cast<void*>(&z), page_.cpu, sizeof z);
               ZonedNamespaceInfo& n = *info;
               n.zoc = z.zoc;
               n.ozcs = z.ozcs;
-              // MOR / MAR / NUMZRWA are 0's based, FFFFFFFFh = no limit (ZNS 1.1 Identify Namespace).
+              // MOR / MAR / NUMZRWA are 0's based, FFFFFFFFh = no limit (ZNS 1.1 Identify
+              // Namespace).
               n.max_open = z.mor == spec::kZnsNoLimit ? 0 : z.mor + 1;
               n.max_active = z.mar == spec::kZnsNoLimit ? 0 : z.mar + 1;
               n.numzrwa = z.numzrwa == spec::kZnsNoLimit ? 0 : z.numzrwa + 1;
@@ -339,28 +342,36 @@ void ZoneManager::SendAction(uint32_t nsid, uint32_t zone, spec::ZoneSendAction 
     return Post([done] { done(spec::Status(spec::GenericStatus::kLbaOutOfRange, true)); });
   }
   const uint64_t zslba = ns->zones[zone].info.zslba;
-  const spec::Status s = io_->SubmitIo(
-      0, ZoneSendSqe(nsid, zslba, action), nullptr, 0,
-      [this, nsid, zone, action, done](const BlockResult& r) {
-        NsState* st = Ns(nsid);
-        if (!st) return done(r.status);
-        ZoneInfo& z = st->zones[zone].info;
-        if (!r.status.ok()) {
-          ++stats_.errors;
-          return Resync(nsid, zone, [done, r](spec::Status) { done(r.status); });
-        }
-        switch (action) {
-          case spec::ZoneSendAction::kOpen: ApplyState(*st, zone, spec::ZoneState::kExplicitlyOpened, z.wp); break;
-          case spec::ZoneSendAction::kClose:
-            if (IsOpen(z.state)) ApplyState(*st, zone, spec::ZoneState::kClosed, z.wp);
-            break;
-          case spec::ZoneSendAction::kFinish: ApplyState(*st, zone, spec::ZoneState::kFull, z.zslba + z.zcap); break;
-          case spec::ZoneSendAction::kReset: ApplyState(*st, zone, spec::ZoneState::kEmpty, z.zslba); break;
-          default: break;
-        }
-        done(spec::Status::Ok());
-        PumpWaiting(*st);
-      });
+  const spec::Status s =
+      io_->SubmitIo(0, ZoneSendSqe(nsid, zslba, action), nullptr, 0,
+                    [this, nsid, zone, action, done](const BlockResult& r) {
+                      NsState* st = Ns(nsid);
+                      if (!st) return done(r.status);
+                      ZoneInfo& z = st->zones[zone].info;
+                      if (!r.status.ok()) {
+                        ++stats_.errors;
+                        return Resync(nsid, zone, [done, r](spec::Status) { done(r.status); });
+                      }
+                      switch (action) {
+                        case spec::ZoneSendAction::kOpen:
+                          ApplyState(*st, zone, spec::ZoneState::kExplicitlyOpened, z.wp);
+                          break;
+                        case spec::ZoneSendAction::kClose:
+                          if (IsOpen(z.state))
+                            ApplyState(*st, zone, spec::ZoneState::kClosed, z.wp);
+                          break;
+                        case spec::ZoneSendAction::kFinish:
+                          ApplyState(*st, zone, spec::ZoneState::kFull, z.zslba + z.zcap);
+                          break;
+                        case spec::ZoneSendAction::kReset:
+                          ApplyState(*st, zone, spec::ZoneState::kEmpty, z.zslba);
+                          break;
+                        default:
+                          break;
+                      }
+                      done(spec::Status::Ok());
+                      PumpWaiting(*st);
+                    });
   if (!s.ok()) Post([done, s] { done(s); });
 }
 
@@ -485,7 +496,8 @@ void ZoneManager::Enqueue(std::unique_ptr<Op> op) {
   if (!ns || op->zone >= ns->zones.size() || op->blocks == 0) {
     auto done = std::move(op->done);
     const uint64_t slba = op->slba;
-    return Post([done, slba] { done(spec::Status(spec::GenericStatus::kLbaOutOfRange, true), slba); });
+    return Post(
+        [done, slba] { done(spec::Status(spec::GenericStatus::kLbaOutOfRange, true), slba); });
   }
   const uint32_t zone = op->zone;
   if (op->kind == Op::Kind::kAppend) {
@@ -533,9 +545,9 @@ void ZoneManager::Pump(NsState& ns, uint32_t zone) {
 void ZoneManager::Issue(NsState& ns, uint32_t zone, std::unique_ptr<Op> op) {
   ZoneSlot& slot = ns.zones[zone];
   const bool append = op->kind == Op::Kind::kAppend;
-  const spec::Sqe sqe = append ? ZoneAppendSqe(op->nsid, slot.info.zslba, op->blocks)
-                               : commands::ReadWrite(spec::NvmOpcode::kWrite, op->nsid, op->slba,
-                                                     op->blocks, false);
+  const spec::Sqe sqe =
+      append ? ZoneAppendSqe(op->nsid, slot.info.zslba, op->blocks)
+             : commands::ReadWrite(spec::NvmOpcode::kWrite, op->nsid, op->slba, op->blocks, false);
   ++slot.in_flight;
   slot.last_use = ++tick_;
   if (append) {
@@ -544,10 +556,9 @@ void ZoneManager::Issue(NsState& ns, uint32_t zone, std::unique_ptr<Op> op) {
     ++stats_.writes;
   }
   Op* raw = op.release();
-  const spec::Status s = io_->SubmitIo(raw->queue, sqe, raw->segments, raw->segment_count,
-                                       [this, raw](const BlockResult& r) {
-                                         OnIoDone(raw->nsid, raw->zone, raw, r);
-                                       });
+  const spec::Status s =
+      io_->SubmitIo(raw->queue, sqe, raw->segments, raw->segment_count,
+                    [this, raw](const BlockResult& r) { OnIoDone(raw->nsid, raw->zone, raw, r); });
   if (!s.ok()) {
     BlockResult r;
     r.status = s;
@@ -593,7 +604,7 @@ void ZoneManager::OnIoDone(uint32_t nsid, uint32_t zone, Op* raw, const BlockRes
 }
 
 void ZoneManager::Write(uint32_t nsid, uint64_t slba, uint32_t blocks, const DataSegment* segments,
-                       uint32_t segment_count, ZoneIoCallback done) {
+                        uint32_t segment_count, ZoneIoCallback done) {
   auto op = std::make_unique<Op>();
   op->kind = Op::Kind::kWrite;
   op->nsid = nsid;

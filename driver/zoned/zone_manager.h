@@ -55,13 +55,13 @@ struct ZonedNamespaceInfo {
   uint32_t nsid = 0;
   uint32_t lba_bytes = 0;
   uint64_t nsze = 0;
-  uint64_t zone_size = 0;       // ZSZE in LBAs (LBA Format Extension)
-  uint32_t zone_count = 0;      // zones the manager uses (<= device zones, zns_max_zones)
-  uint32_t device_zones = 0;    // NSZE / ZSZE
-  uint32_t max_open = 0;        // MOR + 1; 0 = no limit (FFFFFFFFh, ZNS 1.1 Identify Namespace)
-  uint32_t max_active = 0;      // MAR + 1; 0 = no limit
+  uint64_t zone_size = 0;     // ZSZE in LBAs (LBA Format Extension)
+  uint32_t zone_count = 0;    // zones the manager uses (<= device zones, zns_max_zones)
+  uint32_t device_zones = 0;  // NSZE / ZSZE
+  uint32_t max_open = 0;      // MOR + 1; 0 = no limit (FFFFFFFFh, ZNS 1.1 Identify Namespace)
+  uint32_t max_active = 0;    // MAR + 1; 0 = no limit
   uint16_t zoc = 0, ozcs = 0;
-  uint8_t zasl = 0;             // CNS 06h CSI 02h
+  uint8_t zasl = 0;                // CNS 06h CSI 02h
   uint64_t max_append_blocks = 0;  // from ZASL and MPSMIN; 0 = MDTS only
   uint32_t zrwasz = 0, zrwafg = 0, numzrwa = 0;
   uint8_t zdes = 0;
@@ -69,9 +69,9 @@ struct ZonedNamespaceInfo {
 };
 
 struct ZoneManagerOptions {
-  AdvancedNvmeConfig config;     // zns_enabled, zns_zone_size, zns_max_zones
-  uint32_t page_size = 4096;     // CC.MPS bytes, for ZASL (2^ZASL x MPSMIN pages)
-  bool explicit_open = true;     // Open Zone before the first write/append
+  AdvancedNvmeConfig config;  // zns_enabled, zns_zone_size, zns_max_zones
+  uint32_t page_size = 4096;  // CC.MPS bytes, for ZASL (2^ZASL x MPSMIN pages)
+  bool explicit_open = true;  // Open Zone before the first write/append
 };
 
 struct ZoneManagerStats {
@@ -82,7 +82,7 @@ struct ZoneManagerStats {
   uint64_t opens = 0;
   uint64_t waits_for_resource = 0;
   uint64_t reports = 0;
-  uint64_t zone_events = 0;      // Zone Descriptor Changed notices handled
+  uint64_t zone_events = 0;  // Zone Descriptor Changed notices handled
 };
 
 using Done = std::function<void(spec::Status)>;

@@ -183,16 +183,18 @@ class MockDevice : public ZoneIo, public AdminChannel {
       }
       case 0x79: {
         ++sends[s.cdw13 & 0xFF];
-        return model->ZoneSend({static_cast<spec::ZoneSendAction>(s.cdw13 & 0xFF), slba,
-                                ((s.cdw13 >> 8) & 1u) != 0, false, {}});
+        return model->ZoneSend({static_cast<spec::ZoneSendAction>(s.cdw13 & 0xFF),
+                                slba,
+                                ((s.cdw13 >> 8) & 1u) != 0,
+                                false,
+                                {}});
       }
       case 0x7A: {
         nvmesim::zns::ReportResult res;
         auto filter = nvmesim::zns::ParseReportingOption((s.cdw13 >> 8) & 0xFF);
-        return model->Report({slba, *filter, ((s.cdw13 >> 16) & 1u) != 0, false},
-                             std::span<uint8_t>(reinterpret_cast<uint8_t*>(segs[0].bus),
-                                                segs[0].length),
-                             &res);
+        return model->Report(
+            {slba, *filter, ((s.cdw13 >> 16) & 1u) != 0, false},
+            std::span<uint8_t>(reinterpret_cast<uint8_t*>(segs[0].bus), segs[0].length), &res);
       }
     }
     return spec::Status(spec::GenericStatus::kInvalidOpcode, true);
@@ -453,7 +455,8 @@ TEST(ZoneManager, ZoneManagementAndFailures) {
   ASSERT_TRUE(r.Write(0, 4).ok());
   ASSERT_TRUE(r.Do(&ZoneManager::Finish, 0).ok());
   EXPECT_EQ(r.zm.Zone(1, 0)->state, spec::ZoneState::kFull);
-  EXPECT_TRUE(r.Do(&ZoneManager::Open, 0).Is(spec::CommandSpecificStatus::kInvalidZoneStateTransition));
+  EXPECT_TRUE(
+      r.Do(&ZoneManager::Open, 0).Is(spec::CommandSpecificStatus::kInvalidZoneStateTransition));
   ASSERT_TRUE(r.Do(&ZoneManager::Reset, 0).ok());
   EXPECT_EQ(r.zm.Zone(1, 0)->wp, 0u);
   EXPECT_EQ(r.zm.Zone(1, 0)->state, spec::ZoneState::kEmpty);

@@ -54,8 +54,10 @@ std::optional<CompareOp> ParseCompareOp(std::string_view t) {
 std::optional<Condition> ParseCondition(std::string_view text, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<Condition> {
     if (error) {
-      *error = "expected \"<counter> <op> <number>\" with op one of == != < <= > >= (e.g. "
-               "\"io.completed >= 10000\"); " + why;
+      *error =
+          "expected \"<counter> <op> <number>\" with op one of == != < <= > >= (e.g. "
+          "\"io.completed >= 10000\"); " +
+          why;
     }
     return std::nullopt;
   };
@@ -81,13 +83,15 @@ std::optional<Condition> ParseCondition(std::string_view text, std::string* erro
   }
   skip();
   size_t op_start = i;
-  while (i < text.size() && (text[i] == '<' || text[i] == '>' || text[i] == '=' || text[i] == '!')) ++i;
+  while (i < text.size() && (text[i] == '<' || text[i] == '>' || text[i] == '=' || text[i] == '!'))
+    ++i;
   std::optional<CompareOp> op = ParseCompareOp(text.substr(op_start, i - op_start));
   if (!op) return fail("no comparison operator");
   cond.op = *op;
   skip();
   std::string number(text.substr(i));
-  while (!number.empty() && std::isspace(static_cast<unsigned char>(number.back()))) number.pop_back();
+  while (!number.empty() && std::isspace(static_cast<unsigned char>(number.back())))
+    number.pop_back();
   if (number.empty()) return fail("no number");
   char* end = nullptr;
   cond.value = std::strtod(number.c_str(), &end);

@@ -57,7 +57,7 @@ enum class FaultEnd {
 struct FaultParamInfo {
   std::string name;
   FaultParamType type = FaultParamType::kInteger;
-  std::string unit;         // "ps", "LBA", "commands", "degC", "probability per TLP", ...
+  std::string unit;  // "ps", "LBA", "commands", "degC", "probability per TLP", ...
   bool required = false;
   std::string default_text;  // printed form of the default ("1", "any", ""); empty when required
   double min = 0;            // limits for kInteger / kFloat

@@ -118,7 +118,8 @@ FaultSpec ParseFaultEntry(const toml::table& table, const std::string& file,
   for (const FaultKindInfo& k : FaultCatalogue()) kinds += (kinds.empty() ? "" : ", ") + k.name;
   std::string kind_name = *r.String("kind", true);
   const FaultKindInfo* info = FindFaultKind(kind_name);
-  if (info == nullptr) r.Fail("kind", "unknown fault kind \"" + kind_name + "\" (known: " + kinds + ")");
+  if (info == nullptr)
+    r.Fail("kind", "unknown fault kind \"" + kind_name + "\" (known: " + kinds + ")");
   f.kind = info->kind;
   f.name = r.String("name").value_or(info->name + "#" + std::to_string(index));
   f.target = r.String("target").value_or("");
@@ -189,7 +190,8 @@ FaultSpec ParseFaultEntry(const toml::table& table, const std::string& file,
 std::string DescribeFault(const FaultSpec& f) {
   const FaultKindInfo& info = FaultKindInfoOf(f.kind);
   std::string out = info.name + " '" + f.name + "'";
-  out += " on " + (f.target.empty() ? std::string("the ") + FaultTargetName(info.target) : f.target);
+  out +=
+      " on " + (f.target.empty() ? std::string("the ") + FaultTargetName(info.target) : f.target);
   switch (f.trigger.kind) {
     case TriggerKind::kAtTime:
       out += " at " + FormatDuration(f.trigger.at_ps);

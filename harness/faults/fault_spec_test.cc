@@ -27,12 +27,25 @@ Diagnostic ParseError(const std::string& text) {
 }
 
 TEST(FaultCatalogue, ListsEveryKindOfTheIssueOnce) {
-  const char* expected[] = {"link_down", "link_up", "link_retrain", "lcrc_error_rate",
-                            "controller_fatal", "controller_hang", "drop_completion",
-                            "delay_completion", "duplicate_completion", "corrupt_completion",
-                            "media_error", "power_loss", "surprise_removal", "ana_state_change",
-                            "namespace_hot_remove", "namespace_attach", "zone_read_only",
-                            "zone_offline", "temperature_excursion"};
+  const char* expected[] = {"link_down",
+                            "link_up",
+                            "link_retrain",
+                            "lcrc_error_rate",
+                            "controller_fatal",
+                            "controller_hang",
+                            "drop_completion",
+                            "delay_completion",
+                            "duplicate_completion",
+                            "corrupt_completion",
+                            "media_error",
+                            "power_loss",
+                            "surprise_removal",
+                            "ana_state_change",
+                            "namespace_hot_remove",
+                            "namespace_attach",
+                            "zone_read_only",
+                            "zone_offline",
+                            "temperature_excursion"};
   std::set<std::string> names;
   for (const FaultKindInfo& k : FaultCatalogue()) {
     EXPECT_TRUE(names.insert(k.name).second) << k.name;
@@ -163,9 +176,9 @@ TEST(Condition, ParsesEveryOperator) {
     const char* text;
     CompareOp op;
     double value;
-  } cases[] = {{"a == 1", CompareOp::kEq, 1},   {"a!=2", CompareOp::kNe, 2},
-               {"a < -3", CompareOp::kLt, -3},  {"a <= 4.5", CompareOp::kLe, 4.5},
-               {"a > 5", CompareOp::kGt, 5},    {"ctrl0.temp_c >= 6", CompareOp::kGe, 6}};
+  } cases[] = {{"a == 1", CompareOp::kEq, 1},  {"a!=2", CompareOp::kNe, 2},
+               {"a < -3", CompareOp::kLt, -3}, {"a <= 4.5", CompareOp::kLe, 4.5},
+               {"a > 5", CompareOp::kGt, 5},   {"ctrl0.temp_c >= 6", CompareOp::kGe, 6}};
   for (const Case& c : cases) {
     std::string error;
     std::optional<Condition> cond = ParseCondition(c.text, &error);

@@ -40,7 +40,7 @@ TEST(ChromeTrace, SlicesCountersAndNamedTracks) {
     if (e["ph"] == "C") counters.push_back(e);
   }
   ASSERT_EQ(slices.size(), 3u);
-  EXPECT_DOUBLE_EQ(slices[0]["ts"].get<double>(), 1.5);   // us
+  EXPECT_DOUBLE_EQ(slices[0]["ts"].get<double>(), 1.5);  // us
   EXPECT_DOUBLE_EQ(slices[0]["dur"].get<double>(), 8.25);
   EXPECT_EQ(slices[0]["args"]["cid"], 7);
   EXPECT_EQ(slices[0]["tid"], slices[2]["tid"]);  // same queue, same track

@@ -6,7 +6,11 @@ namespace {
 using nlohmann::json;
 
 json LatencyJson(const LatencyHistogram& h, bool percentiles) {
-  json j = {{"min", h.min()}, {"max", h.max()}, {"mean", h.mean()}, {"stddev", h.stddev()}, {"N", h.count()}};
+  json j = {{"min", h.min()},
+            {"max", h.max()},
+            {"mean", h.mean()},
+            {"stddev", h.stddev()},
+            {"N", h.count()}};
   if (percentiles && h.count() > 0) {
     json p = json::object();
     for (double q : LatencyHistogram::FioPercentiles()) p[FioPercentileKey(q)] = h.Percentile(q);
@@ -82,7 +86,11 @@ void LatencyBuckets(const JobStats& job, json& out) {
     prev = e * 1000 * 1000;
   }
   ms["2000"] = pct(prev, 2000ull * 1000 * 1000);
-  ms[">=2000"] = total == 0 ? 0.0 : 100.0 * static_cast<double>(all.count() - all.CountAtOrBelow(2000ull * 1000 * 1000)) / total;
+  ms[">=2000"] =
+      total == 0
+          ? 0.0
+          : 100.0 * static_cast<double>(all.count() - all.CountAtOrBelow(2000ull * 1000 * 1000)) /
+                total;
   out["latency_ns"] = ns;
   out["latency_us"] = us;
   out["latency_ms"] = ms;
@@ -126,12 +134,9 @@ nlohmann::json FioJson(const std::vector<JobStats>& jobs, const RunSummary& run)
     arr.push_back(std::move(j));
   }
   out["jobs"] = std::move(arr);
-  out["nvmesim"] = {{"scenario", run.scenario},
-                    {"seed", run.seed},
-                    {"fidelity", run.fidelity},
-                    {"simulated_ps", run.simulated_ps},
-                    {"trace_hash", run.trace_hash},
-                    {"trace_events", run.trace_events}};
+  out["nvmesim"] = {{"scenario", run.scenario},     {"seed", run.seed},
+                    {"fidelity", run.fidelity},     {"simulated_ps", run.simulated_ps},
+                    {"trace_hash", run.trace_hash}, {"trace_events", run.trace_events}};
   return out;
 }
 

@@ -8,7 +8,7 @@ namespace {
 JobStats SampleJob() {
   JobStats j("randrw");
   j.options["rw"] = "randrw";
-  j.Start(1'000'000);                         // 1 us
+  j.Start(1'000'000);                          // 1 us
   j.Finish(1'000'000 + 2'000'000'000'000ull);  // + 2 s
   for (int i = 0; i < 2000; ++i) j.Record(IoDirection::kRead, 4096, 10'000 + i, spec::Status());
   for (int i = 0; i < 1000; ++i) j.Record(IoDirection::kWrite, 8192, 20'000, spec::Status());
@@ -51,7 +51,8 @@ TEST(FioJson, HasFiosKeysAndValues) {
   EXPECT_EQ(job["read"]["total_ios"].get<uint64_t>(), 2000u);
   EXPECT_EQ(job["read"]["runtime"].get<uint64_t>(), 2000u);  // ms
   const nlohmann::json& clat = job["read"]["clat_ns"];
-  for (const char* key : {"min", "max", "mean", "stddev", "N", "percentile"}) EXPECT_TRUE(clat.contains(key)) << key;
+  for (const char* key : {"min", "max", "mean", "stddev", "N", "percentile"})
+    EXPECT_TRUE(clat.contains(key)) << key;
   EXPECT_EQ(clat["min"].get<uint64_t>(), 10000u);
   EXPECT_EQ(clat["max"].get<uint64_t>(), 11999u);
   for (const char* key : {"1.000000", "50.000000", "99.000000", "99.990000"}) {
@@ -84,7 +85,9 @@ TEST(FioText, LooksLikeFio) {
   RunSummary run{"default", 7, "approximate", 3'000'000'000'000ull, "0123456789abcdef", 42};
   std::string t = FormatFioText({SampleJob()}, run);
   EXPECT_NE(t.find("randrw: (groupid=0, jobs=1): err= 2:"), std::string::npos) << t;
-  EXPECT_NE(t.find("  read: IOPS=1000, BW=3.91MiB/s (4.10MB/s)(7.81MiB/2000msec)"), std::string::npos) << t;
+  EXPECT_NE(t.find("  read: IOPS=1000, BW=3.91MiB/s (4.10MB/s)(7.81MiB/2000msec)"),
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("    clat (usec): min=10, max=12, avg=11.00"), std::string::npos) << t;
   EXPECT_NE(t.find("clat percentiles (usec):"), std::string::npos);
   EXPECT_NE(t.find("99.00th=["), std::string::npos);

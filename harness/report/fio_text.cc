@@ -1,8 +1,8 @@
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
-#include <algorithm>
 
 #include "harness/report/fio_output.h"
 
@@ -92,7 +92,8 @@ void Direction(std::string& out, const JobStats& job, IoDirection dir) {
   const DirectionStats& d = job.direction(dir);
   if (d.ios == 0 && d.errors == 0) return;
   double runtime_ms = static_cast<double>(job.runtime_ps()) / 1e9;
-  Append(out, "  %s: IOPS=%s, BW=%s(%s/%.0fmsec)\n", IoDirectionName(dir), FormatFioCount(job.Iops(dir)).c_str(),
+  Append(out, "  %s: IOPS=%s, BW=%s(%s/%.0fmsec)\n", IoDirectionName(dir),
+         FormatFioCount(job.Iops(dir)).c_str(),
          FormatFioBandwidth(job.BandwidthBytesPerSecond(dir)).c_str(),
          Scaled(static_cast<double>(d.bytes), 1024, kBinary, 5).c_str(), runtime_ms);
   if (d.clat.count() > 0) {
@@ -120,8 +121,9 @@ void Direction(std::string& out, const JobStats& job, IoDirection dir) {
 std::string FormatFioText(const std::vector<JobStats>& jobs, const RunSummary& run) {
   std::string out;
   for (const JobStats& job : jobs) {
-    Append(out, "%s: (groupid=%u, jobs=%u): err=%2" PRIu64 ": simulated time %.3f ms\n", job.name().c_str(),
-           job.group_id(), job.jobs(), job.total_errors(), static_cast<double>(job.runtime_ps()) / 1e9);
+    Append(out, "%s: (groupid=%u, jobs=%u): err=%2" PRIu64 ": simulated time %.3f ms\n",
+           job.name().c_str(), job.group_id(), job.jobs(), job.total_errors(),
+           static_cast<double>(job.runtime_ps()) / 1e9);
     for (int d = 0; d < kIoDirections; ++d) Direction(out, job, static_cast<IoDirection>(d));
   }
   out += "\nRun status group 0 (all jobs):\n";
@@ -141,8 +143,9 @@ std::string FormatFioText(const std::vector<JobStats>& jobs, const RunSummary& r
            FormatFioBandwidth(static_cast<double>(bytes) / secs).c_str(),
            Scaled(static_cast<double>(bytes), 1024, kBinary, 5).c_str(), secs * 1e3);
   }
-  Append(out, "\nscenario %s, seed %" PRIu64 ", fidelity %s, simulated %.6f s\n", run.scenario.c_str(),
-         run.seed, run.fidelity.c_str(), static_cast<double>(run.simulated_ps) / 1e12);
+  Append(out, "\nscenario %s, seed %" PRIu64 ", fidelity %s, simulated %.6f s\n",
+         run.scenario.c_str(), run.seed, run.fidelity.c_str(),
+         static_cast<double>(run.simulated_ps) / 1e12);
   if (!run.trace_hash.empty()) {
     Append(out, "trace hash %s (%" PRIu64 " events)\n", run.trace_hash.c_str(), run.trace_events);
   }

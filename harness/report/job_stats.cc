@@ -19,12 +19,14 @@ const char* IoDirectionName(IoDirection d) {
   return "?";
 }
 
-JobStats::JobStats(std::string name, uint32_t group_id) : name_(std::move(name)), group_id_(group_id) {}
+JobStats::JobStats(std::string name, uint32_t group_id)
+    : name_(std::move(name)), group_id_(group_id) {}
 
 void JobStats::Start(uint64_t t) { start_ps_ = std::min(start_ps_, t); }
 void JobStats::Finish(uint64_t t) { end_ps_ = std::max(end_ps_, t); }
 
-void JobStats::Record(IoDirection dir, uint64_t bytes, uint64_t latency_ns, const spec::Status& status) {
+void JobStats::Record(IoDirection dir, uint64_t bytes, uint64_t latency_ns,
+                      const spec::Status& status) {
   DirectionStats& d = dirs_[static_cast<int>(dir)];
   if (status.ok()) {
     ++d.ios;

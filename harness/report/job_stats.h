@@ -17,8 +17,8 @@ inline constexpr int kIoDirections = 4;
 const char* IoDirectionName(IoDirection d);  // "read", "write", "trim", "sync" (fio's names)
 
 struct DirectionStats {
-  uint64_t ios = 0;    // completed successfully
-  uint64_t bytes = 0;  // of successful I/Os
+  uint64_t ios = 0;       // completed successfully
+  uint64_t bytes = 0;     // of successful I/Os
   LatencyHistogram clat;  // submission to completion, ns, successful I/Os
   uint64_t errors = 0;
   std::map<std::string, uint64_t> errors_by_status;  // "LBA Out of Range (0/0x80)" -> count
@@ -42,7 +42,7 @@ class JobStats {
   void Record(IoDirection dir, uint64_t bytes, uint64_t latency_ns, const spec::Status& status);
 
   const DirectionStats& direction(IoDirection d) const { return dirs_[static_cast<int>(d)]; }
-  double Iops(IoDirection d) const;              // per simulated second
+  double Iops(IoDirection d) const;  // per simulated second
   double BandwidthBytesPerSecond(IoDirection d) const;
   uint64_t total_errors() const;
 

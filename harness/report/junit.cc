@@ -66,8 +66,8 @@ std::string FormatJUnit(const std::string& scenario, const std::vector<Expectati
     out += "    </properties>\n";
   }
   for (const ExpectationResult& r : results) {
-    out += "    <testcase name=\"" + XmlEscape(r.name) + "\" classname=\"" + XmlEscape(scenario + "." + r.kind) +
-           "\" time=\"" + Seconds(r.time_seconds) + "\"";
+    out += "    <testcase name=\"" + XmlEscape(r.name) + "\" classname=\"" +
+           XmlEscape(scenario + "." + r.kind) + "\" time=\"" + Seconds(r.time_seconds) + "\"";
     if (r.outcome == ExpectationOutcome::kPassed) {
       out += "/>\n";
       continue;
@@ -79,7 +79,8 @@ std::string FormatJUnit(const std::string& scenario, const std::vector<Expectati
     std::string message = "expectation '" + r.name + "' (" + r.kind + ") " +
                           (r.outcome == ExpectationOutcome::kSkipped ? "not checked" : "failed") +
                           (r.reason.empty() ? "" : ": " + r.reason);
-    out += "      <" + std::string(tag) + " message=\"" + XmlEscape(message) + "\" type=\"" + XmlEscape(r.kind) + "\"";
+    out += "      <" + std::string(tag) + " message=\"" + XmlEscape(message) + "\" type=\"" +
+           XmlEscape(r.kind) + "\"";
     if (r.details.empty()) {
       out += "/>\n";
     } else {

@@ -10,11 +10,11 @@ namespace nvmesim::harness {
 enum class ExpectationOutcome { kPassed, kFailed, kSkipped, kError };
 
 struct ExpectationResult {
-  std::string name;     // the expectation's name ("every request completed exactly once")
-  std::string kind;     // "all_completed", "recovery" ...
+  std::string name;  // the expectation's name ("every request completed exactly once")
+  std::string kind;  // "all_completed", "recovery" ...
   ExpectationOutcome outcome = ExpectationOutcome::kPassed;
-  std::string reason;   // one line: why it failed ("recovery took 180 ms, bound 100 ms")
-  std::string details;  // more lines (first mismatching LBA, counters ...)
+  std::string reason;       // one line: why it failed ("recovery took 180 ms, bound 100 ms")
+  std::string details;      // more lines (first mismatching LBA, counters ...)
   double time_seconds = 0;  // simulated time it was decided at
 };
 

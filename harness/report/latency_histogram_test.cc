@@ -9,8 +9,9 @@ namespace {
 
 TEST(LatencyHistogram, BucketsTileTheRangeWithBoundedWidth) {
   size_t last = 0;
-  for (uint64_t v : std::initializer_list<uint64_t>{0ull, 1ull, 255ull, 256ull, 257ull, 511ull, 512ull, 1000ull, 123456789ull,
-                     (1ull << 40) + 12345, UINT64_MAX}) {
+  for (uint64_t v :
+       std::initializer_list<uint64_t>{0ull, 1ull, 255ull, 256ull, 257ull, 511ull, 512ull, 1000ull,
+                                       123456789ull, (1ull << 40) + 12345, UINT64_MAX}) {
     size_t i = LatencyHistogram::BucketIndex(v);
     uint64_t low = LatencyHistogram::BucketLow(i), width = LatencyHistogram::BucketWidth(i);
     EXPECT_LE(low, v);
@@ -27,7 +28,8 @@ TEST(LatencyHistogram, BucketsTileTheRangeWithBoundedWidth) {
   // Adjacent buckets touch.
   for (size_t i = 0; i < 3000; ++i) {
     EXPECT_EQ(LatencyHistogram::BucketLow(i) + LatencyHistogram::BucketWidth(i),
-              LatencyHistogram::BucketLow(i + 1)) << i;
+              LatencyHistogram::BucketLow(i + 1))
+        << i;
     EXPECT_EQ(LatencyHistogram::BucketIndex(LatencyHistogram::BucketLow(i)), i);
   }
 }

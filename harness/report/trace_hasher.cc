@@ -35,7 +35,8 @@ void TraceHasher::Emit(const spec::TraceEvent& e) {
   acc_ = acc;
   ++count_;
   if (keep_log_) {
-    log_.push_back(LoggedEvent{e.time_ps, e.source ? e.source : "", e.name ? e.name : "", e.a, e.b, e.c});
+    log_.push_back(
+        LoggedEvent{e.time_ps, e.source ? e.source : "", e.name ? e.name : "", e.a, e.b, e.c});
   }
   if (forward_ != nullptr) forward_->Emit(e);
 }

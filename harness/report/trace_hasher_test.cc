@@ -22,7 +22,7 @@ class Collect : public spec::TraceSink {
 
 TEST(TraceHasher, StableValueForAFixedLog) {
   TraceHasher h;
-  EXPECT_EQ(TraceHasher::HashString(""), 0xCBF29CE484222325ULL);  // FNV-1a offset basis
+  EXPECT_EQ(TraceHasher::HashString(""), 0xCBF29CE484222325ULL);   // FNV-1a offset basis
   EXPECT_EQ(TraceHasher::HashString("a"), 0xAF63DC4C8601EC8CULL);  // FNV-1a 64 test vector
   uint64_t empty = h.Hash();
   for (const auto& e : Sample()) h.Emit(e);
@@ -47,12 +47,24 @@ TEST(TraceHasher, OrderAndEveryFieldMatter) {
   for (int field = 0; field < 6; ++field) {
     std::vector<spec::TraceEvent> m = base;
     switch (field) {
-      case 0: m[1].time_ps += 1; break;
-      case 1: m[1].source = "link0.up"; break;
-      case 2: m[1].name = "tlp_mrd"; break;
-      case 3: m[1].a += 1; break;
-      case 4: m[1].b += 1; break;
-      case 5: m[1].c += 1; break;
+      case 0:
+        m[1].time_ps += 1;
+        break;
+      case 1:
+        m[1].source = "link0.up";
+        break;
+      case 2:
+        m[1].name = "tlp_mrd";
+        break;
+      case 3:
+        m[1].a += 1;
+        break;
+      case 4:
+        m[1].b += 1;
+        break;
+      case 5:
+        m[1].c += 1;
+        break;
     }
     EXPECT_NE(hash_of(m), ref.Hash()) << field;
   }

@@ -26,7 +26,8 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     mismatches += r.mismatch_count;
     dups += r.duplicate_callbacks;
     errors += r.stats.total_errors();
-    for (int d = 0; d < kIoDirections; ++d) dir_ios[d] += r.stats.direction(static_cast<IoDirection>(d)).ios;
+    for (int d = 0; d < kIoDirections; ++d)
+      dir_ios[d] += r.stats.direction(static_cast<IoDirection>(d)).ios;
   }
   c["io.submitted"] = static_cast<double>(submitted);
   c["io.completed"] = static_cast<double>(completed);
@@ -85,7 +86,8 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     c[p + "device.completions_duplicated"] = static_cast<double>(ds.completions_duplicated);
     c[p + "device.completions_corrupted"] = static_cast<double>(ds.completions_corrupted);
     c[p + "device.resets"] = static_cast<double>(ds.resets);
-    c[p + "temperature_c"] = static_cast<double>(system.device(i).health().temperature_kelvin) - 273.15;
+    c[p + "temperature_c"] =
+        static_cast<double>(system.device(i).health().temperature_kelvin) - 273.15;
     double replays = 0;
     for (auto dir : {pcie::Direction::kDownstream, pcie::Direction::kUpstream}) {
       const pcie::DirectionCounters& lc = system.link(i).counters(dir);
@@ -131,7 +133,8 @@ std::map<std::string, std::string> CollectStates(SimSystem& system, const Scenar
   return s;
 }
 
-JobTargetInfo ResolveJobTarget(const ScenarioSpec& scenario, SimSystem& system, const JobSpec& job) {
+JobTargetInfo ResolveJobTarget(const ScenarioSpec& scenario, SimSystem& system,
+                               const JobSpec& job) {
   JobTargetInfo out;
   const NamespaceSpec* ns = nullptr;
   if (!job.target_namespace.empty()) {
@@ -149,8 +152,8 @@ JobTargetInfo ResolveJobTarget(const ScenarioSpec& scenario, SimSystem& system, 
   for (size_t i = 0; i < scenario.controllers.size() && index < 0; ++i) {
     const ControllerSpec& c = scenario.controllers[i];
     if (c.subsystem != ns->subsystem) continue;
-    if (ns->controllers.empty() ||
-        std::find(ns->controllers.begin(), ns->controllers.end(), c.name) != ns->controllers.end()) {
+    if (ns->controllers.empty() || std::find(ns->controllers.begin(), ns->controllers.end(),
+                                             c.name) != ns->controllers.end()) {
       index = static_cast<int>(i);
     }
   }
@@ -161,8 +164,8 @@ JobTargetInfo ResolveJobTarget(const ScenarioSpec& scenario, SimSystem& system, 
   driver::Controller* d = system.driver(static_cast<size_t>(index));
   const driver::NamespaceInfo* info = d ? d->namespaces().Find(ns->nsid) : nullptr;
   if (info == nullptr) {
-    out.error = "the driver did not find namespace " + std::to_string(ns->nsid) + " (" +
-                ns->name + ") on " + scenario.controllers[static_cast<size_t>(index)].name;
+    out.error = "the driver did not find namespace " + std::to_string(ns->nsid) + " (" + ns->name +
+                ") on " + scenario.controllers[static_cast<size_t>(index)].name;
     return out;
   }
   out.target.controller = d;

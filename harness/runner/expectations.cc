@@ -14,7 +14,9 @@ std::string Ms(uint64_t ps) {
   return b;
 }
 
-bool JobSelected(const ExpectSpec& e, const JobRecord& j) { return e.job.empty() || e.job == j.name; }
+bool JobSelected(const ExpectSpec& e, const JobRecord& j) {
+  return e.job.empty() || e.job == j.name;
+}
 
 bool StatusMatches(const spec::Status& a, const spec::Status& b) { return a.Is(b); }
 
@@ -37,8 +39,9 @@ ExpectationResult Check(const ExpectSpec& e, const RunResult& run) {
         completed += j.completed;
         dups += j.duplicate_callbacks;
         for (const auto& f : j.failures) {
-          const bool allowed = std::any_of(e.allowed_statuses.begin(), e.allowed_statuses.end(),
-                                           [&](const spec::Status& s) { return StatusMatches(s, f.status); });
+          const bool allowed =
+              std::any_of(e.allowed_statuses.begin(), e.allowed_statuses.end(),
+                          [&](const spec::Status& s) { return StatusMatches(s, f.status); });
           if (!allowed) {
             fail("job " + j.name + ": a request failed with " + f.status.ToString() +
                      ", which the expectation does not allow",
@@ -79,7 +82,8 @@ ExpectationResult Check(const ExpectSpec& e, const RunResult& run) {
       if (f == nullptr) {
         fail("fault `" + e.fault + "` is not in the scenario");
       } else if (!f->applied) {
-        fail("fault `" + e.fault + "` was never applied" + (f->error.empty() ? "" : ": " + f->error));
+        fail("fault `" + e.fault + "` was never applied" +
+             (f->error.empty() ? "" : ": " + f->error));
       } else if (!f->recovered) {
         fail("I/O never completed successfully again after fault `" + e.fault + "`");
       } else if (f->drained_ps - f->start_ps > e.within_ps) {
@@ -119,15 +123,19 @@ ExpectationResult Check(const ExpectSpec& e, const RunResult& run) {
         for (const auto& f : j.failures) {
           if (!StatusMatches(f.status, e.status)) continue;
           const bool in_range = !e.lba || (f.lba < *e.lba + e.lba_count && *e.lba < f.lba + f.nlb);
-          if (in_range) ++seen;
-          else ++outside;
+          if (in_range)
+            ++seen;
+          else
+            ++outside;
         }
       }
       if (e.kind == ExpectKind::kStatusNotSeen) {
-        if (seen + outside != 0) fail(e.status.ToString() + " was returned " + std::to_string(seen + outside) + " time(s)");
+        if (seen + outside != 0)
+          fail(e.status.ToString() + " was returned " + std::to_string(seen + outside) +
+               " time(s)");
       } else if (seen < e.min_count) {
-        fail(e.status.ToString() + " was returned " + std::to_string(seen) + " time(s) in range, expected at least " +
-             std::to_string(e.min_count));
+        fail(e.status.ToString() + " was returned " + std::to_string(seen) +
+             " time(s) in range, expected at least " + std::to_string(e.min_count));
       } else if (e.only_in_range && outside != 0) {
         fail(e.status.ToString() + " was also returned " + std::to_string(outside) +
              " time(s) for commands outside the range");
@@ -141,7 +149,8 @@ ExpectationResult Check(const ExpectSpec& e, const RunResult& run) {
 
 }  // namespace
 
-std::vector<ExpectationResult> EvaluateExpectations(const ScenarioSpec& scenario, const RunResult& run) {
+std::vector<ExpectationResult> EvaluateExpectations(const ScenarioSpec& scenario,
+                                                    const RunResult& run) {
   std::vector<ExpectationResult> out;
   for (const ExpectSpec& e : scenario.expectations) out.push_back(Check(e, run));
   return out;

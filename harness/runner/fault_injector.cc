@@ -64,7 +64,8 @@ int FaultInjector::TargetController(const FaultSpec& fault) const {
 }
 
 const NamespaceSpec* FaultInjector::TargetNamespace(const FaultSpec& fault) const {
-  if (fault.target.empty()) return scenario_.namespaces.size() == 1 ? &scenario_.namespaces[0] : nullptr;
+  if (fault.target.empty())
+    return scenario_.namespaces.size() == 1 ? &scenario_.namespaces[0] : nullptr;
   return scenario_.FindNamespace(fault.target);
 }
 
@@ -80,7 +81,8 @@ void FaultInjector::Schedule(CounterSource counters) {
         break;
       }
       case TriggerKind::kAfterCommands:
-        if (f.trigger.after_commands == 0) system_.cpu().Post(sc_core::SC_ZERO_TIME, [this, i] { Start(i); });
+        if (f.trigger.after_commands == 0)
+          system_.cpu().Post(sc_core::SC_ZERO_TIME, [this, i] { Start(i); });
         break;
       case TriggerKind::kOnCondition:
         polling_ = true;
@@ -105,12 +107,16 @@ void FaultInjector::Poll() {
     const FaultSpec& f = scenario_.faults[i];
     double v = 0;
     if (!started_[i] && f.trigger.kind == TriggerKind::kOnCondition) {
-      if (value(f.trigger.condition.counter, &v) && f.trigger.condition.Holds(v)) Start(i);
-      else pending = true;
+      if (value(f.trigger.condition.counter, &v) && f.trigger.condition.Holds(v))
+        Start(i);
+      else
+        pending = true;
     }
     if (started_[i] && !ended_[i] && f.until) {
-      if (value(f.until->counter, &v) && f.until->Holds(v)) End(i);
-      else pending = true;
+      if (value(f.until->counter, &v) && f.until->Holds(v))
+        End(i);
+      else
+        pending = true;
     }
     if (!started_[i] && f.until) pending = true;
   }
@@ -151,7 +157,8 @@ void FaultInjector::Start(size_t i) {
   r.error = Apply(scenario_.faults[i], true);
   r.applied = r.error.empty();
   if (r.applied && scenario_.faults[i].duration_ps) {
-    system_.cpu().Post(sc_time::from_value(*scenario_.faults[i].duration_ps), [this, i] { End(i); });
+    system_.cpu().Post(sc_time::from_value(*scenario_.faults[i].duration_ps),
+                       [this, i] { End(i); });
   }
 }
 
@@ -185,7 +192,8 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       if (auto e = need_controller(); !e.empty()) return e;
       if (!start) return "";
       return system_.link(static_cast<size_t>(ci))
-          .Retrain(static_cast<unsigned>(f.Int("generation")), static_cast<unsigned>(f.Int("width")));
+          .Retrain(static_cast<unsigned>(f.Int("generation")),
+                   static_cast<unsigned>(f.Int("width")));
     }
     case FaultKind::kLcrcErrorRate:
       if (auto e = need_controller(); !e.empty()) return e;
@@ -197,7 +205,8 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
     case FaultKind::kControllerHang: {
       if (auto e = need_controller(); !e.empty()) return e;
       device::NvmeController& d = system_.device(static_cast<size_t>(ci));
-      for (uint32_t q = 0; q <= d.config().max_io_queues; ++q) d.HangQueue(static_cast<uint16_t>(q), start);
+      for (uint32_t q = 0; q <= d.config().max_io_queues; ++q)
+        d.HangQueue(static_cast<uint16_t>(q), start);
       return "";
     }
     case FaultKind::kDropCompletion:
@@ -207,13 +216,22 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       if (auto e = need_controller(); !e.empty()) return e;
       if (!start) return "";
       device::FaultHooks& h = system_.device(static_cast<size_t>(ci)).faults();
-      const uint32_t q = f.Has("queue") ? static_cast<uint32_t>(f.Int("queue")) : device::FaultHooks::kAnyQueue;
+      const uint32_t q =
+          f.Has("queue") ? static_cast<uint32_t>(f.Int("queue")) : device::FaultHooks::kAnyQueue;
       const uint32_t count = static_cast<uint32_t>(f.Int("count", 1));
       switch (f.kind) {
-        case FaultKind::kDropCompletion: h.DropCompletion(q, device::FaultHooks::kAnyCid, count); break;
-        case FaultKind::kDuplicateCompletion: h.DuplicateCompletion(q, device::FaultHooks::kAnyCid, count); break;
-        case FaultKind::kCorruptCompletion: h.CorruptCompletion(q, device::FaultHooks::kAnyCid, count); break;
-        default: h.DelayCompletion(f.DurationPs("delay"), q, device::FaultHooks::kAnyCid, count); break;
+        case FaultKind::kDropCompletion:
+          h.DropCompletion(q, device::FaultHooks::kAnyCid, count);
+          break;
+        case FaultKind::kDuplicateCompletion:
+          h.DuplicateCompletion(q, device::FaultHooks::kAnyCid, count);
+          break;
+        case FaultKind::kCorruptCompletion:
+          h.CorruptCompletion(q, device::FaultHooks::kAnyCid, count);
+          break;
+        default:
+          h.DelayCompletion(f.DurationPs("delay"), q, device::FaultHooks::kAnyCid, count);
+          break;
       }
       return "";
     }
@@ -223,20 +241,23 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       for (size_t i = 0; i < scenario_.controllers.size(); ++i) {
         if (scenario_.controllers[i].subsystem != ns->subsystem) continue;
         // The error lives in the shared namespace: injecting through one controller is enough.
-        if (start) system_.device(i).InjectMediaError(ns->nsid, static_cast<uint64_t>(f.Int("lba")),
-                                                      static_cast<uint64_t>(f.Int("lba_count", 1)));
-        else system_.device(i).InjectMediaError(ns->nsid, 0, 0);
+        if (start)
+          system_.device(i).InjectMediaError(ns->nsid, static_cast<uint64_t>(f.Int("lba")),
+                                             static_cast<uint64_t>(f.Int("lba_count", 1)));
+        else
+          system_.device(i).InjectMediaError(ns->nsid, 0, 0);
         return "";
       }
       return "namespace " + ns->name + " has no controller";
     }
     case FaultKind::kPowerLoss: {
       if (!start) return "";
-      const int si = f.target.empty() ? (scenario_.subsystems.size() == 1 ? 0 : -1)
-                                      : SubsystemIndex(f.target);
+      const int si =
+          f.target.empty() ? (scenario_.subsystems.size() == 1 ? 0 : -1) : SubsystemIndex(f.target);
       if (si < 0) return "target `" + f.target + "` is not a subsystem of this scenario";
       for (size_t i = 0; i < scenario_.controllers.size(); ++i) {
-        if (scenario_.controllers[i].subsystem == scenario_.subsystems[static_cast<size_t>(si)].name) {
+        if (scenario_.controllers[i].subsystem ==
+            scenario_.subsystems[static_cast<size_t>(si)].name) {
           system_.device(i).InjectPowerLoss();
         }
       }
@@ -271,7 +292,8 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       for (const ControllerSpec& c : scenario_.controllers) {
         if (c.subsystem != ns->subsystem || (!only.empty() && c.name != only)) continue;
         device::Subsystem& sub = system_.subsystem(static_cast<size_t>(si));
-        const spec::Status s = detach ? sub.Detach(ns->nsid, c.cntlid) : sub.Attach(ns->nsid, c.cntlid);
+        const spec::Status s =
+            detach ? sub.Detach(ns->nsid, c.cntlid) : sub.Attach(ns->nsid, c.cntlid);
         if (!s.ok()) return "namespace " + ns->name + " on " + c.name + ": " + s.ToString();
       }
       return "";
@@ -281,12 +303,13 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       if (!start) return "";
       const NamespaceSpec* ns = TargetNamespace(f);
       if (ns == nullptr) return "target `" + f.target + "` is not a namespace of this scenario";
-      device::zns::ZnsCommandSet* zns = system_.zns(static_cast<size_t>(SubsystemIndex(ns->subsystem)));
+      device::zns::ZnsCommandSet* zns =
+          system_.zns(static_cast<size_t>(SubsystemIndex(ns->subsystem)));
       if (zns == nullptr) return "namespace " + ns->name + " is not zoned";
-      const spec::Status st = zns->InjectZoneFault(
-          ns->nsid, static_cast<uint32_t>(f.Int("zone")),
-          f.kind == FaultKind::kZoneReadOnly ? device::zns::ZoneFault::kReadOnly
-                                             : device::zns::ZoneFault::kOffline);
+      const spec::Status st = zns->InjectZoneFault(ns->nsid, static_cast<uint32_t>(f.Int("zone")),
+                                                   f.kind == FaultKind::kZoneReadOnly
+                                                       ? device::zns::ZoneFault::kReadOnly
+                                                       : device::zns::ZoneFault::kOffline);
       return st.ok() ? "" : "zone " + std::to_string(f.Int("zone")) + ": " + st.ToString();
     }
     case FaultKind::kTemperatureExcursion: {

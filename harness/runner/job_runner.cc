@@ -14,12 +14,16 @@ constexpr size_t kMaxMismatches = 64;
 
 IoDirection DirectionOf(IoOp op) {
   switch (op) {
-    case IoOp::kRead: return IoDirection::kRead;
+    case IoOp::kRead:
+      return IoDirection::kRead;
     case IoOp::kWrite:
-    case IoOp::kZoneAppend: return IoDirection::kWrite;
+    case IoOp::kZoneAppend:
+      return IoDirection::kWrite;
     case IoOp::kTrim:
-    case IoOp::kZoneReset: return IoDirection::kTrim;
-    case IoOp::kFlush: return IoDirection::kFlush;
+    case IoOp::kZoneReset:
+      return IoDirection::kTrim;
+    case IoOp::kFlush:
+      return IoDirection::kFlush;
   }
   return IoDirection::kRead;
 }
@@ -170,10 +174,10 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
       req.segments = &slot.segment;
       req.segment_count = 1;
       slot.stamp = {++*write_generation_, generator_.seed()};
-      FillBlocks(std::span<uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba, io.nlb,
-                 lba_size, slot.stamp, job_.verify == VerifyMode::kPattern
-                                           ? std::span<const uint8_t>(job_.verify_pattern)
-                                           : std::span<const uint8_t>());
+      FillBlocks(std::span<uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba, io.nlb, lba_size,
+                 slot.stamp,
+                 job_.verify == VerifyMode::kPattern ? std::span<const uint8_t>(job_.verify_pattern)
+                                                     : std::span<const uint8_t>());
       if (target_.oracle) target_.oracle->WriteSubmitted(io.lba, io.nlb, slot.stamp);
       break;
     case IoOp::kTrim:
@@ -202,7 +206,8 @@ void JobRunner::Issue(Slot& slot, const IoRequest& io) {
     if (record_.failures.size() < kMaxFailures) {
       record_.failures.push_back({io.lba, io.nlb, io.op, accepted, clock_.NowNs()});
     }
-    if (io.op == IoOp::kWrite && target_.oracle) target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
+    if (io.op == IoOp::kWrite && target_.oracle)
+      target_.oracle->WriteFailed(io.lba, io.nlb, slot.stamp);
     slot.busy = false;
     stopping_ = true;  // the controller cannot take work: end the job rather than spin
     return;
@@ -234,7 +239,8 @@ void JobRunner::IssueZoneCommand(Slot& slot, const IoRequest& io) {
   ++in_flight_;
   Slot* sp = &slot;
   const spec::Status accepted = target_.controller->SubmitIo(
-      target_.queue, sqe, segments, count, [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
+      target_.queue, sqe, segments, count,
+      [this, sp](const driver::BlockResult& r) { OnComplete(*sp, r); });
   if (!accepted.ok()) {
     --in_flight_;
     --record_.submitted;
@@ -276,7 +282,8 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
                     std::span<const uint8_t>(slot.buffer.cpu, slot.segment.length), io.lba,
                     io.nlb)) {
               ++record_.mismatch_count;
-              if (record_.mismatches.size() < kMaxMismatches) record_.mismatches.push_back(*mismatch);
+              if (record_.mismatches.size() < kMaxMismatches)
+                record_.mismatches.push_back(*mismatch);
             }
           }
           break;
@@ -285,20 +292,21 @@ void JobRunner::OnComplete(Slot& slot, const driver::BlockResult& result) {
           break;
         case IoOp::kZoneAppend: {
           // The assigned LBA is in completion DW0 (low) and DW1 (high) (ZNS 1.1 Zone Append).
-          const uint64_t assigned = target_.controller != nullptr
-                                        ? (uint64_t{result.dw1} << 32) | result.dw0
-                                        : io.lba;
+          const uint64_t assigned =
+              target_.controller != nullptr ? (uint64_t{result.dw1} << 32) | result.dw0 : io.lba;
           if (target_.controller != nullptr) {
             target_.oracle->AppendCompleted(assigned, io.nlb, io.lba, slot.stamp,
                                             !target_.volatile_write_cache);
           } else {
-            target_.oracle->WriteCompleted(io.lba, io.nlb, slot.stamp, !target_.volatile_write_cache);
+            target_.oracle->WriteCompleted(io.lba, io.nlb, slot.stamp,
+                                           !target_.volatile_write_cache);
           }
           break;
         }
         case IoOp::kTrim:
         case IoOp::kZoneReset:
-          target_.oracle->TrimCompleted(io.lba, std::max<uint32_t>(io.nlb, 1), !target_.volatile_write_cache);
+          target_.oracle->TrimCompleted(io.lba, std::max<uint32_t>(io.nlb, 1),
+                                        !target_.volatile_write_cache);
           break;
         case IoOp::kFlush:
           target_.oracle->FlushCompleted(slot.flush_token);

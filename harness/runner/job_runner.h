@@ -29,12 +29,12 @@ namespace nvmesim::harness {
 struct JobRecord {
   std::string name;
   uint32_t instance = 0;
-  JobStats stats;                   // per direction: I/Os, bytes, latency histogram, errors
+  JobStats stats;  // per direction: I/Os, bytes, latency histogram, errors
   uint64_t submitted = 0;
-  uint64_t completed = 0;           // callbacks received (exactly once per submitted request)
-  uint64_t duplicate_callbacks = 0; // a request completed twice (a driver bug if ever non-zero)
-  uint64_t refused = 0;             // Submit() refused the request (no callback owed);
-                                    // listed in `failures` with the refusal status
+  uint64_t completed = 0;            // callbacks received (exactly once per submitted request)
+  uint64_t duplicate_callbacks = 0;  // a request completed twice (a driver bug if ever non-zero)
+  uint64_t refused = 0;              // Submit() refused the request (no callback owed);
+                                     // listed in `failures` with the refusal status
   uint64_t retries = 0;
   std::map<std::string, uint64_t> statuses;  // failing status name -> count (incl. refused)
   struct Failure {
@@ -44,11 +44,11 @@ struct JobRecord {
     spec::Status status;
     uint64_t time_ns;
   };
-  std::vector<Failure> failures;               // the first 1024 failed requests
-  std::vector<StampMismatch> mismatches;       // the first 64 verification failures
+  std::vector<Failure> failures;          // the first 1024 failed requests
+  std::vector<StampMismatch> mismatches;  // the first 64 verification failures
   uint64_t mismatch_count = 0;
   uint64_t last_success_ns = 0;
-  uint64_t overlap_waits = 0;       // a verifying job held an I/O until an overlapping one finished
+  uint64_t overlap_waits = 0;  // a verifying job held an I/O until an overlapping one finished
 };
 
 // One finished request, for the runner's fault triggers and recovery measurement.
@@ -70,7 +70,7 @@ struct JobTarget {
   TargetGeometry geometry;
   DataOracle* oracle = nullptr;  // shared by every job on the namespace
   bool volatile_write_cache = false;
-  uint16_t queue = 0;            // I/O queue index (modulo the queues created)
+  uint16_t queue = 0;  // I/O queue index (modulo the queues created)
   // Every job instance on the same namespace (this one included): verifying jobs
   // keep overlapping I/O out of flight across all of them.
   const std::vector<class JobRunner*>* peers = nullptr;

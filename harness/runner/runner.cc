@@ -51,9 +51,10 @@ class Run {
   TraceHasher hasher_;
   std::unique_ptr<SimSystem> system_;
   std::unique_ptr<FaultInjector> injector_;
-  std::unique_ptr<driver::multipath::MultipathManager> multipath_;  // [advanced_nvme] multipath_enabled
+  std::unique_ptr<driver::multipath::MultipathManager>
+      multipath_;                                               // [advanced_nvme] multipath_enabled
   std::map<std::string, std::unique_ptr<DataOracle>> oracles_;  // by namespace name
-  std::map<std::string, std::vector<JobRunner*>> peers_;         // job instances by namespace
+  std::map<std::string, std::vector<JobRunner*>> peers_;        // job instances by namespace
   std::vector<std::unique_ptr<JobRunner>> jobs_;
   size_t jobs_running_ = 0;
   uint64_t write_generation_ = 0;
@@ -99,7 +100,8 @@ RunResult Run::Execute() {
     result_.booted = true;
     auto start = [this] {
       if (!StartJobs()) return;
-      injector_->Schedule([this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
+      injector_->Schedule(
+          [this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
       ScheduleGuards();
     };
     const driver::AdvancedNvmeConfig& cfg = system_->spec().driver.config;
@@ -178,8 +180,8 @@ bool Run::StartJobs() {
       JobTarget target = t.target;
       target.queue = static_cast<uint16_t>(jobs_.size());
       target.peers = &peers_[t.namespace_name];
-      const uint64_t seed = job.randseed ? MixSeed(*job.randseed, 0, inst)
-                                         : MixSeed(result_.seed, ji, inst);
+      const uint64_t seed =
+          job.randseed ? MixSeed(*job.randseed, 0, inst) : MixSeed(result_.seed, ji, inst);
       try {
         jobs_.push_back(std::make_unique<JobRunner>(job, inst, target, system_->dma(),
                                                     system_->clock(), seed, &write_generation_));
@@ -197,23 +199,23 @@ bool Run::StartJobs() {
   jobs_running_ = jobs_.size();
   for (auto& j : jobs_) {
     JobRunner* runner = j.get();
-    j->SetHooks([this] { injector_->OnSubmitted(++submitted_); },
-                [this, runner](const CompletionEvent& e) {
-                  injector_->OnCompleted(e);
-                  // Peers waiting on an overlap with this request may go now (from
-                  // their own task, not from inside this completion).
-                  for (JobRunner* peer : *runner->peers()) {
-                    if (peer != runner && peer->waiting_on_overlap()) {
-                      system_->cpu().Post(sc_core::SC_ZERO_TIME, [peer] { peer->Kick(); });
-                    }
-                  }
-                  if (options_.keep_event_log && result_.slices.size() < kMaxSlices) {
-                    result_.slices.push_back({runner->record().name, runner->record().instance,
-                                              e.op, e.lba, e.nlb, e.submit_ns * 1000,
-                                              e.complete_ns * 1000,
-                                              e.status.ok() ? "" : e.status.ToString()});
-                  }
-                });
+    j->SetHooks(
+        [this] { injector_->OnSubmitted(++submitted_); },
+        [this, runner](const CompletionEvent& e) {
+          injector_->OnCompleted(e);
+          // Peers waiting on an overlap with this request may go now (from
+          // their own task, not from inside this completion).
+          for (JobRunner* peer : *runner->peers()) {
+            if (peer != runner && peer->waiting_on_overlap()) {
+              system_->cpu().Post(sc_core::SC_ZERO_TIME, [peer] { peer->Kick(); });
+            }
+          }
+          if (options_.keep_event_log && result_.slices.size() < kMaxSlices) {
+            result_.slices.push_back({runner->record().name, runner->record().instance, e.op, e.lba,
+                                      e.nlb, e.submit_ns * 1000, e.complete_ns * 1000,
+                                      e.status.ok() ? "" : e.status.ToString()});
+          }
+        });
   }
   for (auto& j : jobs_) {
     JobRunner* runner = j.get();
@@ -227,8 +229,9 @@ void Run::SampleCounters() {
   const uint64_t now = NowPs();
   for (size_t i = 0; i < system_->controller_count() && i < scenario_.controllers.size(); ++i) {
     const std::string& name = scenario_.controllers[i].name;
-    result_.samples.push_back({name + ".temperature_c", now,
-                               static_cast<double>(system_->device(i).health().temperature_kelvin) - 273.15});
+    result_.samples.push_back(
+        {name + ".temperature_c", now,
+         static_cast<double>(system_->device(i).health().temperature_kelvin) - 273.15});
     for (auto dir : {pcie::Direction::kDownstream, pcie::Direction::kUpstream}) {
       const auto& lc = system_->link(i).counters(dir);
       result_.samples.push_back({name + ".link." + pcie::DirectionName(dir) + ".payload_bytes", now,

@@ -18,18 +18,18 @@
 namespace nvmesim::harness {
 
 struct RunOptions {
-  std::optional<uint64_t> seed;                 // overrides [scenario].seed
-  std::optional<ScenarioFidelity> fidelity;     // overrides [scenario].fidelity
-  bool keep_event_log = false;                  // for the Chrome/Perfetto trace
-  std::FILE* progress = nullptr;                // progress lines on long runs (may be null)
-  std::FILE* log = nullptr;                     // driver log lines at warning and above
+  std::optional<uint64_t> seed;              // overrides [scenario].seed
+  std::optional<ScenarioFidelity> fidelity;  // overrides [scenario].fidelity
+  bool keep_event_log = false;               // for the Chrome/Perfetto trace
+  std::FILE* progress = nullptr;             // progress lines on long runs (may be null)
+  std::FILE* log = nullptr;                  // driver log lines at warning and above
 };
 
 struct FaultRecord {
   std::string name;
   std::string description;  // DescribeFault()
   bool applied = false;
-  std::string error;        // why it could not be applied
+  std::string error;  // why it could not be applied
   uint64_t start_ps = 0;
   std::optional<uint64_t> end_ps;
   // Recovery: every request in flight at the start (or submitted while the fault
@@ -63,12 +63,12 @@ struct RunResult {
   uint64_t seed = 0;
   ScenarioFidelity fidelity = ScenarioFidelity::kApproximate;
   bool booted = false;
-  std::string error;                 // set when the run could not start or was cut short
-  std::vector<JobRecord> jobs;       // one per job instance
+  std::string error;            // set when the run could not start or was cut short
+  std::vector<JobRecord> jobs;  // one per job instance
   std::vector<FaultRecord> faults;
   std::vector<ExpectationResult> expectations;
-  std::map<std::string, double> counters;      // final counters (names in the reference)
-  std::map<std::string, std::string> states;   // object -> state name at the end
+  std::map<std::string, double> counters;     // final counters (names in the reference)
+  std::map<std::string, std::string> states;  // object -> state name at the end
   uint64_t simulated_ps = 0;
   double wall_seconds = 0;
   bool time_limit_hit = false;
@@ -76,10 +76,10 @@ struct RunResult {
   uint64_t trace_hash = 0;
   std::string trace_hash_hex;
   uint64_t trace_events = 0;
-  std::vector<LoggedEvent> event_log;          // when RunOptions::keep_event_log
-  std::vector<CommandSlice> slices;            // when RunOptions::keep_event_log (first 1M)
-  std::vector<CounterSample> samples;          // when RunOptions::keep_event_log
-  bool passed = false;                         // booted, not cut short, every expectation held
+  std::vector<LoggedEvent> event_log;  // when RunOptions::keep_event_log
+  std::vector<CommandSlice> slices;    // when RunOptions::keep_event_log (first 1M)
+  std::vector<CounterSample> samples;  // when RunOptions::keep_event_log
+  bool passed = false;                 // booted, not cut short, every expectation held
 };
 
 // Runs a loaded, validated scenario. Never throws for scenario problems: they

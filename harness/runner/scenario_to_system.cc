@@ -19,9 +19,12 @@ device::AnaState ToDeviceAna(AnaStateSpec a) { return static_cast<device::AnaSta
 
 pcie::Fidelity ToPcieFidelity(ScenarioFidelity f) {
   switch (f) {
-    case ScenarioFidelity::kFunctional: return pcie::Fidelity::kFunctional;
-    case ScenarioFidelity::kApproximate: return pcie::Fidelity::kApproximate;
-    case ScenarioFidelity::kCycle: return pcie::Fidelity::kCycle;
+    case ScenarioFidelity::kFunctional:
+      return pcie::Fidelity::kFunctional;
+    case ScenarioFidelity::kApproximate:
+      return pcie::Fidelity::kApproximate;
+    case ScenarioFidelity::kCycle:
+      return pcie::Fidelity::kCycle;
   }
   return pcie::Fidelity::kApproximate;
 }
@@ -59,9 +62,9 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
       n.volatile_write_cache = false;
       for (const ControllerSpec& c : scenario.controllers) {
         if (c.subsystem != sub.name) continue;
-        const bool attached = ns.controllers.empty() ||
-                              std::find(ns.controllers.begin(), ns.controllers.end(), c.name) !=
-                                  ns.controllers.end();
+        const bool attached =
+            ns.controllers.empty() ||
+            std::find(ns.controllers.begin(), ns.controllers.end(), c.name) != ns.controllers.end();
         if (!attached) continue;
         n.volatile_write_cache = n.volatile_write_cache || c.volatile_write_cache;
         if (!ns.controllers.empty()) n.attached.push_back(c.cntlid);
@@ -73,11 +76,13 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     // Zoned namespaces: the ZNS command set with each namespace's geometry.
     device::zns::ZnsCommandSetConfig zns;
     for (const NamespaceSpec& ns : scenario.namespaces) {
-      if (ns.subsystem != sub.name || ns.kind != NamespaceKind::kZoned || ns.lba_size == 0) continue;
+      if (ns.subsystem != sub.name || ns.kind != NamespaceKind::kZoned || ns.lba_size == 0)
+        continue;
       nvmesim::zns::ZonedNamespaceConfig z;
       z.lba_bytes = ns.lba_size;
       z.zone_size_lbas = ns.zone_size_bytes / ns.lba_size;
-      z.zone_capacity_lbas = (ns.zone_capacity_bytes ? ns.zone_capacity_bytes : ns.zone_size_bytes) / ns.lba_size;
+      z.zone_capacity_lbas =
+          (ns.zone_capacity_bytes ? ns.zone_capacity_bytes : ns.zone_size_bytes) / ns.lba_size;
       z.zone_count = static_cast<uint32_t>(ns.zone_count());
       z.max_open_zones = ns.max_open_zones;
       z.max_active_zones = ns.max_active_zones;
@@ -85,7 +90,8 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
       zns.defaults = z;
     }
     if (!zns.per_namespace.empty()) spec.zns[spec.subsystems.size()] = zns;
-    cfg.max_namespaces = std::max<uint32_t>(cfg.max_namespaces, static_cast<uint32_t>(cfg.namespaces.size()));
+    cfg.max_namespaces =
+        std::max<uint32_t>(cfg.max_namespaces, static_cast<uint32_t>(cfg.namespaces.size()));
     cfg.capacity_bytes = std::max(cfg.capacity_bytes, capacity);
     if (std::string e = device::ValidateSubsystemConfig(cfg); !e.empty()) {
       out.errors.push_back(At(scenario, sub.line, "subsystem " + sub.name) + e);

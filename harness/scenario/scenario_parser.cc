@@ -83,11 +83,14 @@ const NamespaceSpec* ScenarioSpec::FindNamespace(const std::string& n) const {
   return FindByName(namespaces, n);
 }
 const JobSpec* ScenarioSpec::FindJob(const std::string& n) const { return FindByName(jobs, n); }
-const FaultSpec* ScenarioSpec::FindFault(const std::string& n) const { return FindByName(faults, n); }
+const FaultSpec* ScenarioSpec::FindFault(const std::string& n) const {
+  return FindByName(faults, n);
+}
 
 namespace {
 
-#define NVMESIM_ANA_STATES {"optimized", "non_optimized", "inaccessible", "persistent_loss", "change"}
+#define NVMESIM_ANA_STATES \
+  { "optimized", "non_optimized", "inaccessible", "persistent_loss", "change" }
 
 AnaStateSpec AnaFromName(const std::string& s) {
   if (s == "non_optimized") return AnaStateSpec::kNonOptimized;
@@ -132,7 +135,8 @@ class Parser {
     ParseJobs(top);
     std::vector<const toml::table*> faults = top.TableList("fault");
     for (size_t i = 0; i < faults.size(); ++i) {
-      spec_.faults.push_back(ParseFaultEntry(*faults[i], path_, Indexed("fault", i), static_cast<int>(i)));
+      spec_.faults.push_back(
+          ParseFaultEntry(*faults[i], path_, Indexed("fault", i), static_cast<int>(i)));
     }
     ParseExpectations(top);
     top.RejectUnknown();
@@ -199,15 +203,19 @@ class Parser {
         AnaGroupSpec a;
         a.line = gr.line();
         // ANAGRPID: 0 is "no group", FFFFFFFFh is reserved (Base 2.0 section 8.1.2).
-        a.id = static_cast<uint32_t>(*gr.Int("id", 1, 0xFFFFFFFE, true, "ANAGRPID, Base 2.0 section 8.1.2"));
+        a.id = static_cast<uint32_t>(
+            *gr.Int("id", 1, 0xFFFFFFFE, true, "ANAGRPID, Base 2.0 section 8.1.2"));
         a.state = AnaFromName(gr.Enum("state", NVMESIM_ANA_STATES).value_or("optimized"));
         if (const toml::table* per = gr.Table("controllers")) {
           TomlReader pr(*per, path_, gr.KeyPath("controllers"));
-          for (const auto& [k, v] : *per) a.controller_states[std::string(k.str())] = AnaFromName(*pr.Enum(k.str(), NVMESIM_ANA_STATES));
+          for (const auto& [k, v] : *per)
+            a.controller_states[std::string(k.str())] =
+                AnaFromName(*pr.Enum(k.str(), NVMESIM_ANA_STATES));
           pr.RejectUnknown();
         }
         for (const AnaGroupSpec& other : s.ana_groups) {
-          if (other.id == a.id) gr.Fail("id", "ANA group " + std::to_string(a.id) + " defined twice");
+          if (other.id == a.id)
+            gr.Fail("id", "ANA group " + std::to_string(a.id) + " defined twice");
         }
         gr.RejectUnknown();
         s.ana_groups.push_back(a);
@@ -228,8 +236,10 @@ class Parser {
     bool ok = nqn.size() <= 223 && nqn.size() > 12 && nqn.rfind("nqn.", 0) == 0 &&
               std::isdigit(static_cast<unsigned char>(nqn[4])) && nqn[8] == '-' && nqn[11] == '.';
     if (!ok) {
-      r.Fail("nqn", "expected an NVMe Qualified Name \"nqn.yyyy-mm.<reverse domain>:<id>\" of at "
-                    "most 223 bytes (Base 2.0 section 4.5), got \"" + nqn + "\"");
+      r.Fail("nqn",
+             "expected an NVMe Qualified Name \"nqn.yyyy-mm.<reverse domain>:<id>\" of at "
+             "most 223 bytes (Base 2.0 section 4.5), got \"" +
+                 nqn + "\"");
     }
   }
 
@@ -256,15 +266,18 @@ class Parser {
       c.host = OnlyOne(r, "host", spec_.hosts, "hosts");
       uint16_t next = ++per_subsystem[c.subsystem];
       // CNTLID FFF0h-FFFFh are reserved (Base 2.0 Figure 275, CNTLID).
-      c.cntlid = static_cast<uint16_t>(r.Int("cntlid", 0, 0xFFEF, false, "FFF0h and above are reserved").value_or(next));
+      c.cntlid = static_cast<uint16_t>(
+          r.Int("cntlid", 0, 0xFFEF, false, "FFF0h and above are reserved").value_or(next));
       if (const toml::table* link = r.Table("link")) {
         TomlReader lr(*link, path_, r.KeyPath("link"));
         // PCIe 5.0 defines generations 1 (2.5 GT/s) to 5 (32 GT/s), section 4.2.
         c.link.generation = static_cast<uint32_t>(
-            lr.Int("generation", 1, 5, false, "PCIe 5.0 defines 2.5 to 32 GT/s, Gen1-Gen5").value_or(5));
+            lr.Int("generation", 1, 5, false, "PCIe 5.0 defines 2.5 to 32 GT/s, Gen1-Gen5")
+                .value_or(5));
         if (std::optional<int64_t> w = lr.Int("width", 1, 16, false, "lanes: 1, 2, 4, 8 or 16")) {
           if (!IsPowerOfTwo(static_cast<uint64_t>(*w))) {
-            lr.Fail("width", "expected a link width of 1, 2, 4, 8 or 16 lanes, got " + std::to_string(*w));
+            lr.Fail("width",
+                    "expected a link width of 1, 2, 4, 8 or 16 lanes, got " + std::to_string(*w));
           }
           c.link.width = static_cast<uint32_t>(*w);
         }
@@ -273,11 +286,14 @@ class Parser {
         for (const char* key : {"max_payload_size", "max_read_request_size"}) {
           if (std::optional<uint64_t> v = lr.Size(key)) {
             if (*v < 128 || *v > 4096 || !IsPowerOfTwo(*v)) {
-              lr.Fail(key, "expected 128, 256, 512, 1024, 2048 or 4096 bytes (PCIe 5.0 section "
-                           "7.5.3.4), got " + std::to_string(*v));
+              lr.Fail(key,
+                      "expected 128, 256, 512, 1024, 2048 or 4096 bytes (PCIe 5.0 section "
+                      "7.5.3.4), got " +
+                          std::to_string(*v));
             }
             (std::string(key) == "max_payload_size" ? c.link.max_payload_size
-                                                    : c.link.max_read_request_size) = static_cast<uint32_t>(*v);
+                                                    : c.link.max_read_request_size) =
+                static_cast<uint32_t>(*v);
           }
         }
         lr.RejectUnknown();
@@ -286,12 +302,17 @@ class Parser {
       c.max_queue_entries = static_cast<uint32_t>(
           r.Int("max_queue_entries", 2, 65536, false, "CAP.MQES + 1").value_or(1024));
       // Number of Queues: NSQR/NCQR are 16 bits, 0's based; 65535 is the most (Base 2.0 5.27.1.5).
-      c.io_queues = static_cast<uint32_t>(r.Int("io_queues", 1, 65535, false, "Number of Queues feature").value_or(8));
+      c.io_queues = static_cast<uint32_t>(
+          r.Int("io_queues", 1, 65535, false, "Number of Queues feature").value_or(8));
       // MDTS is a power of two in units of CAP.MPSMIN (4 KiB here); the model stops at 2^20.
-      c.mdts = static_cast<uint32_t>(r.Int("mdts", 0, 20, false, "0 = no limit; 2^20 x 4 KiB = 4 GiB is the model's largest").value_or(5));
+      c.mdts = static_cast<uint32_t>(
+          r.Int("mdts", 0, 20, false, "0 = no limit; 2^20 x 4 KiB = 4 GiB is the model's largest")
+              .value_or(5));
       c.volatile_write_cache = r.Bool("volatile_write_cache").value_or(true);
-      std::string arb = r.Enum("arbitration", {"round_robin", "weighted_round_robin"}).value_or("round_robin");
-      c.arbitration = arb == "round_robin" ? ArbitrationSpec::kRoundRobin : ArbitrationSpec::kWeightedRoundRobin;
+      std::string arb =
+          r.Enum("arbitration", {"round_robin", "weighted_round_robin"}).value_or("round_robin");
+      c.arbitration = arb == "round_robin" ? ArbitrationSpec::kRoundRobin
+                                           : ArbitrationSpec::kWeightedRoundRobin;
       c.profile = r.String("profile").value_or("");
       if (!c.profile.empty()) c.profile_resolved = Resolve(c.profile);
       r.RejectUnknown();
@@ -308,7 +329,8 @@ class Parser {
       n.line = r.line();
       n.subsystem = OnlyOne(r, "subsystem", spec_.subsystems, "subsystems");
       // NSID 0 and FFFFFFFFh are not valid namespace IDs (Base 2.0 section 3.2.1.2).
-      std::optional<int64_t> nsid = r.Int("nsid", 1, 0xFFFFFFFE, false, "0 and FFFFFFFFh are not valid NSIDs");
+      std::optional<int64_t> nsid =
+          r.Int("nsid", 1, 0xFFFFFFFE, false, "0 and FFFFFFFFh are not valid NSIDs");
       n.nsid = nsid ? static_cast<uint32_t>(*nsid) : next_nsid[n.subsystem] + 1;
       next_nsid[n.subsystem] = std::max(next_nsid[n.subsystem], n.nsid);
       n.name = r.String("name").value_or("ns" + std::to_string(n.nsid) +
@@ -320,14 +342,19 @@ class Parser {
       n.size_bytes = *r.Size("size", true);
       if (n.size_bytes == 0 || n.size_bytes % n.lba_size != 0) {
         r.Fail("size", "expected a size above zero that is a multiple of lba_size " +
-                           std::to_string(n.lba_size) + ", got " + std::to_string(n.size_bytes) + " bytes");
+                           std::to_string(n.lba_size) + ", got " + std::to_string(n.size_bytes) +
+                           " bytes");
       }
       std::string kind = r.Enum("type", {"conventional", "zoned"}).value_or("conventional");
       n.kind = kind == "zoned" ? NamespaceKind::kZoned : NamespaceKind::kConventional;
       std::optional<uint64_t> zone_size = r.Size("zone_size");
       std::optional<uint64_t> zone_cap = r.Size("zone_capacity");
-      std::optional<int64_t> max_open = r.Int("max_open", 0, 0xFFFFFFFE, false, "MOR is 32 bits, 0's based (ZNS 1.1 Figure 49); 0 = no limit");
-      std::optional<int64_t> max_active = r.Int("max_active", 0, 0xFFFFFFFE, false, "MAR is 32 bits, 0's based (ZNS 1.1 Figure 49); 0 = no limit");
+      std::optional<int64_t> max_open =
+          r.Int("max_open", 0, 0xFFFFFFFE, false,
+                "MOR is 32 bits, 0's based (ZNS 1.1 Figure 49); 0 = no limit");
+      std::optional<int64_t> max_active =
+          r.Int("max_active", 0, 0xFFFFFFFE, false,
+                "MAR is 32 bits, 0's based (ZNS 1.1 Figure 49); 0 = no limit");
       if (n.kind == NamespaceKind::kConventional) {
         for (const char* k : {"zone_size", "zone_capacity", "max_open", "max_active"}) {
           if (r.Has(k)) r.Fail(k, "only zoned namespaces take zone keys (set type = \"zoned\")");
@@ -336,21 +363,26 @@ class Parser {
         if (!zone_size) r.Fail("", "a zoned namespace needs zone_size");
         if (*zone_size == 0 || *zone_size % n.lba_size != 0 || n.size_bytes % *zone_size != 0) {
           r.Fail("zone_size", "expected a multiple of lba_size that divides size (" +
-                                  std::to_string(n.size_bytes) + " bytes), got " + std::to_string(*zone_size));
+                                  std::to_string(n.size_bytes) + " bytes), got " +
+                                  std::to_string(*zone_size));
         }
         n.zone_size_bytes = *zone_size;
         n.zone_capacity_bytes = zone_cap.value_or(*zone_size);
         if (n.zone_capacity_bytes == 0 || n.zone_capacity_bytes > n.zone_size_bytes ||
             n.zone_capacity_bytes % n.lba_size != 0) {
-          r.Fail("zone_capacity", "expected a multiple of lba_size, above zero and at most zone_size "
-                                  "(ZNS 1.1 section 2.1.1), got " + std::to_string(n.zone_capacity_bytes));
+          r.Fail("zone_capacity",
+                 "expected a multiple of lba_size, above zero and at most zone_size "
+                 "(ZNS 1.1 section 2.1.1), got " +
+                     std::to_string(n.zone_capacity_bytes));
         }
         n.max_open_zones = static_cast<uint32_t>(max_open.value_or(0));
         n.max_active_zones = static_cast<uint32_t>(max_active.value_or(0));
         if (n.max_active_zones != 0 && n.max_active_zones > n.zone_count()) {
-          r.Fail("max_active", "expected at most the number of zones (" + std::to_string(n.zone_count()) + ")");
+          r.Fail("max_active",
+                 "expected at most the number of zones (" + std::to_string(n.zone_count()) + ")");
         }
-        if (n.max_open_zones != 0 && n.max_active_zones != 0 && n.max_open_zones > n.max_active_zones) {
+        if (n.max_open_zones != 0 && n.max_active_zones != 0 &&
+            n.max_open_zones > n.max_active_zones) {
           r.Fail("max_open", "open zones are active zones: max_open must not exceed max_active (" +
                                  std::to_string(n.max_active_zones) + ")");
         }
@@ -362,7 +394,8 @@ class Parser {
           if (c.subsystem == n.subsystem) n.controllers.push_back(c.name);
         }
       }
-      n.ana_group = static_cast<uint32_t>(r.Int("ana_group", 0, 0xFFFFFFFE, false, "0 = no ANA group").value_or(0));
+      n.ana_group = static_cast<uint32_t>(
+          r.Int("ana_group", 0, 0xFFFFFFFE, false, "0 = no ANA group").value_or(0));
       r.RejectUnknown();
       spec_.namespaces.push_back(n);
     }
@@ -388,7 +421,8 @@ class Parser {
       r.Fail("keep_alive", "expected at most 4294967295 ms (KATO is 32 bits of milliseconds)");
     }
     if (auto v = r.Int("max_retries", 0, 1000)) d.max_retries = static_cast<uint32_t>(*v);
-    if (auto v = r.Int("max_reset_attempts", 0, 1000)) d.max_reset_attempts = static_cast<uint32_t>(*v);
+    if (auto v = r.Int("max_reset_attempts", 0, 1000))
+      d.max_reset_attempts = static_cast<uint32_t>(*v);
     // AQA.ASQS/ACQS are 12 bits, 0's based (Base 2.0 Figure 42): 2..4096 entries.
     if (auto v = r.Int("admin_queue_entries", 2, 4096, false, "AQA is 12 bits, 0's based")) {
       d.admin_queue_entries = static_cast<uint32_t>(*v);
@@ -430,7 +464,8 @@ class Parser {
         keys.emplace_back(v.source().begin, key);
       }
       std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
-        return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.column < b.first.column;
+        return a.first.line != b.first.line ? a.first.line < b.first.line
+                                            : a.first.column < b.first.column;
       });
       std::vector<JobSpec> jobs;
       if (file) {
@@ -450,7 +485,8 @@ class Parser {
         if (!file) j.line = r.line();
         for (const auto& [pos, key] : keys) {
           const toml::node* v = r.Raw(key);
-          if (v->is_table() || v->is_array()) r.Fail(key, "expected a string, number or boolean fio value");
+          if (v->is_table() || v->is_array())
+            r.Fail(key, "expected a string, number or boolean fio value");
           std::string e = ApplyFioOption(j, key, FioValue(*v));
           if (!e.empty()) r.Fail(key, e);
         }
@@ -471,13 +507,17 @@ class Parser {
       TomlReader r(*tables[i], path_, Indexed("expect", i));
       ExpectSpec x;
       x.line = r.line();
-      std::string kind = *r.Enum("kind", {"all_completed", "no_corruption", "recovery", "counter",
-                                          "state", "status_seen", "status_not_seen"},
+      std::string kind = *r.Enum("kind",
+                                 {"all_completed", "no_corruption", "recovery", "counter", "state",
+                                  "status_seen", "status_not_seen"},
                                  true);
       static const std::pair<const char*, ExpectKind> kKinds[] = {
-          {"all_completed", ExpectKind::kAllCompleted}, {"no_corruption", ExpectKind::kNoCorruption},
-          {"recovery", ExpectKind::kRecovery},          {"counter", ExpectKind::kCounter},
-          {"state", ExpectKind::kState},                {"status_seen", ExpectKind::kStatusSeen},
+          {"all_completed", ExpectKind::kAllCompleted},
+          {"no_corruption", ExpectKind::kNoCorruption},
+          {"recovery", ExpectKind::kRecovery},
+          {"counter", ExpectKind::kCounter},
+          {"state", ExpectKind::kState},
+          {"status_seen", ExpectKind::kStatusSeen},
           {"status_not_seen", ExpectKind::kStatusNotSeen}};
       for (const auto& [text, k] : kKinds) {
         if (kind == text) x.kind = k;
@@ -486,8 +526,10 @@ class Parser {
       auto status_of = [&](const char* key, const std::string& text) {
         std::optional<spec::Status> s = ParseStatusName(text);
         if (!s) {
-          r.Fail(key, "expected an NVMe status name (\"LBA Out of Range\", "
-                      "\"unrecovered_read_error\") or SCT/SC (\"2/0x81\"), got \"" + text + "\"");
+          r.Fail(key,
+                 "expected an NVMe status name (\"LBA Out of Range\", "
+                 "\"unrecovered_read_error\") or SCT/SC (\"2/0x81\"), got \"" +
+                     text + "\"");
         }
         return *s;
       };
@@ -527,7 +569,8 @@ class Parser {
           x.status = status_of("status", x.status_name);
           if (x.kind == ExpectKind::kStatusSeen) {
             x.min_count = static_cast<uint64_t>(r.Int("min_count", 1, INT64_MAX).value_or(1));
-            if (std::optional<int64_t> lba = r.Int("lba", 0, INT64_MAX)) x.lba = static_cast<uint64_t>(*lba);
+            if (std::optional<int64_t> lba = r.Int("lba", 0, INT64_MAX))
+              x.lba = static_cast<uint64_t>(*lba);
             x.lba_count = static_cast<uint64_t>(r.Int("lba_count", 1, INT64_MAX).value_or(1));
             x.only_in_range = r.Bool("only_in_range").value_or(false);
             if (!x.lba && (r.Has("lba_count") || x.only_in_range)) {

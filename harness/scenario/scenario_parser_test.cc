@@ -98,7 +98,8 @@ TEST(ParseScenario, ExamplesLoadWithJobFilesAndAnaGroups) {
   ScenarioSpec m = LoadScenario("scenarios/examples/multipath_ana.toml");
   ASSERT_EQ(m.subsystems.size(), 1u);
   ASSERT_EQ(m.subsystems[0].ana_groups.size(), 1u);
-  EXPECT_EQ(m.subsystems[0].ana_groups[0].controller_states.at("ctrl1"), AnaStateSpec::kNonOptimized);
+  EXPECT_EQ(m.subsystems[0].ana_groups[0].controller_states.at("ctrl1"),
+            AnaStateSpec::kNonOptimized);
   EXPECT_EQ(m.controllers[1].cntlid, 2u);
   EXPECT_EQ(m.controllers[1].subsystem, "subsysA");
   EXPECT_EQ(m.jobs[0].numjobs, 4u);
@@ -112,7 +113,8 @@ TEST(ParseScenario, DefaultsAndInlineJobOptionsInSourceOrder) {
 verify_pattern = "0xff"
 verify = "crc32c"
 rw = "randwrite"
-)", "dir/s.toml");
+)",
+                                 "dir/s.toml");
   EXPECT_EQ(s.hosts.size(), 1u);
   EXPECT_EQ(s.hosts[0].name, "host0");
   EXPECT_EQ(s.subsystems[0].name, "subsys0");
@@ -137,32 +139,57 @@ TEST(ParseScenario, ErrorsNameFileLineKeyAndExpectation) {
   const BadCase cases[] = {
       {"generation = 5", "generation = 6", 8, "controller[0].link.generation", "1..5"},
       {"width = 4", "width = 3", 9, "controller[0].link.width", "1, 2, 4, 8 or 16"},
-      {"width = 4", "width = 4\nmax_payload_size = 96", 10, "controller[0].link.max_payload_size", "128, 256"},
-      {"width = 4", "width = 4\nmax_read_request_size = \"8k\"", 10, "controller[0].link.max_read_request_size", "4096"},
+      {"width = 4", "width = 4\nmax_payload_size = 96", 10, "controller[0].link.max_payload_size",
+       "128, 256"},
+      {"width = 4", "width = 4\nmax_read_request_size = \"8k\"", 10,
+       "controller[0].link.max_read_request_size", "4096"},
       {"width = 4", "width = 4\nspeed = 3", 10, "controller[0].link.speed", "unknown key"},
       {"name = \"t\"", "name = \"t\"\nseeed = 3", 3, "scenario.seeed", "unknown key"},
       {"name = \"t\"", "name = \"t\"\nfidelity = \"exact\"", 3, "scenario.fidelity", "\"cycle\""},
       {"name = \"t\"", "name = \"t\"\ntime_limit = 10", 3, "scenario.time_limit", "duration"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\nlba_size = 1024", 14, "namespace[0].lba_size", "512 or 4096"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\nlba_size = 1024", 14, "namespace[0].lba_size",
+       "512 or 4096"},
       {"size = \"64MiB\"", "size = \"1000\"", 13, "namespace[0].size", "multiple of lba_size"},
       {"size = \"64MiB\"", "size = \"64 parsecs\"", 13, "namespace[0].size", "unknown unit"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\nnsid = 0", 14, "namespace[0].nsid", "not valid NSIDs"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\nzone_size = \"16MiB\"", 14, "namespace[0].zone_size", "set type"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"24MiB\"", 15, "namespace[0].zone_size", "divides size"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"16MiB\"\nzone_capacity = \"32MiB\"", 16, "namespace[0].zone_capacity", "at most zone_size"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"16MiB\"\nmax_open = 3\nmax_active = 2", 16, "namespace[0].max_open", "max_active"},
-      {"name = \"ctrl0\"", "name = \"ctrl0\"\nmax_queue_entries = 1", 6, "controller[0].max_queue_entries", "2..65536"},
-      {"name = \"ctrl0\"", "name = \"ctrl0\"\nio_queues = 70000", 6, "controller[0].io_queues", "1..65535"},
-      {"name = \"ctrl0\"", "name = \"ctrl0\"\ncntlid = 65520", 6, "controller[0].cntlid", "reserved"},
-      {"name = \"ctrl0\"", "name = \"ctrl0\"\nvolatile_write_cache = \"yes\"", 6, "controller[0].volatile_write_cache", "true or false"},
-      {"name = \"t\"", "name = \"t\"\n[[subsystem]]\nnqn = \"iqn.2001-04.com.example\"", 4, "subsystem[0].nqn", "223 bytes"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[job]]\nrw = \"randrw\"\niodepht = 3", 16, "job[0].iodepht", "unknown or unsupported fio option"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[job]]\nrw = \"randrw\"\nbs = \"4k,8k\"", 16, "job[0].bs", "read,write"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[expect]]\nkind = \"vibes\"", 15, "expect[0].kind", "\"all_completed\""},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[expect]]\nkind = \"status_seen\"\nstatus = \"Mostly Fine\"", 16, "expect[0].status", "NVMe status name"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[expect]]\nkind = \"recovery\"\nfault = \"x\"", 14, "expect[0].within", "missing required key"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[[fault]]\nkind = \"link_retrain\"\nat = \"1ms\"\ngeneration = 6\nwidth = 4", 17, "fault[0].generation", "1..5"},
-      {"size = \"64MiB\"", "size = \"64MiB\"\n[driver]\nio_timeout = \"0s\"", 15, "driver.io_timeout", "above zero"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\nnsid = 0", 14, "namespace[0].nsid",
+       "not valid NSIDs"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\nzone_size = \"16MiB\"", 14, "namespace[0].zone_size",
+       "set type"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"24MiB\"", 15,
+       "namespace[0].zone_size", "divides size"},
+      {"size = \"64MiB\"",
+       "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"16MiB\"\nzone_capacity = \"32MiB\"", 16,
+       "namespace[0].zone_capacity", "at most zone_size"},
+      {"size = \"64MiB\"",
+       "size = \"64MiB\"\ntype = \"zoned\"\nzone_size = \"16MiB\"\nmax_open = 3\nmax_active = 2",
+       16, "namespace[0].max_open", "max_active"},
+      {"name = \"ctrl0\"", "name = \"ctrl0\"\nmax_queue_entries = 1", 6,
+       "controller[0].max_queue_entries", "2..65536"},
+      {"name = \"ctrl0\"", "name = \"ctrl0\"\nio_queues = 70000", 6, "controller[0].io_queues",
+       "1..65535"},
+      {"name = \"ctrl0\"", "name = \"ctrl0\"\ncntlid = 65520", 6, "controller[0].cntlid",
+       "reserved"},
+      {"name = \"ctrl0\"", "name = \"ctrl0\"\nvolatile_write_cache = \"yes\"", 6,
+       "controller[0].volatile_write_cache", "true or false"},
+      {"name = \"t\"", "name = \"t\"\n[[subsystem]]\nnqn = \"iqn.2001-04.com.example\"", 4,
+       "subsystem[0].nqn", "223 bytes"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\n[[job]]\nrw = \"randrw\"\niodepht = 3", 16,
+       "job[0].iodepht", "unknown or unsupported fio option"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\n[[job]]\nrw = \"randrw\"\nbs = \"4k,8k\"", 16,
+       "job[0].bs", "read,write"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\n[[expect]]\nkind = \"vibes\"", 15, "expect[0].kind",
+       "\"all_completed\""},
+      {"size = \"64MiB\"",
+       "size = \"64MiB\"\n[[expect]]\nkind = \"status_seen\"\nstatus = \"Mostly Fine\"", 16,
+       "expect[0].status", "NVMe status name"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\n[[expect]]\nkind = \"recovery\"\nfault = \"x\"", 14,
+       "expect[0].within", "missing required key"},
+      {"size = \"64MiB\"",
+       "size = \"64MiB\"\n[[fault]]\nkind = \"link_retrain\"\nat = \"1ms\"\ngeneration = 6\nwidth "
+       "= 4",
+       17, "fault[0].generation", "1..5"},
+      {"size = \"64MiB\"", "size = \"64MiB\"\n[driver]\nio_timeout = \"0s\"", 15,
+       "driver.io_timeout", "above zero"},
       {"size = \"64MiB\"", "size = \"64MiB\"\n[bogus]\nx = 1", 14, "bogus", "unknown key"},
   };
   for (const BadCase& c : cases) {
@@ -180,7 +207,8 @@ TEST(ParseScenario, SyntaxErrorsAndMissingSections) {
   EXPECT_NE(d.message.find("TOML syntax"), std::string::npos);
   d = ScenarioErrorOf("[scenario]\nname = \"t\"\n");
   EXPECT_NE(d.message.find("at least one [[controller]]"), std::string::npos);
-  d = ScenarioErrorOf(std::string(kMinimal) + "[[subsystem]]\nname = \"a\"\n[[subsystem]]\nname = \"b\"\n");
+  d = ScenarioErrorOf(std::string(kMinimal) +
+                      "[[subsystem]]\nname = \"a\"\n[[subsystem]]\nname = \"b\"\n");
   EXPECT_EQ(d.key, "controller[0]");
   EXPECT_NE(d.message.find("missing key \"subsystem\""), std::string::npos);
   EXPECT_EQ(d.line, 4);

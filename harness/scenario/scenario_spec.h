@@ -30,7 +30,7 @@ struct ScenarioInfo {
   uint64_t seed = 1;
   ScenarioFidelity fidelity = ScenarioFidelity::kApproximate;
   uint64_t time_limit_ps = 10 * 1000ull * 1000 * 1000 * 1000;  // simulated; default 10 s
-  uint64_t wall_time_limit_ms = 300 * 1000;                   // host wall time; default 300 s
+  uint64_t wall_time_limit_ms = 300 * 1000;                    // host wall time; default 300 s
 };
 
 struct HostSpec {
@@ -51,7 +51,7 @@ const char* AnaStateSpecName(AnaStateSpec s);
 
 struct AnaGroupSpec {
   uint32_t id = 1;
-  AnaStateSpec state = AnaStateSpec::kOptimized;            // seen through every controller...
+  AnaStateSpec state = AnaStateSpec::kOptimized;          // seen through every controller...
   std::map<std::string, AnaStateSpec> controller_states;  // ...unless given per controller
   int line = 0;
 };
@@ -64,9 +64,9 @@ struct SubsystemSpec {
 };
 
 struct LinkSpec {
-  uint32_t generation = 5;             // PCIe 1..5
-  uint32_t width = 4;                  // lanes: 1, 2, 4, 8, 16
-  uint32_t max_payload_size = 256;     // bytes: 128..4096, a power of two
+  uint32_t generation = 5;               // PCIe 1..5
+  uint32_t width = 4;                    // lanes: 1, 2, 4, 8, 16
+  uint32_t max_payload_size = 256;       // bytes: 128..4096, a power of two
   uint32_t max_read_request_size = 512;  // bytes: 128..4096, a power of two
 };
 
@@ -97,10 +97,10 @@ struct NamespaceSpec {
   uint64_t size_bytes = 0;
   uint32_t lba_size = 4096;
   NamespaceKind kind = NamespaceKind::kConventional;
-  uint64_t zone_size_bytes = 0;      // zoned only
-  uint64_t zone_capacity_bytes = 0;  // zoned only; defaults to zone_size
-  uint32_t max_open_zones = 0;       // 0 = no limit
-  uint32_t max_active_zones = 0;     // 0 = no limit
+  uint64_t zone_size_bytes = 0;          // zoned only
+  uint64_t zone_capacity_bytes = 0;      // zoned only; defaults to zone_size
+  uint32_t max_open_zones = 0;           // 0 = no limit
+  uint32_t max_active_zones = 0;         // 0 = no limit
   std::vector<std::string> controllers;  // attached to; default every controller of the subsystem
   uint32_t ana_group = 0;                // 0 = none
   int line = 0;
@@ -122,19 +122,19 @@ const char* ExpectKindName(ExpectKind k);
 
 struct ExpectSpec {
   ExpectKind kind = ExpectKind::kAllCompleted;
-  std::string name;  // default "<kind>#<index>"
-  std::string job;   // restricts to one job (empty = all)
+  std::string name;                            // default "<kind>#<index>"
+  std::string job;                             // restricts to one job (empty = all)
   std::vector<spec::Status> allowed_statuses;  // kAllCompleted
   std::vector<std::string> allowed_status_names;
-  std::string fault;        // kRecovery
-  uint64_t within_ps = 0;   // kRecovery
-  Condition check;          // kCounter
-  std::string object;       // kState
-  std::string state;        // kState
-  spec::Status status;      // kStatusSeen / kStatusNotSeen
-  std::string status_name;  // as written
-  uint64_t min_count = 1;   // kStatusSeen
-  std::optional<uint64_t> lba;        // kStatusSeen: commands touching [lba, lba+lba_count)
+  std::string fault;            // kRecovery
+  uint64_t within_ps = 0;       // kRecovery
+  Condition check;              // kCounter
+  std::string object;           // kState
+  std::string state;            // kState
+  spec::Status status;          // kStatusSeen / kStatusNotSeen
+  std::string status_name;      // as written
+  uint64_t min_count = 1;       // kStatusSeen
+  std::optional<uint64_t> lba;  // kStatusSeen: commands touching [lba, lba+lba_count)
   uint64_t lba_count = 1;
   bool only_in_range = false;  // kStatusSeen: and never for commands outside the range
   int line = 0;
@@ -156,7 +156,7 @@ struct DriverOptionsSpec {
 };
 
 struct ScenarioSpec {
-  std::string path;  // the file it came from
+  std::string path;       // the file it came from
   std::string directory;  // its directory (for relative paths)
   ScenarioInfo info;
   std::vector<HostSpec> hosts;

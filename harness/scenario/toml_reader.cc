@@ -149,9 +149,11 @@ std::optional<uint64_t> TomlReader::Size(std::string_view key, bool required) {
     if (v < 0) Fail(key, "expected a size in bytes, got " + std::to_string(v));
     return static_cast<uint64_t>(v);
   }
-  if (!n->is_string()) Fail(key, "expected a size such as \"4k\" or \"1GiB\", got " + DescribeValue(*n));
+  if (!n->is_string())
+    Fail(key, "expected a size such as \"4k\" or \"1GiB\", got " + DescribeValue(*n));
   std::string error;
-  std::optional<uint64_t> v = ParseSize(*n->value<std::string_view>(), SizeStyle::kScenario, &error);
+  std::optional<uint64_t> v =
+      ParseSize(*n->value<std::string_view>(), SizeStyle::kScenario, &error);
   if (!v) Fail(key, "expected " + error + ", got " + DescribeValue(*n));
   return v;
 }
@@ -184,9 +186,11 @@ std::optional<std::vector<std::string>> TomlReader::StringList(std::string_view 
     out.emplace_back(*n->value<std::string_view>());
     return out;
   }
-  if (!n->is_array()) Fail(key, "expected a string or an array of strings, got " + DescribeValue(*n));
+  if (!n->is_array())
+    Fail(key, "expected a string or an array of strings, got " + DescribeValue(*n));
   for (const toml::node& e : *n->as_array()) {
-    if (!e.is_string()) Fail(key, "expected an array of strings, found element " + DescribeValue(e));
+    if (!e.is_string())
+      Fail(key, "expected an array of strings, found element " + DescribeValue(e));
     out.emplace_back(*e.value<std::string_view>());
   }
   return out;
@@ -200,7 +204,8 @@ std::vector<const toml::table*> TomlReader::TableList(std::string_view key) {
     out.push_back(n->as_table());
     return out;
   }
-  if (!n->is_array_of_tables()) Fail(key, "expected [[" + std::string(key) + "]] tables, got " + DescribeValue(*n));
+  if (!n->is_array_of_tables())
+    Fail(key, "expected [[" + std::string(key) + "]] tables, got " + DescribeValue(*n));
   for (const toml::node& e : *n->as_array()) out.push_back(e.as_table());
   return out;
 }

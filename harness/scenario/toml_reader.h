@@ -33,7 +33,8 @@ class TomlReader {
 
   std::optional<std::string> String(std::string_view key, bool required = false);
   // One of `allowed` (exact match); the error lists them.
-  std::optional<std::string> Enum(std::string_view key, std::initializer_list<std::string_view> allowed,
+  std::optional<std::string> Enum(std::string_view key,
+                                  std::initializer_list<std::string_view> allowed,
                                   bool required = false);
   std::optional<int64_t> Int(std::string_view key, int64_t min, int64_t max, bool required = false,
                              std::string_view limit_reason = {});

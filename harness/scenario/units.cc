@@ -14,8 +14,10 @@ struct Unit {
 
 // Splits "1.5ms" into the number "1.5" and the suffix "ms" (surrounding blanks ignored).
 bool SplitNumber(std::string_view text, std::string_view* number, std::string_view* suffix) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   size_t i = 0;
   bool digits = false, dot = false;
   while (i < text.size()) {
@@ -32,7 +34,8 @@ bool SplitNumber(std::string_view text, std::string_view* number, std::string_vi
   if (!digits) return false;
   *number = text.substr(0, i);
   std::string_view rest = text.substr(i);
-  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front())))
+    rest.remove_prefix(1);
   *suffix = rest;
   return true;
 }
@@ -42,7 +45,8 @@ std::optional<uint64_t> ScaleDecimal(std::string_view number, uint64_t scale) {
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
   size_t dot = number.find('.');
   std::string_view whole = number.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? std::string_view() : number.substr(dot + 1);
+  std::string_view frac =
+      dot == std::string_view::npos ? std::string_view() : number.substr(dot + 1);
   unsigned __int128 value = 0;
   for (char c : whole) {
     value = value * 10 + static_cast<unsigned>(c - '0');
@@ -80,18 +84,21 @@ std::optional<uint64_t> ParseSize(std::string_view text, SizeStyle style, std::s
     return std::nullopt;
   }
   static constexpr std::array<Unit, 21> kBinary = {{
-      {"", 1}, {"b", 1}, {"B", 1},
-      {"k", kKi}, {"K", kKi}, {"KiB", kKi}, {"kiB", kKi},
-      {"m", kMi}, {"M", kMi}, {"MiB", kMi},
-      {"g", kGi}, {"G", kGi}, {"GiB", kGi},
-      {"t", kTi}, {"T", kTi}, {"TiB", kTi},
-      {"p", kPi}, {"P", kPi}, {"PiB", kPi},
-      {"Ki", kKi}, {"Mi", kMi},
+      {"", 1},    {"b", 1},     {"B", 1},     {"k", kKi}, {"K", kKi},   {"KiB", kKi}, {"kiB", kKi},
+      {"m", kMi}, {"M", kMi},   {"MiB", kMi}, {"g", kGi}, {"G", kGi},   {"GiB", kGi}, {"t", kTi},
+      {"T", kTi}, {"TiB", kTi}, {"p", kPi},   {"P", kPi}, {"PiB", kPi}, {"Ki", kKi},  {"Mi", kMi},
   }};
   static constexpr std::array<Unit, 10> kSi = {{
-      {"kB", 1000ull}, {"KB", 1000ull}, {"MB", 1000000ull}, {"GB", 1000000000ull},
-      {"TB", 1000000000000ull}, {"kb", 1000ull}, {"mb", 1000000ull}, {"gb", 1000000000ull},
-      {"tb", 1000000000000ull}, {"PB", 1000000000000000ull},
+      {"kB", 1000ull},
+      {"KB", 1000ull},
+      {"MB", 1000000ull},
+      {"GB", 1000000000ull},
+      {"TB", 1000000000000ull},
+      {"kb", 1000ull},
+      {"mb", 1000000ull},
+      {"gb", 1000000000ull},
+      {"tb", 1000000000000ull},
+      {"PB", 1000000000000000ull},
   }};
   std::optional<uint64_t> scale;
   for (const Unit& u : kBinary) {
@@ -113,8 +120,9 @@ std::optional<uint64_t> ParseSize(std::string_view text, SizeStyle style, std::s
     return std::nullopt;
   }
   std::optional<uint64_t> v = ScaleDecimal(number, *scale);
-  if (!v && error) *error = std::string(expected) + "; \"" + std::string(text) +
-                            "\" is not a whole number of bytes or does not fit in 64 bits";
+  if (!v && error)
+    *error = std::string(expected) + "; \"" + std::string(text) +
+             "\" is not a whole number of bytes or does not fit in 64 bits";
   return v;
 }
 
@@ -127,8 +135,14 @@ std::optional<uint64_t> ParseDuration(std::string_view text, uint64_t bare_unit_
     return std::nullopt;
   }
   static constexpr std::array<Unit, 9> kUnits = {{
-      {"ps", 1}, {"ns", kPsPerNs}, {"us", kPsPerUs}, {"\xC2\xB5s", kPsPerUs}, {"ms", kPsPerMs},
-      {"s", kPsPerSecond}, {"sec", kPsPerSecond}, {"m", 60 * kPsPerSecond},
+      {"ps", 1},
+      {"ns", kPsPerNs},
+      {"us", kPsPerUs},
+      {"\xC2\xB5s", kPsPerUs},
+      {"ms", kPsPerMs},
+      {"s", kPsPerSecond},
+      {"sec", kPsPerSecond},
+      {"m", 60 * kPsPerSecond},
       {"h", 3600 * kPsPerSecond},
   }};
   std::optional<uint64_t> scale;
@@ -147,8 +161,9 @@ std::optional<uint64_t> ParseDuration(std::string_view text, uint64_t bare_unit_
     return std::nullopt;
   }
   std::optional<uint64_t> v = ScaleDecimal(number, *scale);
-  if (!v && error) *error = std::string(expected) + "; \"" + std::string(text) +
-                            "\" is not a whole number of picoseconds or does not fit in 64 bits";
+  if (!v && error)
+    *error = std::string(expected) + "; \"" + std::string(text) +
+             "\" is not a whole number of picoseconds or does not fit in 64 bits";
   return v;
 }
 
@@ -157,7 +172,8 @@ std::string FormatSize(uint64_t bytes) {
       {{"PiB", kPi}, {"TiB", kTi}, {"GiB", kGi}, {"MiB", kMi}, {"KiB", kKi}}};
   if (bytes != 0) {
     for (const Unit& u : kUnits) {
-      if (bytes % u.scale == 0) return std::to_string(bytes / u.scale) + " " + std::string(u.suffix);
+      if (bytes % u.scale == 0)
+        return std::to_string(bytes / u.scale) + " " + std::string(u.suffix);
     }
   }
   return std::to_string(bytes) + " B";

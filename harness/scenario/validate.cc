@@ -61,8 +61,8 @@ class Checker {
       const SubsystemSpec& sub = s_.subsystems[i];
       for (size_t j = 0; j < i; ++j) {
         if (s_.subsystems[j].nqn == sub.nqn) {
-          Add(sub.line, Key("subsystem", i, "nqn"), "NQN \"" + sub.nqn + "\" is used by subsystem \"" +
-                                                        s_.subsystems[j].name + "\" too");
+          Add(sub.line, Key("subsystem", i, "nqn"),
+              "NQN \"" + sub.nqn + "\" is used by subsystem \"" + s_.subsystems[j].name + "\" too");
         }
       }
       for (const AnaGroupSpec& g : sub.ana_groups) {
@@ -82,15 +82,16 @@ class Checker {
     for (size_t i = 0; i < s_.controllers.size(); ++i) {
       const ControllerSpec& c = s_.controllers[i];
       if (s_.FindSubsystem(c.subsystem) == nullptr) {
-        Add(c.line, Key("controller", i, "subsystem"), "no subsystem named \"" + c.subsystem + "\"");
+        Add(c.line, Key("controller", i, "subsystem"),
+            "no subsystem named \"" + c.subsystem + "\"");
       }
       if (s_.FindHost(c.host) == nullptr) {
         Add(c.line, Key("controller", i, "host"), "no host named \"" + c.host + "\"");
       }
       if (!cntlids.insert({c.subsystem, c.cntlid}).second) {
         Add(c.line, Key("controller", i, "cntlid"),
-            "controller ID " + std::to_string(c.cntlid) + " is used twice in subsystem \"" + c.subsystem +
-                "\" (CNTLID is unique within an NVM subsystem)");
+            "controller ID " + std::to_string(c.cntlid) + " is used twice in subsystem \"" +
+                c.subsystem + "\" (CNTLID is unique within an NVM subsystem)");
       }
     }
   }
@@ -105,7 +106,8 @@ class Checker {
       }
       if (!nsids.insert({n.subsystem, n.nsid}).second) {
         Add(n.line, Key("namespace", i, "nsid"),
-            "NSID " + std::to_string(n.nsid) + " is used twice in subsystem \"" + n.subsystem + "\"");
+            "NSID " + std::to_string(n.nsid) + " is used twice in subsystem \"" + n.subsystem +
+                "\"");
       }
       for (const std::string& ctrl : n.controllers) {
         const ControllerSpec* c = s_.FindController(ctrl);
@@ -133,7 +135,8 @@ class Checker {
       const JobSpec& j = s_.jobs[i];
       const int line = j.scenario_line;
       std::string key = "job \"" + j.name + "\"";
-      if (s_.FindHost(j.host) == nullptr) Add(line, key + ".host", "no host named \"" + j.host + "\"");
+      if (s_.FindHost(j.host) == nullptr)
+        Add(line, key + ".host", "no host named \"" + j.host + "\"");
       const NamespaceSpec* n = s_.FindNamespace(j.target_namespace);
       if (n == nullptr) {
         Add(line, key + ".namespace", "no namespace named \"" + j.target_namespace + "\"");
@@ -145,7 +148,9 @@ class Checker {
         reachable = reachable || (c != nullptr && c->host == j.host);
       }
       if (!reachable) {
-        Add(line, key + ".namespace", "namespace \"" + n->name + "\" is not attached to any controller of host \"" + j.host + "\"");
+        Add(line, key + ".namespace",
+            "namespace \"" + n->name + "\" is not attached to any controller of host \"" + j.host +
+                "\"");
       }
       std::string e = IoGenerator::Check(j, GeometryOf(*n));
       if (!e.empty()) Add(line, key, e + " (namespace \"" + n->name + "\")");
@@ -163,8 +168,9 @@ class Checker {
                                                               : s_.subsystems.size();
       if (target.empty()) {
         if (count != 1) {
-          Add(f.line, key, std::string("missing target: the scenario has ") + std::to_string(count) + " " +
-                               FaultTargetName(info.target) + "s, name one");
+          Add(f.line, key,
+              std::string("missing target: the scenario has ") + std::to_string(count) + " " +
+                  FaultTargetName(info.target) + "s, name one");
           continue;
         }
         target = info.target == FaultTarget::kController  ? s_.controllers[0].name
@@ -176,50 +182,61 @@ class Checker {
       switch (info.target) {
         case FaultTarget::kController:
           ctrl = s_.FindController(target);
-          if (ctrl == nullptr) Add(f.line, key, info.name + " needs a controller; no controller named \"" + target + "\"");
+          if (ctrl == nullptr)
+            Add(f.line, key,
+                info.name + " needs a controller; no controller named \"" + target + "\"");
           break;
         case FaultTarget::kNamespace:
           ns = s_.FindNamespace(target);
-          if (ns == nullptr) Add(f.line, key, info.name + " needs a namespace; no namespace named \"" + target + "\"");
+          if (ns == nullptr)
+            Add(f.line, key,
+                info.name + " needs a namespace; no namespace named \"" + target + "\"");
           break;
         case FaultTarget::kSubsystem:
           if (s_.FindSubsystem(target) == nullptr) {
-            Add(f.line, key, info.name + " needs a subsystem; no subsystem named \"" + target + "\"");
+            Add(f.line, key,
+                info.name + " needs a subsystem; no subsystem named \"" + target + "\"");
           }
           break;
       }
       if (ns != nullptr && f.kind == FaultKind::kMediaError) {
-        uint64_t lba = static_cast<uint64_t>(f.Int("lba")), count_lbas = static_cast<uint64_t>(f.Int("lba_count", 1));
+        uint64_t lba = static_cast<uint64_t>(f.Int("lba")),
+                 count_lbas = static_cast<uint64_t>(f.Int("lba_count", 1));
         if (lba >= ns->lba_count() || count_lbas > ns->lba_count() - lba) {
-          Add(f.line, Key("fault", i, "lba"), "LBA range " + std::to_string(lba) + "+" + std::to_string(count_lbas) +
-                                                 " is beyond namespace \"" + ns->name + "\" (" +
-                                                 std::to_string(ns->lba_count()) + " LBAs)");
+          Add(f.line, Key("fault", i, "lba"),
+              "LBA range " + std::to_string(lba) + "+" + std::to_string(count_lbas) +
+                  " is beyond namespace \"" + ns->name + "\" (" + std::to_string(ns->lba_count()) +
+                  " LBAs)");
         }
       }
-      if (ns != nullptr && (f.kind == FaultKind::kZoneReadOnly || f.kind == FaultKind::kZoneOffline)) {
+      if (ns != nullptr &&
+          (f.kind == FaultKind::kZoneReadOnly || f.kind == FaultKind::kZoneOffline)) {
         if (ns->kind != NamespaceKind::kZoned) {
           Add(f.line, key, "namespace \"" + ns->name + "\" is not zoned");
         } else if (static_cast<uint64_t>(f.Int("zone")) >= ns->zone_count()) {
-          Add(f.line, Key("fault", i, "zone"), "namespace \"" + ns->name + "\" has " +
-                                                   std::to_string(ns->zone_count()) + " zones");
+          Add(f.line, Key("fault", i, "zone"),
+              "namespace \"" + ns->name + "\" has " + std::to_string(ns->zone_count()) + " zones");
         }
       }
       if (ns != nullptr && f.kind == FaultKind::kNamespaceAttach && f.Has("controller")) {
         const ControllerSpec* c = s_.FindController(f.Text("controller"));
         if (c == nullptr || c->subsystem != ns->subsystem) {
-          Add(f.line, Key("fault", i, "controller"), "\"" + f.Text("controller") +
-                                                         "\" is not a controller of subsystem \"" + ns->subsystem + "\"");
+          Add(f.line, Key("fault", i, "controller"),
+              "\"" + f.Text("controller") + "\" is not a controller of subsystem \"" +
+                  ns->subsystem + "\"");
         }
       }
       if (ctrl != nullptr && f.kind == FaultKind::kAnaStateChange) {
         const SubsystemSpec* sub = s_.FindSubsystem(ctrl->subsystem);
         bool found = false;
         if (sub != nullptr) {
-          for (const AnaGroupSpec& g : sub->ana_groups) found = found || g.id == static_cast<uint64_t>(f.Int("group"));
+          for (const AnaGroupSpec& g : sub->ana_groups)
+            found = found || g.id == static_cast<uint64_t>(f.Int("group"));
         }
         if (!found) {
-          Add(f.line, Key("fault", i, "group"), "subsystem \"" + ctrl->subsystem + "\" has no ANA group " +
-                                                    std::to_string(f.Int("group")));
+          Add(f.line, Key("fault", i, "group"),
+              "subsystem \"" + ctrl->subsystem + "\" has no ANA group " +
+                  std::to_string(f.Int("group")));
         }
       }
       if (f.trigger.kind == TriggerKind::kAtTime && f.trigger.at_ps >= s_.info.time_limit_ps) {
@@ -237,16 +254,19 @@ class Checker {
       if (x.kind == ExpectKind::kRecovery && s_.FindFault(x.fault) == nullptr) {
         std::string names;
         for (const FaultSpec& f : s_.faults) names += (names.empty() ? "" : ", ") + f.name;
-        Add(x.line, Key("expect", i, "fault"), "no fault named \"" + x.fault + "\" (faults: " +
-                                                   (names.empty() ? "none" : names) + ")");
+        Add(x.line, Key("expect", i, "fault"),
+            "no fault named \"" + x.fault + "\" (faults: " + (names.empty() ? "none" : names) +
+                ")");
       }
       if ((x.kind == ExpectKind::kNoCorruption) && !s_.jobs.empty()) {
         bool verified = false;
         for (const JobSpec& j : s_.jobs) {
-          if (x.job.empty() || j.name == x.job) verified = verified || j.verify != VerifyMode::kNone;
+          if (x.job.empty() || j.name == x.job)
+            verified = verified || j.verify != VerifyMode::kNone;
         }
         if (!verified) {
-          Add(x.line, Key("expect", i, "kind"), "no_corruption needs a job with verify=crc32c or verify=pattern");
+          Add(x.line, Key("expect", i, "kind"),
+              "no_corruption needs a job with verify=crc32c or verify=pattern");
         }
       }
     }
@@ -278,9 +298,11 @@ namespace nvmesim::harness {
 
 std::string FormatScenarioSummary(const ScenarioSpec& s) {
   std::string out = "scenario " + s.info.name + " (seed " + std::to_string(s.info.seed) + ", " +
-                    FidelityName(s.info.fidelity) + ", time limit " + FormatDuration(s.info.time_limit_ps) + ")\n";
+                    FidelityName(s.info.fidelity) + ", time limit " +
+                    FormatDuration(s.info.time_limit_ps) + ")\n";
   if (!s.info.description.empty()) out += "  " + s.info.description + "\n";
-  for (const HostSpec& h : s.hosts) out += "  host " + h.name + ": " + std::to_string(h.cpus) + " cpu(s)\n";
+  for (const HostSpec& h : s.hosts)
+    out += "  host " + h.name + ": " + std::to_string(h.cpus) + " cpu(s)\n";
   for (const SubsystemSpec& sub : s.subsystems) {
     out += "  subsystem " + sub.name + ": " + sub.nqn;
     for (const AnaGroupSpec& g : sub.ana_groups) {
@@ -289,20 +311,22 @@ std::string FormatScenarioSummary(const ScenarioSpec& s) {
     out += "\n";
   }
   for (const ControllerSpec& c : s.controllers) {
-    out += "  controller " + c.name + " (cntlid " + std::to_string(c.cntlid) + ", " + c.subsystem + ", host " +
-           c.host + "): PCIe Gen" + std::to_string(c.link.generation) + " x" + std::to_string(c.link.width) +
-           ", MPS " + std::to_string(c.link.max_payload_size) + ", MRRS " +
-           std::to_string(c.link.max_read_request_size) + "; " + std::to_string(c.io_queues) + " I/O queues of " +
-           std::to_string(c.max_queue_entries) + ", MDTS " + std::to_string(c.mdts) +
+    out += "  controller " + c.name + " (cntlid " + std::to_string(c.cntlid) + ", " + c.subsystem +
+           ", host " + c.host + "): PCIe Gen" + std::to_string(c.link.generation) + " x" +
+           std::to_string(c.link.width) + ", MPS " + std::to_string(c.link.max_payload_size) +
+           ", MRRS " + std::to_string(c.link.max_read_request_size) + "; " +
+           std::to_string(c.io_queues) + " I/O queues of " + std::to_string(c.max_queue_entries) +
+           ", MDTS " + std::to_string(c.mdts) +
            (c.volatile_write_cache ? ", volatile write cache" : "") +
            (c.profile.empty() ? "" : ", profile " + c.profile) + "\n";
   }
   for (const NamespaceSpec& n : s.namespaces) {
-    out += "  namespace " + n.name + " (nsid " + std::to_string(n.nsid) + ", " + n.subsystem + "): " +
-           FormatSize(n.size_bytes) + ", " + std::to_string(n.lba_size) + " B LBAs";
+    out += "  namespace " + n.name + " (nsid " + std::to_string(n.nsid) + ", " + n.subsystem +
+           "): " + FormatSize(n.size_bytes) + ", " + std::to_string(n.lba_size) + " B LBAs";
     if (n.kind == NamespaceKind::kZoned) {
-      out += ", zoned: " + std::to_string(n.zone_count()) + " zones of " + FormatSize(n.zone_size_bytes) +
-             " (capacity " + FormatSize(n.zone_capacity_bytes) + ")";
+      out += ", zoned: " + std::to_string(n.zone_count()) + " zones of " +
+             FormatSize(n.zone_size_bytes) + " (capacity " + FormatSize(n.zone_capacity_bytes) +
+             ")";
     }
     out += ", attached to";
     for (const std::string& c : n.controllers) out += " " + c;

@@ -9,8 +9,8 @@ namespace nvmesim::harness {
 namespace {
 
 using sc_core::SC_NS;
-using sc_core::SC_US;
 using sc_core::sc_time;
+using sc_core::SC_US;
 
 NVMESIM_SIM_TEST(HostCpuTest, RunsTasksInTimeThenPostingOrder) {
   HostCpu cpu("cpu");
@@ -51,9 +51,8 @@ struct Device : sc_core::sc_module {
   }
   void Run() {
     wait(sc_time(3, SC_US));
-    cpu->Post(sc_core::SC_ZERO_TIME, [this] {
-      order->push_back("irq@" + sc_core::sc_time_stamp().to_string());
-    });
+    cpu->Post(sc_core::SC_ZERO_TIME,
+              [this] { order->push_back("irq@" + sc_core::sc_time_stamp().to_string()); });
   }
 };
 

@@ -23,10 +23,14 @@ struct LogLine {
 class SimLog final : public driver::hal::Log {
  public:
   // `echo` receives lines at or above `echo_level` as they happen (may be null).
-  SimLog(HostCpu& cpu, std::string source, spec::TraceSink* trace,
-         std::vector<LogLine>* lines, driver::hal::LogLevel echo_level, std::FILE* echo)
-      : cpu_(cpu), source_(std::move(source)), trace_(trace), lines_(lines),
-        echo_level_(echo_level), echo_(echo) {}
+  SimLog(HostCpu& cpu, std::string source, spec::TraceSink* trace, std::vector<LogLine>* lines,
+         driver::hal::LogLevel echo_level, std::FILE* echo)
+      : cpu_(cpu),
+        source_(std::move(source)),
+        trace_(trace),
+        lines_(lines),
+        echo_level_(echo_level),
+        echo_(echo) {}
 
   void Write(driver::hal::LogLevel level, std::string_view message) override;
   void Trace(const spec::TraceEvent& event) override;

@@ -106,11 +106,13 @@ void SimInterrupts::SetHandler(uint32_t vector, Handler handler) {
 }
 
 void SimInterrupts::Mask(uint32_t vector) {
-  if (vector < vectors_.size()) enumerator_.SetMsixVectorMasked(fn_, static_cast<uint16_t>(vector), true);
+  if (vector < vectors_.size())
+    enumerator_.SetMsixVectorMasked(fn_, static_cast<uint16_t>(vector), true);
 }
 
 void SimInterrupts::Unmask(uint32_t vector) {
-  if (vector < vectors_.size()) enumerator_.SetMsixVectorMasked(fn_, static_cast<uint16_t>(vector), false);
+  if (vector < vectors_.size())
+    enumerator_.SetMsixVectorMasked(fn_, static_cast<uint16_t>(vector), false);
 }
 
 void SimInterrupts::OnMessage(uint64_t address, uint32_t data) {

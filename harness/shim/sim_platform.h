@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm>
 
 #include "driver/hal/hal.h"
 #include "harness/shim/host_cpu.h"

@@ -45,7 +45,8 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
   enumerator_ = std::make_unique<pcie::Enumerator>(*rc_);
   dma_ = std::make_unique<SimDmaMemory>(rc_->memory());
   clock_ = std::make_unique<SimClock>(*cpu_);
-  for (const auto& s : spec_.subsystems) subsystems_.push_back(std::make_unique<device::Subsystem>(s));
+  for (const auto& s : spec_.subsystems)
+    subsystems_.push_back(std::make_unique<device::Subsystem>(s));
 
   slots_.resize(spec_.controllers.size());
   for (size_t i = 0; i < spec_.controllers.size(); ++i) {
@@ -66,7 +67,8 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     slot.link->up_initiator.bind(rc_->port(static_cast<unsigned>(i)).upstream);
   }
   for (const auto& [index, cfg] : spec_.zns) {
-    if (index >= subsystems_.size()) throw std::invalid_argument("zns: no subsystem " + std::to_string(index));
+    if (index >= subsystems_.size())
+      throw std::invalid_argument("zns: no subsystem " + std::to_string(index));
     auto set = std::make_unique<device::zns::ZnsCommandSet>(*subsystems_[index], cfg);
     for (size_t i = 0; i < slots_.size(); ++i) {
       if (spec_.controllers[i].subsystem == index) set->Attach(*slots_[i].device);
@@ -83,9 +85,8 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
 SimSystem::~SimSystem() = default;
 
 void SimSystem::Boot(std::function<void(spec::Status)> done) {
-  cpu_->Post(sc_core::SC_ZERO_TIME, [this, done = std::move(done)]() mutable {
-    BootOnCpu(std::move(done));
-  });
+  cpu_->Post(sc_core::SC_ZERO_TIME,
+             [this, done = std::move(done)]() mutable { BootOnCpu(std::move(done)); });
 }
 
 void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {

@@ -7,8 +7,8 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,13 +43,13 @@ struct SimSystemSpec {
   pcie::Fidelity fidelity = pcie::Fidelity::kApproximate;
   std::vector<device::SubsystemConfig> subsystems;
   std::vector<SimControllerSpec> controllers;
-  driver::ControllerOptions driver;     // applied to every controller's driver
+  driver::ControllerOptions driver;  // applied to every controller's driver
   pcie::RootComplexConfig root_complex;
   // Zoned command set per subsystem index that has zoned namespaces.
   std::map<size_t, device::zns::ZnsCommandSetConfig> zns;
-  spec::TraceSink* trace = nullptr;     // the run's event log (may be null)
+  spec::TraceSink* trace = nullptr;  // the run's event log (may be null)
   driver::hal::LogLevel echo_level = driver::hal::LogLevel::kWarning;
-  std::FILE* echo = nullptr;            // where log lines at/above echo_level go
+  std::FILE* echo = nullptr;  // where log lines at/above echo_level go
 };
 
 // "" or the first problem with the spec (cross references and each part's own checks).

@@ -89,7 +89,8 @@ Outcome RunIsolated(const std::string& path, uint64_t seed, const std::string& f
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) return {false, 0, std::string("crashed: ") + strsignal(WTERMSIG(status))};
+  if (WIFSIGNALED(status))
+    return {false, 0, std::string("crashed: ") + strsignal(WTERMSIG(status))};
   Outcome o;
   unsigned long long hash = 0;
   int passed = 0, consumed = 0;
@@ -111,15 +112,21 @@ int main(int argc, char** argv) {
   std::string fidelity;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--seeds" && i + 1 < argc) seeds = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--first-seed" && i + 1 < argc) first_seed = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--determinism") determinism = true;
-    else if (a == "--expect-fail") expect_fail = true;
-    else if (a == "--fidelity" && i + 1 < argc) fidelity = argv[++i];
+    if (a == "--seeds" && i + 1 < argc)
+      seeds = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--first-seed" && i + 1 < argc)
+      first_seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--determinism")
+      determinism = true;
+    else if (a == "--expect-fail")
+      expect_fail = true;
+    else if (a == "--fidelity" && i + 1 < argc)
+      fidelity = argv[++i];
     else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "scenario_test: unknown option %s\n", a.c_str());
       return 2;
-    } else scenarios.push_back(a);
+    } else
+      scenarios.push_back(a);
   }
   if (scenarios.empty() || seeds == 0) {
     std::fprintf(stderr, "scenario_test: no scenario given (or --seeds 0)\n");
@@ -127,7 +134,8 @@ int main(int argc, char** argv) {
   }
   // Bazel sharding: this shard runs items i with i % total == index.
   uint64_t shards = 1, shard = 0;
-  if (const char* t = std::getenv("TEST_TOTAL_SHARDS")) shards = std::max(1ull, std::strtoull(t, nullptr, 10));
+  if (const char* t = std::getenv("TEST_TOTAL_SHARDS"))
+    shards = std::max(1ull, std::strtoull(t, nullptr, 10));
   if (const char* s = std::getenv("TEST_SHARD_INDEX")) shard = std::strtoull(s, nullptr, 10);
   if (const char* f = std::getenv("TEST_SHARD_STATUS_FILE")) std::ofstream(f).flush();
 
@@ -148,14 +156,18 @@ int main(int argc, char** argv) {
       std::string why = first.reason;
       if (expect_fail && !first.passed) {
         std::printf("expected failure: %s\n", first.reason.c_str());
-        if (first.reason.empty()) { ok = false; why = "failed without saying why"; }
+        if (first.reason.empty()) {
+          ok = false;
+          why = "failed without saying why";
+        }
       }
       if (ok && determinism) {
         Outcome second = RunIsolated(path, seed == 0 && seeds == 1 ? 1 : seed, fidelity);
         if (second.hash != first.hash) {
           ok = false;
           char b[128];
-          std::snprintf(b, sizeof b, "trace hash differs between two runs: %016" PRIx64 " vs %016" PRIx64,
+          std::snprintf(b, sizeof b,
+                        "trace hash differs between two runs: %016" PRIx64 " vs %016" PRIx64,
                         first.hash, second.hash);
           why = b;
         }

@@ -4,7 +4,8 @@
 
 namespace nvmesim::harness {
 
-uint64_t CompletionLedger::Submit(uint32_t job, IoOp op, uint64_t lba, uint32_t nlb, uint64_t time_ps) {
+uint64_t CompletionLedger::Submit(uint32_t job, IoOp op, uint64_t lba, uint32_t nlb,
+                                  uint64_t time_ps) {
   RequestRecord r;
   r.id = records_.size();
   r.job = job;
@@ -16,7 +17,8 @@ uint64_t CompletionLedger::Submit(uint32_t job, IoOp op, uint64_t lba, uint32_t 
   return r.id;
 }
 
-CompletionCheck CompletionLedger::Complete(uint64_t id, const spec::Status& status, uint64_t time_ps) {
+CompletionCheck CompletionLedger::Complete(uint64_t id, const spec::Status& status,
+                                           uint64_t time_ps) {
   if (id >= records_.size()) {
     ++unknown_;
     return CompletionCheck::kUnknown;

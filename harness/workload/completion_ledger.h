@@ -44,7 +44,9 @@ class CompletionLedger {
   uint64_t unknown_completions() const { return unknown_; }
 
   const std::vector<RequestRecord>& records() const { return records_; }
-  const RequestRecord* Find(uint64_t id) const { return id < records_.size() ? &records_[id] : nullptr; }
+  const RequestRecord* Find(uint64_t id) const {
+    return id < records_.size() ? &records_[id] : nullptr;
+  }
 
   // Completions with this status (type and code), optionally of one job and touching an LBA
   // range [lba, lba + count).

@@ -28,9 +28,9 @@ TEST(CompletionLedger, ExactlyOnceDuplicatesAndStrangers) {
 TEST(CompletionLedger, StatusesByJobAndRange) {
   CompletionLedger l;
   const spec::Status ure = spec::MediaStatus::kUnrecoveredReadError;
-  l.Complete(l.Submit(0, IoOp::kRead, 1000, 8, 1), ure, 2);   // 1000..1007: in range
-  l.Complete(l.Submit(0, IoOp::kRead, 1010, 8, 1), ure, 2);   // 1010..1017: in range
-  l.Complete(l.Submit(1, IoOp::kRead, 996, 4, 1), ure, 2);    // 996..999: just outside
+  l.Complete(l.Submit(0, IoOp::kRead, 1000, 8, 1), ure, 2);  // 1000..1007: in range
+  l.Complete(l.Submit(0, IoOp::kRead, 1010, 8, 1), ure, 2);  // 1010..1017: in range
+  l.Complete(l.Submit(1, IoOp::kRead, 996, 4, 1), ure, 2);   // 996..999: just outside
   l.Complete(l.Submit(1, IoOp::kRead, 1000, 8, 1), spec::Status(), 2);
   CompletionLedger::Range range{1004, 8};  // 1004..1011
   EXPECT_EQ(l.CountStatus(ure), 3u);
@@ -43,9 +43,9 @@ TEST(CompletionLedger, StatusesByJobAndRange) {
 
 TEST(CompletionLedger, DrainAndFirstSuccessAfterAFault) {
   CompletionLedger l;
-  uint64_t early = l.Submit(0, IoOp::kRead, 0, 1, 100);     // done before the fault
-  uint64_t stuck = l.Submit(0, IoOp::kRead, 1, 1, 900);     // in flight at the fault (t=1000)
-  uint64_t during = l.Submit(0, IoOp::kRead, 2, 1, 1500);   // submitted before the end (t=2000)
+  uint64_t early = l.Submit(0, IoOp::kRead, 0, 1, 100);    // done before the fault
+  uint64_t stuck = l.Submit(0, IoOp::kRead, 1, 1, 900);    // in flight at the fault (t=1000)
+  uint64_t during = l.Submit(0, IoOp::kRead, 2, 1, 1500);  // submitted before the end (t=2000)
   uint64_t after = l.Submit(0, IoOp::kRead, 3, 1, 2500);
   l.Complete(early, spec::Status(), 500);
   l.Complete(after, spec::Status(), 2600);

@@ -26,7 +26,8 @@ constexpr Tables kTables = MakeTables();
 #if defined(__x86_64__)
 // The SSE4.2 CRC32 instruction computes the same CRC-32C, about ten times faster; chosen at run
 // time so the build needs no -msse4.2 and other machines fall back to the tables.
-__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const uint8_t* p, size_t size) {
+__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const uint8_t* p,
+                                                          size_t size) {
   uint64_t c = ~crc;
   while (size >= 8) {
     uint64_t word;
@@ -62,8 +63,8 @@ uint32_t Crc32cTables(uint32_t crc, const void* data, size_t size) {
   uint32_t c = ~crc;
   while (size >= 8) {
     // Bytes are consumed in memory order, so the result does not depend on endianness.
-    uint32_t lo = c ^ (uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 |
-                       uint32_t{p[3]} << 24);
+    uint32_t lo =
+        c ^ (uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24);
     c = kTables[7][lo & 0xFF] ^ kTables[6][(lo >> 8) & 0xFF] ^ kTables[5][(lo >> 16) & 0xFF] ^
         kTables[4][lo >> 24] ^ kTables[3][p[4]] ^ kTables[2][p[5]] ^ kTables[1][p[6]] ^
         kTables[0][p[7]];

@@ -58,8 +58,7 @@ void DataOracle::Complete(uint64_t lba, const Value& v, bool durable) {
   }
 }
 
-void DataOracle::WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp,
-                                bool durable) {
+void DataOracle::WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp, bool durable) {
   ++ack_seq_;
   for (uint32_t i = 0; i < nlb; ++i) {
     Value v;
@@ -158,7 +157,8 @@ bool DataOracle::Matches(const uint8_t* block, uint64_t lba, const Value& v) con
     case Value::Kind::kIndeterminate:
       return true;
     case Value::Kind::kData:
-      return !CheckBlock(block, lba_size_, lba, BlockStamp{lba - v.lba_delta, v.generation, v.job_seed});
+      return !CheckBlock(block, lba_size_, lba,
+                         BlockStamp{lba - v.lba_delta, v.generation, v.job_seed});
     case Value::Kind::kDeallocated: {
       if (deallocated_ == DeallocatedReads::kUnspecified) return true;
       bool zeroes = std::all_of(block, block + lba_size_, [](uint8_t b) { return b == 0; });

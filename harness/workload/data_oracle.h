@@ -41,7 +41,8 @@ const char* LbaStateName(LbaState s);
 
 class DataOracle {
  public:
-  explicit DataOracle(uint32_t lba_size, DeallocatedReads deallocated = DeallocatedReads::kZeroesOrOnes);
+  explicit DataOracle(uint32_t lba_size,
+                      DeallocatedReads deallocated = DeallocatedReads::kZeroesOrOnes);
 
   uint32_t lba_size() const { return lba_size_; }
 
@@ -52,8 +53,8 @@ class DataOracle {
   // A Zone Append landed at `assigned_lba` (from the completion); its data was stamped before
   // the LBA was known, with FillBlocks(..., stamped_lba, ...) - usually the zone start. Reads
   // of the assigned LBAs expect those headers. (No WriteSubmitted for appends: the LBA is unknown.)
-  void AppendCompleted(uint64_t assigned_lba, uint32_t nlb, uint64_t stamped_lba, const WriteStamp& stamp,
-                       bool durable);
+  void AppendCompleted(uint64_t assigned_lba, uint32_t nlb, uint64_t stamped_lba,
+                       const WriteStamp& stamp, bool durable);
   void TrimCompleted(uint64_t lba, uint32_t nlb, bool durable);
   void TrimFailed(uint64_t lba, uint32_t nlb);
 
@@ -79,7 +80,7 @@ class DataOracle {
     Kind kind = Kind::kUnwritten;
     uint64_t generation = 0;
     uint64_t job_seed = 0;
-    uint64_t seq = 0;  // acknowledgement order
+    uint64_t seq = 0;        // acknowledgement order
     uint64_t lba_delta = 0;  // header LBA = LBA - lba_delta (non-zero for zone appends)
   };
   // Usually one value of each at most: kept inline, no allocation.
@@ -88,7 +89,7 @@ class DataOracle {
     Value durable;
     Values volatile_values;  // acknowledged, not durable; newest last
     Values in_flight;
-    Values candidates;  // non-empty after a power loss until resolved
+    Values candidates;   // non-empty after a power loss until resolved
     bool dirty = false;  // listed in dirty_
   };
 

@@ -51,7 +51,7 @@ TEST(DataOracle, FlushMakesEarlierWritesDurableAndPowerLossKeepsThem) {
   EXPECT_EQ(o.StateOf(1), LbaState::kUncertain);
   // LBA 1 may hold the durable generation 1 or the lost generation 3 - nothing else.
   EXPECT_FALSE(o.VerifyRead(Block(1, 1), 1, 1).has_value());
-  EXPECT_EQ(o.StateOf(1), LbaState::kDurable);  // pinned by the read
+  EXPECT_EQ(o.StateOf(1), LbaState::kDurable);               // pinned by the read
   EXPECT_TRUE(o.VerifyRead(Block(1, 3), 1, 1).has_value());  // cannot flip back
   // LBA 2 was never flushed: unwritten (anything) or generation 2.
   std::vector<uint8_t> zeros(kLba, 0);

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "harness/scenario/diagnostic.h"
@@ -96,7 +96,8 @@ std::string SizeOrPercent(std::string_view value, uint64_t* bytes, uint32_t* per
   value = Trim(value);
   if (!value.empty() && value.back() == '%') {
     std::optional<uint64_t> p = ParseUnsigned(value.substr(0, value.size() - 1));
-    if (!p || *p == 0 || *p > 100) return "expected a size or a percentage 1%..100%, got \"" + std::string(value) + "\"";
+    if (!p || *p == 0 || *p > 100)
+      return "expected a size or a percentage 1%..100%, got \"" + std::string(value) + "\"";
     *percent = static_cast<uint32_t>(*p);
     *bytes = 0;
     return "";
@@ -136,7 +137,8 @@ std::string ParseBssplit(std::string_view value, std::vector<BlockSizeWeight>* o
   value = Trim(value);
   while (pos <= value.size()) {
     size_t colon = value.find(':', pos);
-    std::string_view item = value.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
+    std::string_view item =
+        value.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
     size_t slash = item.find('/');
     if (slash == std::string_view::npos) {
       return "expected bssplit as size/percent:size/percent (e.g. 4k/50:64k/50), got \"" +
@@ -150,7 +152,8 @@ std::string ParseBssplit(std::string_view value, std::vector<BlockSizeWeight>* o
       blanks.push_back(split.size());
     } else {
       std::optional<uint64_t> p = ParseUnsigned(pct);
-      if (!p || *p > 100) return "bssplit: expected a percentage 0..100, got \"" + std::string(pct) + "\"";
+      if (!p || *p > 100)
+        return "bssplit: expected a percentage 0..100, got \"" + std::string(pct) + "\"";
       w.percent = static_cast<uint32_t>(*p);
       total += w.percent;
     }
@@ -164,7 +167,8 @@ std::string ParseBssplit(std::string_view value, std::vector<BlockSizeWeight>* o
     uint32_t left = 100 - total;
     uint32_t each = left / static_cast<uint32_t>(blanks.size());
     uint32_t extra = left % static_cast<uint32_t>(blanks.size());
-    for (size_t i = 0; i < blanks.size(); ++i) split[blanks[i]].percent = each + (i < extra ? 1 : 0);
+    for (size_t i = 0; i < blanks.size(); ++i)
+      split[blanks[i]].percent = each + (i < extra ? 1 : 0);
     total = 100;
   }
   if (total != 100) return "bssplit percentages add up to " + std::to_string(total) + ", not 100";
@@ -253,7 +257,7 @@ std::string ParseDistribution(std::string_view value, JobSpec* job) {
   return "";
 }
 
-const char* const kIgnored[] = {"ioengine", "direct",   "filename",   "group_reporting",
+const char* const kIgnored[] = {"ioengine", "direct",      "filename",    "group_reporting",
                                 "thread",   "description", "norandommap", "randrepeat"};
 
 }  // namespace
@@ -261,12 +265,12 @@ const char* const kIgnored[] = {"ioengine", "direct",   "filename",   "group_rep
 const std::vector<std::string>& SupportedFioOptions() {
   static const std::vector<std::string> options = [] {
     std::vector<std::string> v = {
-        "name",        "rw",           "readwrite",     "bs",          "blocksize",
-        "bssplit",     "rwmixread",    "rwmixwrite",    "iodepth",     "numjobs",
-        "size",        "offset",       "io_size",       "io_limit",    "number_ios",
-        "runtime",     "time_based",   "startdelay",    "zonemode",    "max_open_zones",
-        "zone_append", "verify",       "verify_pattern", "do_verify",  "random_distribution",
-        "randseed",    "fsync",        "end_fsync"};
+        "name",        "rw",         "readwrite",      "bs",        "blocksize",
+        "bssplit",     "rwmixread",  "rwmixwrite",     "iodepth",   "numjobs",
+        "size",        "offset",     "io_size",        "io_limit",  "number_ios",
+        "runtime",     "time_based", "startdelay",     "zonemode",  "max_open_zones",
+        "zone_append", "verify",     "verify_pattern", "do_verify", "random_distribution",
+        "randseed",    "fsync",      "end_fsync"};
     for (const char* i : kIgnored) v.emplace_back(i);
     return v;
   }();
@@ -282,10 +286,10 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
     job.name = std::string(value);
   } else if (key == "rw" || key == "readwrite") {
     static const std::pair<std::string_view, RwMode> kModes[] = {
-        {"read", RwMode::kRead},          {"write", RwMode::kWrite},
-        {"randread", RwMode::kRandRead},  {"randwrite", RwMode::kRandWrite},
-        {"rw", RwMode::kReadWrite},       {"readwrite", RwMode::kReadWrite},
-        {"randrw", RwMode::kRandRw},      {"trim", RwMode::kTrim},
+        {"read", RwMode::kRead},         {"write", RwMode::kWrite},
+        {"randread", RwMode::kRandRead}, {"randwrite", RwMode::kRandWrite},
+        {"rw", RwMode::kReadWrite},      {"readwrite", RwMode::kReadWrite},
+        {"randrw", RwMode::kRandRw},     {"trim", RwMode::kTrim},
         {"randtrim", RwMode::kRandTrim}};
     for (const auto& [text, mode] : kModes) {
       if (text == value) {
@@ -294,7 +298,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
       }
     }
     return "expected rw one of read, write, randread, randwrite, rw, readwrite, randrw, trim, "
-           "randtrim, got \"" + std::string(value) + "\"";
+           "randtrim, got \"" +
+           std::string(value) + "\"";
   } else if (key == "bs" || key == "blocksize") {
     return ParseBlockSize(value, &job.bs);
   } else if (key == "bssplit") {
@@ -318,7 +323,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
   } else if (key == "io_size" || key == "io_limit") {
     std::string err;
     std::optional<uint64_t> v = ParseSize(value, SizeStyle::kFio, &err);
-    if (!v || *v == 0) return "expected " + std::string(key) + " as a size above zero (" + err + ")";
+    if (!v || *v == 0)
+      return "expected " + std::string(key) + " as a size above zero (" + err + ")";
     job.io_size = *v;
   } else if (key == "number_ios") {
     e = Bounded(key, value, 1, UINT64_MAX, &n);
@@ -331,7 +337,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
   } else if (key == "time_based" || key == "do_verify" || key == "end_fsync" ||
              key == "zone_append") {
     std::optional<bool> b = ParseFlag(value);
-    if (!b) return "expected " + std::string(key) + " as 0 or 1, got \"" + std::string(value) + "\"";
+    if (!b)
+      return "expected " + std::string(key) + " as 0 or 1, got \"" + std::string(value) + "\"";
     if (key == "time_based") job.time_based = *b;
     if (key == "do_verify") job.do_verify = *b;
     if (key == "end_fsync") job.end_fsync = *b;
@@ -342,7 +349,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
     } else if (value == "zbd") {
       job.zonemode = ZoneMode::kZbd;
     } else {
-      return "expected zonemode none or zbd (strided is not supported), got \"" + std::string(value) + "\"";
+      return "expected zonemode none or zbd (strided is not supported), got \"" +
+             std::string(value) + "\"";
     }
   } else if (key == "max_open_zones") {
     e = Bounded(key, value, 1, UINT32_MAX, &n);
@@ -378,7 +386,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
     }
     std::string list;
     for (const std::string& o : SupportedFioOptions()) list += (list.empty() ? "" : " ") + o;
-    return "unknown or unsupported fio option \"" + std::string(key) + "\" (supported: " + list + ")";
+    return "unknown or unsupported fio option \"" + std::string(key) + "\" (supported: " + list +
+           ")";
   }
   return e;
 }
@@ -407,12 +416,17 @@ std::map<std::string, std::string> JobOptionsForReport(const JobSpec& job) {
     }
     o["bssplit"] = s;
   }
-  if (job.rw == RwMode::kReadWrite || job.rw == RwMode::kRandRw) o["rwmixread"] = std::to_string(job.rwmixread);
+  if (job.rw == RwMode::kReadWrite || job.rw == RwMode::kRandRw)
+    o["rwmixread"] = std::to_string(job.rwmixread);
   if (job.numjobs != 1) o["numjobs"] = std::to_string(job.numjobs);
-  if (job.size_percent) o["size"] = std::to_string(job.size_percent) + "%";
-  else if (job.size) o["size"] = std::to_string(job.size);
-  if (job.offset_percent) o["offset"] = std::to_string(job.offset_percent) + "%";
-  else if (job.offset) o["offset"] = std::to_string(job.offset);
+  if (job.size_percent)
+    o["size"] = std::to_string(job.size_percent) + "%";
+  else if (job.size)
+    o["size"] = std::to_string(job.size);
+  if (job.offset_percent)
+    o["offset"] = std::to_string(job.offset_percent) + "%";
+  else if (job.offset)
+    o["offset"] = std::to_string(job.offset);
   if (job.io_size) o["io_size"] = std::to_string(job.io_size);
   if (job.number_ios) o["number_ios"] = std::to_string(job.number_ios);
   if (job.runtime_ps) o["runtime"] = FormatDuration(job.runtime_ps);
@@ -464,7 +478,8 @@ std::vector<JobSpec> ParseFioJobFile(std::string_view text, const std::string& p
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
     line = Trim(line);
@@ -492,7 +507,8 @@ std::vector<JobSpec> ParseFioJobFile(std::string_view text, const std::string& p
     }
     size_t eq = line.find('=');
     std::string key(Trim(line.substr(0, eq)));
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : line.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : line.substr(eq + 1);
     if (key == "include" || key.rfind("include ", 0) == 0) {
       fail(line_no, key, "include is not supported; put the options in this file");
     }

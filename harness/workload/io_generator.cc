@@ -89,7 +89,8 @@ std::string IoGenerator::Check(const JobSpec& job, const TargetGeometry& g) {
     uint64_t end = (r.first_lba + r.lbas) / g.zone_size_lbas;
     if (end <= first) return "zonemode=zbd: the region holds no whole zone";
     uint64_t cap = g.zone_capacity_lbas ? g.zone_capacity_lbas : g.zone_size_lbas;
-    if (job.MinBlockSize() / g.lba_size > cap) return "zonemode=zbd: block size above the zone capacity";
+    if (job.MinBlockSize() / g.lba_size > cap)
+      return "zonemode=zbd: block size above the zone capacity";
   } else if (job.zone_append) {
     return "zone_append=1 needs zonemode=zbd";
   }
@@ -263,8 +264,9 @@ IoRequest IoGenerator::NextZoned(IoOp op, uint32_t nlb) {
     for (uint64_t z = 0; z < zone_count_; ++z) {
       if (zone_wp_[z] != 0) written.push_back(z);
     }
-    uint64_t z = written.empty() ? (job_.IsRandom() ? rng_.Uniform(zone_count_) : next_seq_[2]++ % zone_count_)
-                                 : written[job_.IsRandom() ? rng_.Uniform(written.size()) : 0];
+    uint64_t z = written.empty()
+                     ? (job_.IsRandom() ? rng_.Uniform(zone_count_) : next_seq_[2]++ % zone_count_)
+                     : written[job_.IsRandom() ? rng_.Uniform(written.size()) : 0];
     zone_wp_[z] = 0;
     remove(open_, z);
     req.op = IoOp::kZoneReset;

@@ -27,8 +27,8 @@ const char* IoOpName(IoOp op);
 
 struct IoRequest {
   IoOp op = IoOp::kRead;
-  uint64_t lba = 0;  // zone start LBA for kZoneAppend / kZoneReset; 0 for kFlush
-  uint32_t nlb = 0;  // blocks; 0 for kFlush; the zone size for kZoneReset (the LBAs it empties)
+  uint64_t lba = 0;    // zone start LBA for kZoneAppend / kZoneReset; 0 for kFlush
+  uint32_t nlb = 0;    // blocks; 0 for kFlush; the zone size for kZoneReset (the LBAs it empties)
   uint64_t index = 0;  // position in the job's stream, from 0
 };
 
@@ -91,7 +91,7 @@ class IoGenerator {
   std::vector<uint64_t> zone_wp_;  // relative to the zone start
   std::vector<uint64_t> open_;     // zones currently written to
   uint32_t open_limit_ = 0;
-  uint64_t next_empty_ = 0;        // next never-used zone to open
+  uint64_t next_empty_ = 0;  // next never-used zone to open
   uint64_t read_zone_cursor_ = 0, read_in_zone_ = 0;
 };
 

@@ -71,7 +71,9 @@ TEST(IoGenerator, InstanceSeeds) {
 }
 
 TEST(IoGenerator, MixAndBlockSizesFollowTheJob) {
-  JobSpec j = Job({{"rw", "randrw"}, {"rwmixread", "70"}, {"bssplit", "4k/50:8k/30:64k/20"},
+  JobSpec j = Job({{"rw", "randrw"},
+                   {"rwmixread", "70"},
+                   {"bssplit", "4k/50:8k/30:64k/20"},
                    {"number_ios", "100000"}});
   IoGenerator g(j, Ns(1ull << 30), 99);
   std::vector<IoRequest> reqs = Drain(g);
@@ -93,7 +95,10 @@ TEST(IoGenerator, MixAndBlockSizesFollowTheJob) {
 }
 
 TEST(IoGenerator, UniformRandomCoversTheRegionEvenly) {
-  JobSpec j = Job({{"rw", "randread"}, {"bs", "8k"}, {"offset", "1m"}, {"size", "1m"},
+  JobSpec j = Job({{"rw", "randread"},
+                   {"bs", "8k"},
+                   {"offset", "1m"},
+                   {"size", "1m"},
                    {"number_ios", "64000"}});
   IoGenerator g(j, Ns(16ull << 20, 512), 5);
   EXPECT_EQ(g.region_first_lba(), 2048u);
@@ -139,7 +144,8 @@ TEST(IoGenerator, FsyncEveryNWritesAndAtTheEnd) {
 }
 
 TEST(IoGenerator, ZipfConcentratesAccesses) {
-  JobSpec j = Job({{"rw", "randread"}, {"random_distribution", "zipf:1.2"}, {"number_ios", "100000"}});
+  JobSpec j =
+      Job({{"rw", "randread"}, {"random_distribution", "zipf:1.2"}, {"number_ios", "100000"}});
   IoGenerator g(j, Ns(256ull << 20), 17);
   std::map<uint64_t, int> hits;
   for (const IoRequest& r : Drain(g)) ++hits[r.lba];
@@ -150,16 +156,20 @@ TEST(IoGenerator, ZipfConcentratesAccesses) {
   EXPECT_NEAR(counts[0] / 100000.0, 1.0 / z.zeta_n(), 0.01);
   // The hottest block is not simply LBA 0: ranks are scattered.
   uint64_t hottest = 0;
-  for (const auto& [lba, n] : hits) if (n == counts[0]) hottest = lba;
+  for (const auto& [lba, n] : hits)
+    if (n == counts[0]) hottest = lba;
   EXPECT_NE(hottest, 0u);
 }
 
 TEST(IoGenerator, RejectsJobsThatDoNotFit) {
   EXPECT_NE(IoGenerator::Check(Job({{"bs", "2k"}}), Ns(1 << 20)).find("multiple of the LBA size"),
             std::string::npos);
-  EXPECT_NE(IoGenerator::Check(Job({{"offset", "2m"}}), Ns(1 << 20)).find("beyond"), std::string::npos);
-  EXPECT_NE(IoGenerator::Check(Job({{"size", "2m"}}), Ns(1 << 20)).find("beyond"), std::string::npos);
-  EXPECT_NE(IoGenerator::Check(Job({{"zonemode", "zbd"}}), Ns(1 << 20)).find("zoned"), std::string::npos);
+  EXPECT_NE(IoGenerator::Check(Job({{"offset", "2m"}}), Ns(1 << 20)).find("beyond"),
+            std::string::npos);
+  EXPECT_NE(IoGenerator::Check(Job({{"size", "2m"}}), Ns(1 << 20)).find("beyond"),
+            std::string::npos);
+  EXPECT_NE(IoGenerator::Check(Job({{"zonemode", "zbd"}}), Ns(1 << 20)).find("zoned"),
+            std::string::npos);
   EXPECT_THROW(IoGenerator(Job({{"bs", "2k"}}), Ns(1 << 20), 1), std::invalid_argument);
   EXPECT_EQ(IoGenerator::Check(Job({{"bs", "2k"}}), Ns(1 << 20, 512)), "");
 }
@@ -203,7 +213,8 @@ TEST(IoGenerator, ZoneModeWritesAtTheWritePointerAndResetsWhenFull) {
 }
 
 TEST(IoGenerator, ZoneAppendTargetsZoneStartsAndReadsStayBelowWritePointers) {
-  JobSpec j = Job({{"rw", "randrw"}, {"zonemode", "zbd"}, {"zone_append", "1"}, {"number_ios", "300"}});
+  JobSpec j =
+      Job({{"rw", "randrw"}, {"zonemode", "zbd"}, {"zone_append", "1"}, {"number_ios", "300"}});
   TargetGeometry g = Zoned(8, 256, 256, 0);
   IoGenerator gen(j, g, 4);
   std::vector<uint64_t> wp(8, 0);

@@ -37,9 +37,9 @@ struct JobSpec {
   int line = 0;      // line of its section header / [[job]] table
 
   RwMode rw = RwMode::kRead;
-  uint64_t bs = 4096;                     // bs / blocksize
-  std::vector<BlockSizeWeight> bssplit;   // overrides bs when not empty; percents sum to 100
-  uint32_t rwmixread = 50;                // percent of reads in mixed modes
+  uint64_t bs = 4096;                    // bs / blocksize
+  std::vector<BlockSizeWeight> bssplit;  // overrides bs when not empty; percents sum to 100
+  uint32_t rwmixread = 50;               // percent of reads in mixed modes
   uint32_t iodepth = 1;
   uint32_t numjobs = 1;
   uint64_t size = 0;            // bytes of the region; 0 = to the end of the namespace

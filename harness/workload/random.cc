@@ -84,7 +84,8 @@ uint64_t ZipfSampler::Sample(RandomSource& rng) const {
   return r < 2 ? 2 % n_ : r;  // ranks 0 and 1 are decided above
 }
 
-ParetoSampler::ParetoSampler(uint64_t n, double h) : n_(n), power_(std::log(h) / std::log(1.0 - h)) {}
+ParetoSampler::ParetoSampler(uint64_t n, double h)
+    : n_(n), power_(std::log(h) / std::log(1.0 - h)) {}
 
 uint64_t ParetoSampler::Sample(RandomSource& rng) const {
   double v = static_cast<double>(n_ - 1) * std::pow(rng.UnitReal(), power_);
@@ -93,7 +94,9 @@ uint64_t ParetoSampler::Sample(RandomSource& rng) const {
 }
 
 NormalSampler::NormalSampler(uint64_t n, double sigma_percent)
-    : n_(n), mean_(static_cast<double>(n) / 2.0), stddev_(static_cast<double>(n) * sigma_percent / 100.0) {}
+    : n_(n),
+      mean_(static_cast<double>(n) / 2.0),
+      stddev_(static_cast<double>(n) * sigma_percent / 100.0) {}
 
 uint64_t NormalSampler::Sample(RandomSource& rng) const {
   for (;;) {

@@ -74,7 +74,8 @@ TEST(Zipf, RankRatiosFollowTheta) {
     }
     // P(0) = 1/zeta(n), P(0)/P(1) = 2^theta.
     EXPECT_NEAR(counts[0] / double(kN), 1.0 / z.zeta_n(), 0.01) << theta;
-    EXPECT_NEAR(double(counts[0]) / counts[1], std::pow(2.0, theta), 0.08 * std::pow(2.0, theta)) << theta;
+    EXPECT_NEAR(double(counts[0]) / counts[1], std::pow(2.0, theta), 0.08 * std::pow(2.0, theta))
+        << theta;
     // Heavier head for larger theta: the top 1% of ranks.
     int head = 0;
     for (int i = 0; i < 100; ++i) head += counts[i];

@@ -44,9 +44,9 @@ uint32_t BlockCrc(const uint8_t* block, uint32_t lba_size) {
 
 std::string ToString(const BlockStamp& s) {
   char buf[96];
-  std::snprintf(buf, sizeof buf, "lba=%llu gen=%llu seed=0x%llx",
-                static_cast<unsigned long long>(s.lba), static_cast<unsigned long long>(s.generation),
-                static_cast<unsigned long long>(s.job_seed));
+  std::snprintf(
+      buf, sizeof buf, "lba=%llu gen=%llu seed=0x%llx", static_cast<unsigned long long>(s.lba),
+      static_cast<unsigned long long>(s.generation), static_cast<unsigned long long>(s.job_seed));
   return buf;
 }
 
@@ -66,8 +66,7 @@ void FillBlocks(std::span<uint8_t> buffer, uint64_t lba, uint32_t nlb, uint32_t 
         b[off] = pattern[k % pattern.size()];
       }
     } else {
-      uint64_t state = block_lba * 0xD1B54A32D192ED03ULL ^ stamp.generation ^
-                       (stamp.job_seed << 1);
+      uint64_t state = block_lba * 0xD1B54A32D192ED03ULL ^ stamp.generation ^ (stamp.job_seed << 1);
       for (size_t off = kStampHeaderBytes; off < lba_size; off += 8) {
         uint64_t r = SplitMix64(state);
         size_t n = lba_size - off < 8 ? lba_size - off : 8;
@@ -147,7 +146,8 @@ std::optional<StampMismatch> VerifyBlocks(std::span<const uint8_t> buffer, uint6
                                           const WriteStamp& expected) {
   for (uint32_t i = 0; i < nlb; ++i) {
     BlockStamp want{lba + i, expected.generation, expected.job_seed};
-    if (auto m = CheckBlock(buffer.data() + static_cast<size_t>(i) * lba_size, lba_size, lba + i, want)) {
+    if (auto m = CheckBlock(buffer.data() + static_cast<size_t>(i) * lba_size, lba_size, lba + i,
+                            want)) {
       m->block_index = i;
       return m;
     }

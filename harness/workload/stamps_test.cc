@@ -32,8 +32,10 @@ TEST(Crc32c, DispatchedAndTableVersionsAgree) {
   for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 512u, 4096u, 4200u}) {
     for (size_t off : {0u, 1u, 3u}) {
       if (off + len > data.size()) continue;
-      EXPECT_EQ(Crc32c(0, data.data() + off, len), Crc32cTables(0, data.data() + off, len)) << len << "+" << off;
-      EXPECT_EQ(Crc32c(0xDEADBEEF, data.data() + off, len), Crc32cTables(0xDEADBEEF, data.data() + off, len));
+      EXPECT_EQ(Crc32c(0, data.data() + off, len), Crc32cTables(0, data.data() + off, len))
+          << len << "+" << off;
+      EXPECT_EQ(Crc32c(0xDEADBEEF, data.data() + off, len),
+                Crc32cTables(0xDEADBEEF, data.data() + off, len));
     }
   }
   EXPECT_EQ(Crc32cTables(0, "123456789", 9), 0xE3069283u);

@@ -56,21 +56,24 @@ void BootWriteReadVerify(pcie::Fidelity fidelity) {
     w.blocks = kBlocks;
     w.segments = &wseg;
     w.segment_count = 1;
-    ASSERT_TRUE(drv.Submit(w, [&](const driver::BlockResult& wr) {
-                     EXPECT_TRUE(wr.status.ok()) << wr.status.ToString();
-                     driver::BlockRequest r = w;
-                     r.op = driver::BlockOp::kRead;
-                     r.segments = &rseg;
-                     r.queue = 1;
-                     const spec::Status accepted = drv.Submit(r, [&](const driver::BlockResult& rr) {
-                       EXPECT_TRUE(rr.status.ok()) << rr.status.ToString();
-                       EXPECT_GT(rr.latency_ns, 0u);
-                       EXPECT_EQ(std::memcmp(wbuf.cpu, rbuf.cpu, wbuf.size), 0);
-                       verified = true;
-                       system.cpu().Halt();
-                     });
-                     EXPECT_TRUE(accepted.ok()) << accepted.ToString();
-                   }).ok());
+    ASSERT_TRUE(drv.Submit(w,
+                           [&](const driver::BlockResult& wr) {
+                             EXPECT_TRUE(wr.status.ok()) << wr.status.ToString();
+                             driver::BlockRequest r = w;
+                             r.op = driver::BlockOp::kRead;
+                             r.segments = &rseg;
+                             r.queue = 1;
+                             const spec::Status accepted =
+                                 drv.Submit(r, [&](const driver::BlockResult& rr) {
+                                   EXPECT_TRUE(rr.status.ok()) << rr.status.ToString();
+                                   EXPECT_GT(rr.latency_ns, 0u);
+                                   EXPECT_EQ(std::memcmp(wbuf.cpu, rbuf.cpu, wbuf.size), 0);
+                                   verified = true;
+                                   system.cpu().Halt();
+                                 });
+                             EXPECT_TRUE(accepted.ok()) << accepted.ToString();
+                           })
+                    .ok());
   });
   sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
   ASSERT_TRUE(booted) << "boot never finished";
@@ -82,8 +85,12 @@ void BootWriteReadVerify(pcie::Fidelity fidelity) {
   EXPECT_EQ(system.root_complex().counters().unsupported_requests, 0u);
 }
 
-NVMESIM_SIM_TEST(BootIoTest, ApproximateFidelity) { BootWriteReadVerify(pcie::Fidelity::kApproximate); }
-NVMESIM_SIM_TEST(BootIoTest, FunctionalFidelity) { BootWriteReadVerify(pcie::Fidelity::kFunctional); }
+NVMESIM_SIM_TEST(BootIoTest, ApproximateFidelity) {
+  BootWriteReadVerify(pcie::Fidelity::kApproximate);
+}
+NVMESIM_SIM_TEST(BootIoTest, FunctionalFidelity) {
+  BootWriteReadVerify(pcie::Fidelity::kFunctional);
+}
 NVMESIM_SIM_TEST(BootIoTest, CycleFidelity) { BootWriteReadVerify(pcie::Fidelity::kCycle); }
 
 }  // namespace

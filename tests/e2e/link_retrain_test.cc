@@ -42,22 +42,28 @@ NVMESIM_SIM_TEST(LinkRetrainTest, ReadBandwidthDropsByThePredictedFactor) {
     next_lba = (next_lba + kBlocks) % (1 << 18);
     s.req.queue = static_cast<uint16_t>(issued % 4);
     ++issued;
-    ASSERT_TRUE(system.driver(0)->Submit(s.req, [&, sp = &s](const driver::BlockResult& r) {
-      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-      if (++done < kPerPhase) {
-        if (issued < kPerPhase) issue(*sp);
-        return;
-      }
-      seconds[phase] = static_cast<double>(sc_core::sc_time_stamp().value() - phase_start_ps) / 1e12;
-      if (phase == 0) {
-        EXPECT_EQ(system.link(0).Retrain(3, 1), "");
-        phase = 1;
-        system.cpu().Post(sc_core::SC_ZERO_TIME, start_phase);
-      } else {
-        system.cpu().Halt();
-        sc_core::sc_stop();
-      }
-    }).ok());
+    ASSERT_TRUE(system.driver(0)
+                    ->Submit(s.req,
+                             [&, sp = &s](const driver::BlockResult& r) {
+                               ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+                               if (++done < kPerPhase) {
+                                 if (issued < kPerPhase) issue(*sp);
+                                 return;
+                               }
+                               seconds[phase] =
+                                   static_cast<double>(sc_core::sc_time_stamp().value() -
+                                                       phase_start_ps) /
+                                   1e12;
+                               if (phase == 0) {
+                                 EXPECT_EQ(system.link(0).Retrain(3, 1), "");
+                                 phase = 1;
+                                 system.cpu().Post(sc_core::SC_ZERO_TIME, start_phase);
+                               } else {
+                                 system.cpu().Halt();
+                                 sc_core::sc_stop();
+                               }
+                             })
+                    .ok());
   };
   start_phase = [&] {
     issued = done = 0;
@@ -82,8 +88,10 @@ NVMESIM_SIM_TEST(LinkRetrainTest, ReadBandwidthDropsByThePredictedFactor) {
   const double measured = seconds[1] / seconds[0];
   // Read data flows upstream as MPS-sized posted writes: the bottleneck stream.
   const pcie::LinkConfig& cfg = system.link(0).config();
-  const double fast = pcie::LinkTiming(cfg, 5, 4).PostedStreamBytesPerSecond(cfg.max_payload_size, 4, false);
-  const double slow = pcie::LinkTiming(cfg, 3, 1).PostedStreamBytesPerSecond(cfg.max_payload_size, 4, false);
+  const double fast =
+      pcie::LinkTiming(cfg, 5, 4).PostedStreamBytesPerSecond(cfg.max_payload_size, 4, false);
+  const double slow =
+      pcie::LinkTiming(cfg, 3, 1).PostedStreamBytesPerSecond(cfg.max_payload_size, 4, false);
   const double predicted = fast / slow;
   std::printf("bandwidth ratio: measured %.3f, predicted %.3f\n", measured, predicted);
   EXPECT_NEAR(measured, predicted, predicted * 0.05);

@@ -79,8 +79,8 @@ NVMESIM_SIM_TEST(MgmtTest, ZnsInfoReportsTheDevicesGeometry) {
   r.nsid = 1;
   MgmtResult m = RunMgmtCommand(ParseScenario(kZoned, "zoned.toml"), r);
   EXPECT_TRUE(m.ok) << m.error << m.text;
-  EXPECT_NE(m.text.find("zones: 32"), std::string::npos) << m.text;         // 128 MiB / 4 MiB
-  EXPECT_NE(m.text.find("mor     : 3"), std::string::npos) << m.text;      // 0's based
+  EXPECT_NE(m.text.find("zones: 32"), std::string::npos) << m.text;    // 128 MiB / 4 MiB
+  EXPECT_NE(m.text.find("mor     : 3"), std::string::npos) << m.text;  // 0's based
   EXPECT_NE(m.text.find("EMPTY=32"), std::string::npos) << m.text;
 }
 
@@ -108,6 +108,14 @@ NVMESIM_SIM_TEST(MgmtTest, MultipathInfoListsBothPaths) {
   EXPECT_TRUE(m.ok) << m.error << m.text;
   EXPECT_NE(m.text.find("paths=2"), std::string::npos) << m.text;
   EXPECT_NE(m.text.find("nvme1"), std::string::npos) << m.text;
+}
+
+NVMESIM_SIM_TEST(MgmtTest, UnknownZoneStateIsAnError) {
+  MgmtRequest r;
+  r.command = "nvme-zns-info";
+  r.zone_state = "sort_of_full";
+  MgmtResult m = RunMgmtCommand(ParseScenario(kZoned, "zoned.toml"), r);
+  EXPECT_NE(m.error.find("--state sort_of_full"), std::string::npos) << m.error;
 }
 
 NVMESIM_SIM_TEST(MgmtTest, UnknownCommandIsAnError) {

@@ -39,7 +39,8 @@ WorkloadResult Run(MpRig& rig, const WorkloadOptions& wo,
   });
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(limit_ms), sc_core::SC_MS));
   EXPECT_TRUE(rig.ready());
-  EXPECT_TRUE(finished) << "workload did not finish; in flight " << (work ? work->result().submitted - work->result().completed : 0);
+  EXPECT_TRUE(finished) << "workload did not finish; in flight "
+                        << (work ? work->result().submitted - work->result().completed : 0);
   return work ? work->result() : WorkloadResult{};
 }
 
@@ -52,7 +53,8 @@ NVMESIM_SIM_TEST(MultipathE2E, OptimizedLinkPulledAtQd128FourPaths) {
   ro.controllers = 4;
   ro.policy = mp::Policy::kRoundRobin;
   MpRig rig(ro);
-  for (int i = 1; i < 4; ++i) rig.system().subsystem(0).SetAnaState(1, rig.cntlid(i), AnaState::kNonOptimized);
+  for (int i = 1; i < 4; ++i)
+    rig.system().subsystem(0).SetAnaState(1, rig.cntlid(i), AnaState::kNonOptimized);
   WorkloadOptions wo;
   wo.jobs = 4;
   wo.iodepth = 32;
@@ -76,10 +78,13 @@ NVMESIM_SIM_TEST(MultipathE2E, OptimizedLinkPulledAtQd128FourPaths) {
   EXPECT_EQ(ns.path(0).counters.moved_off, ns.counters().failovers);
   // Detection: the driver's 1 ms CSTS check; failover after detection: bounded.
   const uint64_t detect_ns = ns.path(0).last_down_ns - pulled_ns;
-  std::printf("detection %.1f us, failover after detection max %.1f us mean %.1f us (%llu requests)\n",
-              detect_ns / 1e3, ns.counters().failover_max_ns / 1e3,
-              ns.counters().failover_samples ? ns.counters().failover_total_ns / 1e3 / ns.counters().failover_samples : 0.0,
-              (unsigned long long)ns.counters().failover_samples);
+  std::printf(
+      "detection %.1f us, failover after detection max %.1f us mean %.1f us (%llu requests)\n",
+      detect_ns / 1e3, ns.counters().failover_max_ns / 1e3,
+      ns.counters().failover_samples
+          ? ns.counters().failover_total_ns / 1e3 / ns.counters().failover_samples
+          : 0.0,
+      (unsigned long long)ns.counters().failover_samples);
   EXPECT_LE(detect_ns, 2'000'000u);
   EXPECT_GT(ns.counters().failover_samples, 0u);
   EXPECT_LE(ns.counters().failover_max_ns, 2'000'000u);
@@ -124,8 +129,8 @@ NVMESIM_SIM_TEST(MultipathE2E, AnaInaccessibleAndBack) {
   Report("ANA inaccessible and back", rig, w);
   ExpectClean(w);
   const mp::MultipathNamespace& ns = rig.ns();
-  EXPECT_EQ(p1_at_off, 0u);                  // before: all on path 0
-  EXPECT_GT(p1_at_restore, 0u);              // during: failover to path 1
+  EXPECT_EQ(p1_at_off, 0u);                                 // before: all on path 0
+  EXPECT_GT(p1_at_restore, 0u);                             // during: failover to path 1
   EXPECT_GT(ns.path(0).counters.submitted, p0_at_restore);  // after: failback to path 0
   EXPECT_GE(ns.counters().failbacks, 1u);
   EXPECT_EQ(ns.path(0).ana, mp::AnaState::kOptimized);
@@ -142,8 +147,11 @@ NVMESIM_SIM_TEST(MultipathE2E, AnaTransitionWaitsWithinAnatt) {
   WorkloadOptions wo;
   wo.ios = 8000;
   const WorkloadResult w = Run(rig, wo, [&](mp::MultipathNamespace&) {
-    rig.After(1'000'000, [&] { rig.system().subsystem(0).SetAnaState(1, rig.cntlid(0), AnaState::kChange); });
-    rig.After(3'000'000, [&] { rig.system().subsystem(0).SetAnaState(1, rig.cntlid(0), AnaState::kOptimized); });
+    rig.After(1'000'000,
+              [&] { rig.system().subsystem(0).SetAnaState(1, rig.cntlid(0), AnaState::kChange); });
+    rig.After(3'000'000, [&] {
+      rig.system().subsystem(0).SetAnaState(1, rig.cntlid(0), AnaState::kOptimized);
+    });
   });
   Report("ANA transition within ANATT", rig, w);
   ExpectClean(w);
@@ -258,7 +266,8 @@ NVMESIM_SIM_TEST(MultipathE2E, DiscoveryGroupsControllersAndNamespaces) {
   }
   const std::string info = mp::MultipathInfo(rig.manager());
   std::printf("%s", info.c_str());
-  EXPECT_NE(info.find("nvme-subsys0 - NQN=nqn.2014-08.org.nvmexpress:nvmesim:mpath"), std::string::npos);
+  EXPECT_NE(info.find("nvme-subsys0 - NQN=nqn.2014-08.org.nvmexpress:nvmesim:mpath"),
+            std::string::npos);
   EXPECT_NE(info.find("+- nvme3 pcie"), std::string::npos);
 }
 

@@ -139,7 +139,8 @@ void VerifyingWorkload::Issue(Slot& s, bool write, uint64_t lba) {
   ++result_.submitted;
   ++in_flight_;
   Slot* sp = &s;
-  const spec::Status st = ns_.Submit(r, [this, sp](const driver::BlockResult& res) { OnDone(*sp, res); });
+  const spec::Status st =
+      ns_.Submit(r, [this, sp](const driver::BlockResult& res) { OnDone(*sp, res); });
   if (!st.ok()) {
     --in_flight_;
     ++result_.refused;
@@ -222,7 +223,8 @@ MpRig::MpRig(const MpRigOptions& options) : options_(options) {
 MpRig::~MpRig() = default;
 
 void MpRig::After(uint64_t delay_ns, std::function<void()> fn) {
-  system_->cpu().Post(sc_core::sc_time(static_cast<double>(delay_ns), sc_core::SC_NS), std::move(fn));
+  system_->cpu().Post(sc_core::sc_time(static_cast<double>(delay_ns), sc_core::SC_NS),
+                      std::move(fn));
 }
 
 void MpRig::Start(std::function<void(mp::MultipathNamespace&)> ready) {
@@ -241,7 +243,8 @@ void MpRig::Start(std::function<void(mp::MultipathNamespace&)> ready) {
       port.controller = system_->driver(static_cast<size_t>(i));
       port.name = "nvme" + std::to_string(i);
       char bdf[32];
-      std::snprintf(bdf, sizeof bdf, "0000:%02x:00.0", system_->function(static_cast<size_t>(i)).bus);
+      std::snprintf(bdf, sizeof bdf, "0000:%02x:00.0",
+                    system_->function(static_cast<size_t>(i)).bus);
       port.address = bdf;
       port.numa_node = static_cast<uint32_t>(i % 2);
       manager_->AddController(port);
@@ -266,12 +269,13 @@ void MpRig::Start(std::function<void(mp::MultipathNamespace&)> ready) {
 
 void Report(const char* title, MpRig& rig, const WorkloadResult& w) {
   std::printf("=== %s\n", title);
-  std::printf("requests %llu completed %llu failed %llu duplicates %llu refused %llu mismatches %llu "
-              "verified %llu (final pass %llu)\n",
-              (unsigned long long)w.submitted, (unsigned long long)w.completed,
-              (unsigned long long)w.failed, (unsigned long long)w.duplicates,
-              (unsigned long long)w.refused, (unsigned long long)w.mismatches,
-              (unsigned long long)w.verified_blocks, (unsigned long long)w.final_verified);
+  std::printf(
+      "requests %llu completed %llu failed %llu duplicates %llu refused %llu mismatches %llu "
+      "verified %llu (final pass %llu)\n",
+      (unsigned long long)w.submitted, (unsigned long long)w.completed,
+      (unsigned long long)w.failed, (unsigned long long)w.duplicates, (unsigned long long)w.refused,
+      (unsigned long long)w.mismatches, (unsigned long long)w.verified_blocks,
+      (unsigned long long)w.final_verified);
   std::printf("latency p50 %.1f us p99 %.1f us\n", w.Percentile(50) / 1e3, w.Percentile(99) / 1e3);
   std::printf("%s", mp::MultipathInfo(rig.manager()).c_str());
   for (const auto& f : w.failures) std::printf("  failure: %s\n", f.c_str());

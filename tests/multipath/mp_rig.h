@@ -23,20 +23,20 @@ struct MpRigOptions {
   int controllers = 2;
   driver::multipath::Policy policy = driver::multipath::Policy::kRoundRobin;
   uint64_t no_path_timeout_ns = 200'000'000;
-  uint64_t namespace_blocks = 1 << 16;            // 4 KiB blocks
-  std::vector<uint64_t> command_overhead_ps;      // per controller (empty = 0)
+  uint64_t namespace_blocks = 1 << 16;        // 4 KiB blocks
+  std::vector<uint64_t> command_overhead_ps;  // per controller (empty = 0)
   uint32_t queue_count = 2;
   uint32_t queue_depth = 256;
-  uint64_t watchdog_ns = 1'000'000;               // driver timeout scan / CSTS check
+  uint64_t watchdog_ns = 1'000'000;  // driver timeout scan / CSTS check
   uint64_t io_timeout_ns = 5'000'000;
 };
 
 struct WorkloadOptions {
   uint32_t jobs = 4;
-  uint32_t iodepth = 32;          // per job
-  uint64_t ios = 20000;           // total requests before the final verify pass
+  uint32_t iodepth = 32;  // per job
+  uint64_t ios = 20000;   // total requests before the final verify pass
   uint32_t write_percent = 50;
-  uint64_t blocks_per_job = 4096; // LBA range each job owns
+  uint64_t blocks_per_job = 4096;  // LBA range each job owns
   uint64_t seed = 1;
   bool final_verify = true;
 };
@@ -45,8 +45,8 @@ struct WorkloadResult {
   uint64_t submitted = 0, completed = 0, duplicates = 0, refused = 0;
   uint64_t failed = 0, mismatches = 0, verified_blocks = 0, written_blocks = 0;
   uint64_t final_verified = 0;
-  std::vector<std::string> failures;  // first few failure texts
-  std::vector<uint64_t> latencies_ns; // every successful request of the main phase
+  std::vector<std::string> failures;   // first few failure texts
+  std::vector<uint64_t> latencies_ns;  // every successful request of the main phase
   uint64_t Percentile(double p) const;
 };
 
@@ -74,12 +74,12 @@ class VerifyingWorkload {
   driver::multipath::MultipathNamespace& ns_;
   WorkloadOptions o_;
   std::vector<std::unique_ptr<Slot>> slots_;
-  std::vector<uint32_t> version_;     // per LBA: last successfully written version
-  std::vector<uint8_t> busy_;         // per LBA: a request is in flight
-  std::vector<uint8_t> unknown_;      // per LBA: a failed write left it undefined
+  std::vector<uint32_t> version_;  // per LBA: last successfully written version
+  std::vector<uint8_t> busy_;      // per LBA: a request is in flight
+  std::vector<uint8_t> unknown_;   // per LBA: a failed write left it undefined
   uint64_t issued_ = 0;
   uint64_t rng_;
-  uint64_t verify_next_ = 0;          // final pass cursor over all LBAs
+  uint64_t verify_next_ = 0;  // final pass cursor over all LBAs
   bool verifying_ = false;
   bool stop_ = false;
   bool finished_ = false;

@@ -86,7 +86,8 @@ NVMESIM_SIM_TEST(MultipathScale, LatencyAwareBeatsRoundRobinWithASlowPath) {
       out->p99 = w.Percentile(99);
       out->p50 = w.Percentile(50);
       const uint64_t slow = rig.ns().path(1).counters.submitted - slow0;
-      const uint64_t all = rig.ns().path(0).counters.submitted + rig.ns().path(1).counters.submitted - all0;
+      const uint64_t all =
+          rig.ns().path(0).counters.submitted + rig.ns().path(1).counters.submitted - all0;
       out->slow_share_permille = all ? slow * 1000 / all : 0;
       rig.After(0, next);
     });
@@ -95,7 +96,8 @@ NVMESIM_SIM_TEST(MultipathScale, LatencyAwareBeatsRoundRobinWithASlowPath) {
     ns.SetPolicy(mp::Policy::kRoundRobin);
     phase(ns, &rr, [&] {
       bool ok = false;
-      const std::string out = mp::MultipathConfig(rig.ns(), "policy=latency probe_interval=256", &ok);
+      const std::string out =
+          mp::MultipathConfig(rig.ns(), "policy=latency probe_interval=256", &ok);
       EXPECT_TRUE(ok) << out;
       phase(rig.ns(), &lat, [&] {
         finished = true;
@@ -110,7 +112,8 @@ NVMESIM_SIM_TEST(MultipathScale, LatencyAwareBeatsRoundRobinWithASlowPath) {
   std::printf("latency:     p50 %.1f us p99 %.1f us, slow path share %.1f%% (probes %llu)\n",
               lat.p50 / 1e3, lat.p99 / 1e3, lat.slow_share_permille / 10.0,
               (unsigned long long)rig.ns().probes());
-  std::printf("latency-aware p99 / round-robin p99 = %.3f\n", static_cast<double>(lat.p99) / rr.p99);
+  std::printf("latency-aware p99 / round-robin p99 = %.3f\n",
+              static_cast<double>(lat.p99) / rr.p99);
   std::printf("%s", mp::MultipathInfo(rig.manager()).c_str());
   // The asserted margin: latency-aware p99 at least 20% below round-robin's.
   EXPECT_LT(lat.p99 * 100, rr.p99 * 80);

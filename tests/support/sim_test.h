@@ -24,9 +24,7 @@ void RunInChildProcess(void (*body)(), unsigned timeout_s = 300);
 
 }  // namespace nvmesim::testing
 
-#define NVMESIM_SIM_TEST(suite, name)                                 \
-  static void NvmesimSimBody_##suite##_##name();                      \
-  TEST(suite, name) {                                                 \
-    ::nvmesim::testing::RunInChildProcess(&NvmesimSimBody_##suite##_##name); \
-  }                                                                   \
+#define NVMESIM_SIM_TEST(suite, name)                                                            \
+  static void NvmesimSimBody_##suite##_##name();                                                 \
+  TEST(suite, name) { ::nvmesim::testing::RunInChildProcess(&NvmesimSimBody_##suite##_##name); } \
   static void NvmesimSimBody_##suite##_##name()

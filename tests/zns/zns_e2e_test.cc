@@ -134,13 +134,15 @@ NVMESIM_SIM_TEST(ZnsE2e, WritesBeyondMorHandledByManager) {
     for (uint32_t i = 0; i < kWrites; ++i) {
       for (uint32_t z = 0; z < kZones; ++z) {
         const uint32_t slot = z * kWrites + i;
-        for (uint32_t b = 0; b < kBlocks; ++b) Stamp(buf.cpu + 4096 * (slot * kBlocks + b), 1000 * z + 10 * i + b);
+        for (uint32_t b = 0; b < kBlocks; ++b)
+          Stamp(buf.cpu + 4096 * (slot * kBlocks + b), 1000 * z + 10 * i + b);
         segs[slot] = {buf.bus + 4096 * kBlocks * slot, 4096 * kBlocks};
         rig.manager().WriteAtPointer(1, z, kBlocks, &segs[slot], 1, [&](Status st, uint64_t) {
           st.ok() ? ++ok : ++errors;
           max_open = std::max(max_open, rig.zns().Model(1)->open_zones());
           if (--pending != 0) return;
-          // Read each zone back (one 256 KiB read would pass MDTS: 8 reads of 8 blocks... per zone).
+          // Read each zone back (one 256 KiB read would pass MDTS: 8 reads of 8 blocks... per
+          // zone).
           auto next = std::make_shared<std::function<void(uint32_t)>>();
           *next = [&, next](uint32_t k) {
             if (k == kZones * kWrites) {
@@ -152,7 +154,8 @@ NVMESIM_SIM_TEST(ZnsE2e, WritesBeyondMorHandledByManager) {
                                [&, z, w, k, next](Status rs, uint64_t) {
                                  EXPECT_TRUE(rs.ok()) << rs.ToString();
                                  for (uint32_t b = 0; b < kBlocks; ++b)
-                                   verified += HasStamp(rbuf.cpu + 4096 * b, 1000 * z + 10 * w + b) ? 1 : 0;
+                                   verified +=
+                                       HasStamp(rbuf.cpu + 4096 * b, 1000 * z + 10 * w + b) ? 1 : 0;
                                  (*next)(k + 1);
                                });
           };
@@ -248,32 +251,34 @@ NVMESIM_SIM_TEST(ZnsE2e, PowerLossMidZoneWritePointerMatchesDurableData) {
       ASSERT_TRUE(c.status_value().ok()) << c.status_value().ToString();
       rig.manager().WriteAtPointer(1, 0, 16, &seg, 1, [&](Status s1, uint64_t) {
         ASSERT_TRUE(s1.ok());
-        rig.driver().SubmitIo(0, driver::commands::Flush(1), nullptr, 0, [&](const driver::BlockResult& f) {
-          ASSERT_TRUE(f.status.ok());
-          rig.manager().WriteAtPointer(1, 0, 8, &keep, 1, [&](Status s2, uint64_t) {
-            ASSERT_TRUE(s2.ok());
-            EXPECT_EQ(rig.manager().Zone(1, 0)->wp, 24u);  // 8 blocks only in the cache
-            rig.system().device(0).InjectPowerLoss();
-            rig.driver().Reset([&](Status r) {
-              ASSERT_TRUE(r.ok()) << r.ToString();
-              rig.manager().Report(1, [&](Status rep) {
-                ASSERT_TRUE(rep.ok());
-                wp_after = rig.manager().Zone(1, 0)->wp;
-                rig.manager().Read(1, 0, 17, &rseg, 1, 0, [&](Status rs, uint64_t) {
-                  ASSERT_TRUE(rs.ok()) << rs.ToString();
-                  for (uint32_t b = 0; b < 16; ++b) verified += HasStamp(rbuf.cpu + 4096 * b, 77 + b);
-                  zero_after = HasStamp(rbuf.cpu + 4096 * 16, 0);
-                  rig.manager().WriteAtPointer(1, 0, 8, &keep, 1, [&](Status s3, uint64_t lba) {
-                    EXPECT_TRUE(s3.ok()) << s3.ToString();
-                    rewritten_at = lba;
-                    finished = true;
-                    rig.Halt();
+        rig.driver().SubmitIo(
+            0, driver::commands::Flush(1), nullptr, 0, [&](const driver::BlockResult& f) {
+              ASSERT_TRUE(f.status.ok());
+              rig.manager().WriteAtPointer(1, 0, 8, &keep, 1, [&](Status s2, uint64_t) {
+                ASSERT_TRUE(s2.ok());
+                EXPECT_EQ(rig.manager().Zone(1, 0)->wp, 24u);  // 8 blocks only in the cache
+                rig.system().device(0).InjectPowerLoss();
+                rig.driver().Reset([&](Status r) {
+                  ASSERT_TRUE(r.ok()) << r.ToString();
+                  rig.manager().Report(1, [&](Status rep) {
+                    ASSERT_TRUE(rep.ok());
+                    wp_after = rig.manager().Zone(1, 0)->wp;
+                    rig.manager().Read(1, 0, 17, &rseg, 1, 0, [&](Status rs, uint64_t) {
+                      ASSERT_TRUE(rs.ok()) << rs.ToString();
+                      for (uint32_t b = 0; b < 16; ++b)
+                        verified += HasStamp(rbuf.cpu + 4096 * b, 77 + b);
+                      zero_after = HasStamp(rbuf.cpu + 4096 * 16, 0);
+                      rig.manager().WriteAtPointer(1, 0, 8, &keep, 1, [&](Status s3, uint64_t lba) {
+                        EXPECT_TRUE(s3.ok()) << s3.ToString();
+                        rewritten_at = lba;
+                        finished = true;
+                        rig.Halt();
+                      });
+                    });
                   });
                 });
               });
             });
-          });
-        });
       });
     });
   });
@@ -343,28 +348,29 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
     p.blocks = 8 * 1024;
     p.flbas = 1;  // 4 KiB format
     p.attach_to = {rig.driver().info().cntlid};
-    driver::zoned::ZnsCreate(rig.driver().namespaces(), p, [&](Status st, uint32_t nsid,
-                                                               const std::string& text) {
-      create_text = text;
-      created = nsid;
-      ASSERT_TRUE(st.ok()) << text;
-      rig.manager().Discover([&](Status d) {
-        ASSERT_TRUE(d.ok());
-        zoned_after_create = rig.manager().namespaces();
-        info_text = driver::zoned::ZnsInfoText(rig.manager(), created, {}, &info_error);
-        driver::zoned::ZnsDelete(rig.driver().namespaces(), created, {rig.driver().info().cntlid},
-                                 [&](Status ds, const std::string& t) {
-          delete_text = t;
-          EXPECT_TRUE(ds.ok()) << t;
-          rig.manager().Discover([&](Status d2) {
-            EXPECT_TRUE(d2.ok());
-            zoned_after_delete = rig.manager().namespaces();
-            finished = true;
-            rig.Halt();
+    driver::zoned::ZnsCreate(
+        rig.driver().namespaces(), p, [&](Status st, uint32_t nsid, const std::string& text) {
+          create_text = text;
+          created = nsid;
+          ASSERT_TRUE(st.ok()) << text;
+          rig.manager().Discover([&](Status d) {
+            ASSERT_TRUE(d.ok());
+            zoned_after_create = rig.manager().namespaces();
+            info_text = driver::zoned::ZnsInfoText(rig.manager(), created, {}, &info_error);
+            driver::zoned::ZnsDelete(rig.driver().namespaces(), created,
+                                     {rig.driver().info().cntlid},
+                                     [&](Status ds, const std::string& t) {
+                                       delete_text = t;
+                                       EXPECT_TRUE(ds.ok()) << t;
+                                       rig.manager().Discover([&](Status d2) {
+                                         EXPECT_TRUE(d2.ok());
+                                         zoned_after_delete = rig.manager().namespaces();
+                                         finished = true;
+                                         rig.Halt();
+                                       });
+                                     });
           });
         });
-      });
-    });
   });
   ASSERT_TRUE(finished);
   EXPECT_EQ(created, 2u);

@@ -23,7 +23,7 @@ struct ZnsRigOptions {
   uint32_t mor = 4, mar = 8;  // counts (Identify reports them 0's based)
   uint32_t queues = 8, depth = 64;
   bool volatile_cache = false;
-  uint64_t reset_ps = 0;      // media erase per zone reset
+  uint64_t reset_ps = 0;  // media erase per zone reset
   pcie::Fidelity fidelity = pcie::Fidelity::kApproximate;
   device::MediaTiming* media = nullptr;
 };
@@ -65,12 +65,14 @@ class ZnsRig {
     system_->Boot([this, body](spec::Status s) {
       boot_status_ = s;
       if (!s.ok()) return system_->cpu().Halt();
-      io_ = std::make_unique<driver::zoned::ControllerZoneIo>(*system_->driver(0), &system_->clock());
+      io_ =
+          std::make_unique<driver::zoned::ControllerZoneIo>(*system_->driver(0), &system_->clock());
       driver::zoned::ZoneManagerOptions zo;
       zo.config.zns_enabled = true;
       zo.config.zns_zone_size = options_.zone_lbas * 4096;
       manager_ = std::make_unique<driver::zoned::ZoneManager>(io_.get(), zo);
-      system_->driver(0)->SetAsyncEventHandler([this](uint32_t dw0) { manager_->OnAsyncEvent(dw0); });
+      system_->driver(0)->SetAsyncEventHandler(
+          [this](uint32_t dw0) { manager_->OnAsyncEvent(dw0); });
       manager_->Discover([this, body](spec::Status d) {
         discover_status_ = d;
         if (!d.ok()) return system_->cpu().Halt();
