@@ -35,6 +35,10 @@ struct Result {
   double commands_per_wall_second = 0;
   double simulated_iops = 0;
   uint64_t commands = 0;
+  // Per completed command: how often each layer was entered (after boot).
+  double engine_activations = 0;
+  double interrupts = 0;
+  double cpu_tasks = 0;
 };
 
 Result Measure(pcie::Fidelity fidelity, uint64_t total) {
@@ -61,6 +65,7 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total) {
   std::chrono::steady_clock::time_point t0;
   double cpu0 = 0;
   uint64_t sim_start_ps = 0, sim_end_ps = 0;
+  uint64_t activations0 = 0, interrupts0 = 0, tasks0 = 0;
   std::function<void(Slot&)> issue;
   issue = [&](Slot& s) {
     lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -94,6 +99,9 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total) {
     t0 = std::chrono::steady_clock::now();
     cpu0 = CpuSeconds();
     sim_start_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().value());
+    activations0 = system.device(0).stats().engine_activations;
+    interrupts0 = system.device(0).stats().interrupts_sent;
+    tasks0 = system.cpu().tasks_run();
     system.driver(0)->BeginBatch();
     for (auto& s : slots) issue(s);
     system.driver(0)->EndBatch();
@@ -108,6 +116,11 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total) {
   r.commands_per_wall_second = static_cast<double>(completed) / host_s;
   const double sim_s = static_cast<double>(sim_end_ps - sim_start_ps) / 1e12;
   r.simulated_iops = sim_s > 0 ? static_cast<double>(completed) / sim_s : 0;
+  const double n = completed > 0 ? static_cast<double>(completed) : 1;
+  r.engine_activations =
+      static_cast<double>(system.device(0).stats().engine_activations - activations0) / n;
+  r.interrupts = static_cast<double>(system.device(0).stats().interrupts_sent - interrupts0) / n;
+  r.cpu_tasks = static_cast<double>(system.cpu().tasks_run() - tasks0) / n;
   return r;
 }
 
@@ -155,6 +168,8 @@ int main(int argc, char** argv) {
     }
     std::printf("%-12s %22.0f %22.0f %20.0f\n", level.name, r.commands_per_second,
                 r.commands_per_wall_second, r.simulated_iops);
+    std::printf("%-12s per command: %.3f engine activations, %.3f MSI-X, %.3f host CPU tasks\n",
+                "", r.engine_activations, r.interrupts, r.cpu_tasks);
   }
   return 0;
 }

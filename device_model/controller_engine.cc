@@ -75,6 +75,9 @@ void NvmeController::EngineProcess() {
       c.sqe = fetch_buf_[i];
       c.sqid = qid;
       Execute(c);
+      // A long batch does not hold back the interrupts of its first CQEs:
+      // they go once the link has carried a quantum's worth since.
+      if (!irq_list_.empty() && posted_end_ >= irq_since_ + kQuantum) FlushInterrupts();
       if (!sqs_[qid].valid) break;  // deleted by a command in this batch
     }
   }
@@ -231,6 +234,7 @@ void NvmeController::RaiseInterrupt(CompletionQueue& cq) {
     coalesce_count_[v] = 0;
   }
   if (!irq_pending_[v]) {
+    if (irq_list_.empty()) irq_since_ = posted_end_;
     irq_pending_[v] = 1;
     irq_list_.push_back(v);
   }

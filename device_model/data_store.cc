@@ -43,6 +43,14 @@ uint8_t* DataStore::Writable(uint64_t chunk, bool cached) {
   return p;
 }
 
+const uint8_t* DataStore::View(uint64_t offset, uint64_t len) const {
+  static const uint8_t kZeros[kChunkBytes] = {};
+  const uint64_t in = offset % kChunkBytes;
+  if (len == 0 || len > kChunkBytes - in) return nullptr;
+  const uint8_t* c = Find(offset / kChunkBytes);
+  return (c ? c : kZeros) + in;
+}
+
 void DataStore::Read(uint64_t offset, uint8_t* dst, uint64_t len) const {
   while (len > 0) {
     const uint64_t chunk = offset / kChunkBytes;

@@ -27,6 +27,10 @@ class DataStore {
 
   // Byte-addressed access; callers validate ranges against the capacity.
   void Read(uint64_t offset, uint8_t* dst, uint64_t len) const;
+  // The bytes at [offset, offset + len) in place, when they lie in one chunk
+  // (unwritten ones point at shared zeros), else nullptr: lets a read go to the
+  // host without a staging copy. Valid until the next modifying call.
+  const uint8_t* View(uint64_t offset, uint64_t len) const;
   void Write(uint64_t offset, const uint8_t* src, uint64_t len, bool cached);
   void Zero(uint64_t offset, uint64_t len, bool cached);  // Write Zeroes, Deallocate
   bool Compare(uint64_t offset, const uint8_t* data, uint64_t len) const;

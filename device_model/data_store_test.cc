@@ -19,6 +19,25 @@ TEST(DataStore, SparseReadWriteAndZeroes) {
   EXPECT_EQ(d.durable_chunks(), 0u);
 }
 
+TEST(DataStore, ViewSeesTheNewestCopyWithinOneChunkOnly) {
+  DataStore d(1 << 20);
+  std::vector<uint8_t> a(4096, 0x11), b(512, 0x22);
+  const uint8_t* unwritten = d.View(8192, 4096);
+  ASSERT_NE(unwritten, nullptr);
+  EXPECT_EQ(unwritten[0], 0);
+  EXPECT_EQ(unwritten[4095], 0);
+  d.Write(4096, a.data(), a.size(), false);
+  const uint8_t* durable = d.View(4096, 4096);
+  ASSERT_NE(durable, nullptr);
+  EXPECT_EQ(durable[4095], 0x11);
+  d.Write(4096 + 512, b.data(), b.size(), true);  // the cached copy wins
+  const uint8_t* cached = d.View(4096 + 512, 512);
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached[0], 0x22);
+  EXPECT_EQ(d.View(4096 - 512, 1024), nullptr);  // spans two chunks
+  EXPECT_EQ(d.View(0, 0), nullptr);
+}
+
 TEST(DataStore, CacheLostOnPowerLossDurableAfterFlush) {
   DataStore d(1 << 20);
   std::vector<uint8_t> a(512, 1), b(512, 2), out(512);

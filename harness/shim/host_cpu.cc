@@ -14,7 +14,7 @@ HostCpu::HostCpu(sc_core::sc_module_name name) : sc_module(name) {
   if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
     SC_REPORT_FATAL("nvmesim/host_cpu", "the simulation time resolution must be 1 ps");
   }
-  SC_THREAD(Run);
+  SC_METHOD(Run);
 }
 
 HostCpu::TaskId HostCpu::Post(sc_core::sc_time delay, Task task) {
@@ -44,20 +44,22 @@ void HostCpu::Halt() {
 }
 
 void HostCpu::Run() {
+  // An SC_METHOD: every return names what resumes it (next_trigger), so the
+  // CPU costs no coroutine switch per task. Tasks never wait themselves.
   while (!halted_) {
     if (queue_.empty()) {
-      wait(wake_);
-      continue;
+      next_trigger(wake_);
+      return;
     }
     const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
     if (queue_.front().time_ps > now_ps) {
       // Sleep until the task is due, but wake for anything posted earlier meanwhile
       // (an interrupt that arrives before a timeout must run first).
-      wait(sc_core::sc_time::from_value(queue_.front().time_ps - now_ps), wake_);
-      continue;
+      next_trigger(sc_core::sc_time::from_value(queue_.front().time_ps - now_ps), wake_);
+      return;
     }
     {
-      // Scoped so the closure is destroyed before the thread waits: a thread that never
+      // Scoped so the closure is destroyed before the CPU sleeps: a CPU that never
       // resumes (the simulation stopped) must not keep a task's captures alive.
       std::pop_heap(queue_.begin(), queue_.end(), RunsLater);
       Task task = std::move(queue_.back().task);
@@ -69,7 +71,8 @@ void HostCpu::Run() {
     if (local_offset_ != sc_core::SC_ZERO_TIME) {
       const sc_core::sc_time spent = local_offset_;
       local_offset_ = sc_core::SC_ZERO_TIME;
-      wait(spent);  // the CPU was busy (e.g. stalled on an MMIO read) for this long
+      next_trigger(spent);  // the CPU was busy (e.g. stalled on an MMIO read) for this long
+      return;
     }
   }
 }

@@ -1,11 +1,11 @@
-// The simulated host CPU: one SystemC thread that runs driver work — interrupt
+// The simulated host CPU: one SystemC method process that runs driver work — interrupt
 // handlers, timer callbacks, workload steps — one task at a time, in
 // (simulated time, sequence) order. Driver code never runs concurrently with
 // itself and is never entered from inside a HAL call (the hal.h contract).
 //
 // Time inside a task: MMIO transactions annotate their delay onto the CPU's
 // local time offset (loosely-timed temporal decoupling). When a task ends the
-// thread waits out that offset, so a non-posted MMIO read stalls the CPU for
+// CPU waits out that offset, so a non-posted MMIO read stalls the CPU for
 // its round trip while a posted doorbell write costs the CPU nothing.
 #pragma once
 
