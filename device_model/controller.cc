@@ -256,7 +256,6 @@ bool NvmeController::Dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uin
     // the engine goes on at its own time (PCIe 5.0 2.4.1 ordering).
     sc_core::sc_time d = local_;
     pcie_initiator->b_transport(p, d);
-    posted_end_ = d;
   } else {
     pcie_initiator->b_transport(p, local_);  // non-posted: wait for the completion
   }

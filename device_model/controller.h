@@ -28,6 +28,7 @@
 #include "device_model/pcie_function.h"
 #include "device_model/queues.h"
 #include "device_model/subsystem.h"
+#include "pcie_model/sim_time.h"
 #include "spec/command.h"
 #include "spec/registers.h"
 #include "spec/status.h"
@@ -258,6 +259,7 @@ class NvmeController : public sc_core::sc_module,
   bool in_engine_ = false;
   sc_core::sc_time local_;  // temporal-decoupling offset within an activation
   double res_ps_ = 1.0;     // ps per SystemC time unit
+  pcie::PsClock ps_clock_;
   std::vector<spec::Sqe> fetch_buf_;
   std::vector<DmaSegment> segs_;
   std::vector<uint8_t> bounce_;       // data staging buffer (sized once to MDTS)
@@ -270,26 +272,13 @@ class NvmeController : public sc_core::sc_module,
   // ---- interrupts
   std::vector<uint8_t> irq_pending_;  // per vector, set while an engine run posts
   std::vector<uint16_t> irq_list_;    // vectors with irq_pending_ set
-  // Link time (offset from now) at which the last posted write left the wire,
-  // and that of the first CQE still waiting for its MSI-X: an activation sends
-  // its interrupts once they lag their first CQE by a quantum.
-  sc_core::sc_time posted_end_;
-  sc_core::sc_time irq_since_;
   std::vector<uint32_t> coalesce_count_;
   std::vector<uint8_t> coalesce_disable_;         // Interrupt Vector Configuration CD bit
   uint8_t coalesce_thr_ = 0, coalesce_time_ = 0;  // Interrupt Coalescing (Figure 324)
   bool coalesce_armed_ = false;
 
   // ---- features (Base 2.0 5.27.1)
-  // Arbitration feature after reset (Base 2.0 5.27.1.1: the default is the
-  // controller's choice): no burst limit, so one SQE fetch can carry every
-  // command waiting in an SQ, as controllers that prefetch SQEs do.
-  static ArbitrationSettings DefaultArbitration() {
-    ArbitrationSettings a;
-    a.burst_log2 = 7;  // AB 111b: no limit (Figure 320)
-    return a;
-  }
-  ArbitrationSettings arb_ = DefaultArbitration();
+  ArbitrationSettings arb_;
   uint8_t power_state_ = 0;
   uint16_t temp_threshold_over_ = 0, temp_threshold_under_ = 0;
   uint32_t error_recovery_ = 0;

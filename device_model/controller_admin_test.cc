@@ -253,7 +253,7 @@ NVMESIM_SIM_TEST(ControllerAdmin, FeaturesRoundTrip) {
   };
   EXPECT_TRUE(set(0x01, 0x03020107).ok());
   EXPECT_EQ(get(0x01).dw0, 0x03020107u);
-  EXPECT_EQ(get(0x01, 1).dw0, 7u);       // default: AB 111b, no burst limit
+  EXPECT_EQ(get(0x01, 1).dw0, 0u);       // default
   EXPECT_EQ(get(0x01, 3).dw0 & 4u, 4u);  // changeable
   EXPECT_TRUE(set(0x02, 0).ok());
   EXPECT_TRUE(set(0x02, 3).Is(GenericStatus::kInvalidField));  // only PS0

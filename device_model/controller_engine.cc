@@ -69,15 +69,12 @@ void NvmeController::EngineProcess() {
     arbiter_.Consumed(qid, n);
     UpdateAvail(qid);
     budget -= n;
-    local_ += sc_core::sc_time(static_cast<double>(cfg_.command_overhead_ps) * n, sc_core::SC_PS);
+    local_ += ps_clock_.Time(cfg_.command_overhead_ps * n);
     for (uint32_t i = 0; i < n && state_ == State::kReady; ++i) {
       Command c;
       c.sqe = fetch_buf_[i];
       c.sqid = qid;
       Execute(c);
-      // A long batch does not hold back the interrupts of its first CQEs:
-      // they go once the link has carried a quantum's worth since.
-      if (!irq_list_.empty() && posted_end_ >= irq_since_ + kQuantum) FlushInterrupts();
       if (!sqs_[qid].valid) break;  // deleted by a command in this batch
     }
   }
@@ -234,7 +231,6 @@ void NvmeController::RaiseInterrupt(CompletionQueue& cq) {
     coalesce_count_[v] = 0;
   }
   if (!irq_pending_[v]) {
-    if (irq_list_.empty()) irq_since_ = posted_end_;
     irq_pending_[v] = 1;
     irq_list_.push_back(v);
   }
@@ -270,8 +266,7 @@ void NvmeController::CompletionProcess() {
   }
   FlushInterrupts();
   if (!timed_.empty()) {
-    completion_event_.notify(
-        sc_core::sc_time(static_cast<double>(timed_.front().due_ps - now), sc_core::SC_PS));
+    completion_event_.notify(ps_clock_.Time(timed_.front().due_ps - now));
   }
   ScheduleEngine();  // CQ room may have appeared
   local_ = sc_core::SC_ZERO_TIME;
@@ -282,8 +277,7 @@ void NvmeController::PushTimed(const Timed& t) {
   std::push_heap(timed_.begin(), timed_.end(), std::greater<Timed>());
   const uint64_t sc_now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() * res_ps_);
   const uint64_t due = timed_.front().due_ps;
-  completion_event_.notify(
-      sc_core::sc_time(static_cast<double>(due > sc_now ? due - sc_now : 0), sc_core::SC_PS));
+  completion_event_.notify(ps_clock_.Time(due > sc_now ? due - sc_now : 0));
 }
 
 NvmeController::Timed NvmeController::PopTimed() {

@@ -192,7 +192,7 @@ Status NvmeController::GetFeatures(Command& c) {
   }
   switch (fid) {
     case kArbitration: {
-      const ArbitrationSettings a = dflt ? DefaultArbitration() : arb_;
+      const ArbitrationSettings a = dflt ? ArbitrationSettings{} : arb_;
       c.dw0 = (a.burst_log2 & 7u) | (uint32_t{a.low_weight} << 8) |
               (uint32_t{a.medium_weight} << 16) | (uint32_t{a.high_weight} << 24);
       break;

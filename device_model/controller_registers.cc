@@ -233,7 +233,7 @@ void NvmeController::Reset(bool subsystem_reset) {
   coalesce_thr_ = coalesce_time_ = 0;
   coalesce_armed_ = false;
   // Features return to their defaults on a Controller Level Reset (3.7.2).
-  arb_ = DefaultArbitration();
+  arb_ = ArbitrationSettings{};
   power_state_ = 0;
   temp_threshold_over_ = cfg_.warning_kelvin;
   temp_threshold_under_ = 0;

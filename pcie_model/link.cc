@@ -67,10 +67,6 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
 uint64_t Link::ToPs(const sc_core::sc_time& t) const {
   return resolution_is_ps_ ? t.value() : static_cast<uint64_t>(std::llround(t.to_seconds() * 1e12));
 }
-sc_core::sc_time Link::Ps(uint64_t ps) const {
-  return resolution_is_ps_ ? sc_core::sc_time::from_value(ps)
-                           : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
-}
 uint64_t Link::NowPs() const { return ToPs(sc_core::sc_time_stamp()); }
 
 const LinkTiming& Link::TimingAt(uint64_t t_ps) const {

@@ -28,6 +28,7 @@
 
 #include "pcie_model/link_config.h"
 #include "pcie_model/link_timing.h"
+#include "pcie_model/sim_time.h"
 #include "pcie_model/tlp.h"
 #include "spec/trace.h"
 
@@ -176,12 +177,13 @@ class Link : public sc_core::sc_module {
   void Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const;
 
   uint64_t NowPs() const;
-  sc_core::sc_time Ps(uint64_t ps) const;
+  sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
   uint64_t ToPs(const sc_core::sc_time& t) const;
 
   LinkConfig config_;
   spec::TraceSink* trace_;
   bool resolution_is_ps_ = true;
+  PsClock ps_clock_;
   DirState dir_[2];
   std::vector<Step> steps_;  // sorted by time; steps_[0] at 0 with the configured speed
   std::vector<Interval> down_, lcrc_, cpl_loss_;

@@ -55,10 +55,6 @@ RootComplex::~RootComplex() = default;  // config_payload_ frees config_ext_
 uint64_t RootComplex::ToPs(const sc_core::sc_time& t) const {
   return resolution_is_ps_ ? t.value() : static_cast<uint64_t>(std::llround(t.to_seconds() * 1e12));
 }
-sc_core::sc_time RootComplex::Ps(uint64_t ps) const {
-  return resolution_is_ps_ ? sc_core::sc_time::from_value(ps)
-                           : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
-}
 
 std::string RootComplex::SetPortWindow(unsigned port, uint64_t base, uint64_t size) {
   std::ostringstream os;
@@ -181,6 +177,12 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
     std::memcpy(&data, trans.get_data_ptr(), 4);
     ++counters_.msi_messages;
     const uint64_t at = arrival_ps() + config_.msi_latency_ps;
+    if (msi_sink_) {
+      TraceMsi(at, port, addr, data);
+      msi_sink_(port, addr, data, at);
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
     msi_queue_.push_back(PendingMsi{at, msi_seq_++, port, addr, data});
     std::push_heap(msi_queue_.begin(), msi_queue_.end(),
                    [](const PendingMsi& a, const PendingMsi& b) { return Later(a, b); });
@@ -223,6 +225,18 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+void RootComplex::TraceMsi(uint64_t at_ps, unsigned port, uint64_t address, uint32_t data) {
+  if (!trace_) return;
+  spec::TraceEvent e;
+  e.time_ps = at_ps;
+  e.source = name();
+  e.name = "msi";
+  e.a = port;
+  e.b = address;
+  e.c = data;
+  trace_->Emit(e);
+}
+
 void RootComplex::DeliverMsis() {
   const uint64_t cur = ToPs(sc_core::sc_time_stamp());
   auto later = [](const PendingMsi& a, const PendingMsi& b) { return Later(a, b); };
@@ -230,16 +244,7 @@ void RootComplex::DeliverMsis() {
     std::pop_heap(msi_queue_.begin(), msi_queue_.end(), later);
     const PendingMsi m = msi_queue_.back();
     msi_queue_.pop_back();
-    if (trace_) {
-      spec::TraceEvent e;
-      e.time_ps = cur;
-      e.source = name();
-      e.name = "msi";
-      e.a = m.port;
-      e.b = m.address;
-      e.c = m.data;
-      trace_->Emit(e);
-    }
+    TraceMsi(cur, m.port, m.address, m.data);
     if (msi_handler_) msi_handler_(m.port, m.address, m.data);
   }
   if (!msi_queue_.empty()) {

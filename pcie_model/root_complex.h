@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "pcie_model/host_memory.h"
+#include "pcie_model/sim_time.h"
 #include "pcie_model/tlp.h"
 #include "spec/trace.h"
 
@@ -87,6 +88,11 @@ class RootPort : public sc_core::sc_module {
 class RootComplex : public sc_core::sc_module {
  public:
   using MsiHandler = std::function<void(unsigned port, uint64_t address, uint32_t data)>;
+  // Told of each message as it is received, with the time it reaches the
+  // interrupt controller (arrival + msi_latency_ps): for a host that schedules
+  // the delivery itself, which saves the root complex a timed event per MSI.
+  using MsiSink =
+      std::function<void(unsigned port, uint64_t address, uint32_t data, uint64_t deliver_at_ps)>;
 
   RootComplex(sc_core::sc_module_name name, const RootComplexConfig& config = {},
               spec::TraceSink* trace = nullptr);
@@ -98,7 +104,10 @@ class RootComplex : public sc_core::sc_module {
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
 
   HostMemory& memory() { return memory_; }
+  // Delivery at the arrival time from the root complex's own process...
   void SetMsiHandler(MsiHandler handler) { msi_handler_ = std::move(handler); }
+  // ...or hand-off on receipt (takes precedence when set).
+  void SetMsiSink(MsiSink sink) { msi_sink_ = std::move(sink); }
   // The memory window routed to port i (what enumeration programs into the
   // root port's Memory Base/Limit). size 0 closes it. "" or an error (overlap).
   std::string SetPortWindow(unsigned port, uint64_t base, uint64_t size);
@@ -128,18 +137,21 @@ class RootComplex : public sc_core::sc_module {
   void Upstream(unsigned port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void ConfigAccess(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void DeliverMsis();
+  void TraceMsi(uint64_t at_ps, unsigned port, uint64_t address, uint32_t data);
   static void FillOnes(tlm::tlm_generic_payload& trans);
   uint64_t ToPs(const sc_core::sc_time& t) const;
-  sc_core::sc_time Ps(uint64_t ps) const;
+  sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
 
   RootComplexConfig config_;
   spec::TraceSink* trace_;
   bool resolution_is_ps_ = true;
+  PsClock ps_clock_;
   sc_core::sc_time read_latency_, write_latency_, cpu_latency_;
   std::vector<std::unique_ptr<RootPort>> ports_;
   std::vector<Window> windows_;
   HostMemory memory_;
   MsiHandler msi_handler_;
+  MsiSink msi_sink_;
   std::vector<PendingMsi> msi_queue_;  // min-heap on (at_ps, seq)
   uint64_t msi_seq_ = 0;
   sc_core::sc_event msi_event_;

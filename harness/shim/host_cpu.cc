@@ -25,7 +25,9 @@ HostCpu::TaskId HostCpu::PostAt(sc_core::sc_time when, Task task) {
   const TaskId id = next_id_++;
   queue_.push_back(Entry{Ps(when), next_seq_++, id, std::move(task)});
   std::push_heap(queue_.begin(), queue_.end(), RunsLater);
-  wake_.notify(sc_core::SC_ZERO_TIME);
+  // Wake the CPU when the task is due (an earlier pending wake-up stands).
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  wake_.notify(when > now ? when - now : sc_core::SC_ZERO_TIME);
   return id;
 }
 

@@ -116,15 +116,21 @@ void SimInterrupts::Unmask(uint32_t vector) {
 }
 
 void SimInterrupts::OnMessage(uint64_t address, uint32_t data) {
+  OnMessageAt(address, data, static_cast<uint64_t>(cpu_.Now().value()));
+}
+
+void SimInterrupts::OnMessageAt(uint64_t address, uint32_t data, uint64_t deliver_at_ps) {
   ++messages_;
   if (address != pcie::kMsiWindowBase || data >= vectors_.size()) {
     ++spurious_;  // a message we never programmed: count it, run nothing
     return;
   }
   Vector& v = vectors_[data];
-  if (v.pending) return;  // already latched; the handler will see this work too
+  // Already latched: the pending handler runs no later than this message
+  // would and reaps whatever this one announces too.
+  if (v.pending) return;
   v.pending = true;
-  cpu_.Post(sc_core::SC_ZERO_TIME, [this, data] {
+  cpu_.PostAt(sc_core::sc_time::from_value(deliver_at_ps), [this, data] {
     Vector& vec = vectors_[data];
     vec.pending = false;
     if (vec.handler) vec.handler();

@@ -87,6 +87,8 @@ class SimInterrupts final : public driver::hal::Interrupts {
 
   // An MSI-X message for this function arrived (root complex MSI handler).
   void OnMessage(uint64_t address, uint32_t data);
+  // The same for a message that reaches the CPU at deliver_at_ps (>= now).
+  void OnMessageAt(uint64_t address, uint32_t data, uint64_t deliver_at_ps);
 
   uint64_t messages() const { return messages_; }
   uint64_t spurious() const { return spurious_; }

@@ -75,9 +75,9 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     }
     zns_.emplace(index, std::move(set));
   }
-  rc_->SetMsiHandler([this](unsigned port, uint64_t address, uint32_t data) {
+  rc_->SetMsiSink([this](unsigned port, uint64_t address, uint32_t data, uint64_t at_ps) {
     if (port < slots_.size() && slots_[port].interrupts) {
-      slots_[port].interrupts->OnMessage(address, data);
+      slots_[port].interrupts->OnMessageAt(address, data, at_ps);
     }
   });
 }
