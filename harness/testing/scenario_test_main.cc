@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ struct Outcome {
 };
 
 // Runs one scenario in a forked child; the child reports through a pipe.
-Outcome RunIsolated(const std::string& path, uint64_t seed, const std::string& fidelity) {
+// `seed` empty: the scenario's own seed.
+Outcome RunIsolated(const std::string& path, std::optional<uint64_t> seed,
+                    const std::string& fidelity) {
   int fds[2];
   if (pipe(fds) != 0) return {false, 0, "pipe failed"};
   std::fflush(stdout);
@@ -53,7 +56,7 @@ Outcome RunIsolated(const std::string& path, uint64_t seed, const std::string& f
         message = problems.front().ToString();
       } else {
         nh::RunOptions o;
-        o.seed = seed;
+        o.seed = seed;  // nullopt: the scenario's [scenario] seed
         if (fidelity == "functional") o.fidelity = nh::ScenarioFidelity::kFunctional;
         if (fidelity == "approximate") o.fidelity = nh::ScenarioFidelity::kApproximate;
         if (fidelity == "cycle") o.fidelity = nh::ScenarioFidelity::kCycle;
@@ -149,9 +152,15 @@ int main(int argc, char** argv) {
       nh::ExpectationResult c;
       c.name = path + (first_seed == 0 && seeds == 1 ? "" : " seed " + std::to_string(seed));
       c.kind = "scenario";
-      std::printf("=== %s (seed %" PRIu64 ")\n", path.c_str(), seed);
       // Seed 0 means "the scenario's own seed" only when no sweep was asked for.
-      Outcome first = RunIsolated(path, seed == 0 && seeds == 1 ? 1 : seed, fidelity);
+      const std::optional<uint64_t> run_seed =
+          first_seed == 0 && seeds == 1 ? std::nullopt : std::optional<uint64_t>(seed);
+      if (run_seed) {
+        std::printf("=== %s (seed %" PRIu64 ")\n", path.c_str(), *run_seed);
+      } else {
+        std::printf("=== %s (its own seed)\n", path.c_str());
+      }
+      Outcome first = RunIsolated(path, run_seed, fidelity);
       bool ok = first.passed != expect_fail;
       std::string why = first.reason;
       if (expect_fail && !first.passed) {
@@ -162,7 +171,7 @@ int main(int argc, char** argv) {
         }
       }
       if (ok && determinism) {
-        Outcome second = RunIsolated(path, seed == 0 && seeds == 1 ? 1 : seed, fidelity);
+        Outcome second = RunIsolated(path, run_seed, fidelity);
         if (second.hash != first.hash) {
           ok = false;
           char b[128];
