@@ -51,8 +51,10 @@ std::string ValidateNamespaceConfig(const NamespaceConfig& n) {
 std::string ValidateSubsystemConfig(const SubsystemConfig& s) {
   if (s.nqn.empty() || s.nqn.size() > 223)  // NQN max 223 bytes (Base 2.0 4.5)
     return Err("nqn", "must be 1..223 bytes");
-  if (s.max_namespaces == 0 || s.max_namespaces > 1024)
-    return Err("max_namespaces", "must be 1..1024 (one Identify NSID list)");
+  // NN: 1..FFFFFFFEh (Base 2.0 Figure 275; FFFFFFFFh is the broadcast NSID).
+  // Above 1024 the host pages through Identify CNS 02h from the last NSID seen.
+  if (s.max_namespaces == 0 || s.max_namespaces > 0xFFFFFFFEu)
+    return Err("max_namespaces", "must be 1..4294967294 (NN, Base 2.0 Figure 275)");
   if (s.ana_groups > s.max_namespaces) return Err("ana_groups", "must be <= max_namespaces");
   std::set<uint32_t> seen;
   uint64_t used = 0;

@@ -57,6 +57,7 @@ void NamespaceManager::Scan(Done done) {
   scanning_ = true;
   again_ = false;
   found_.clear();
+  skipped_ = 0;
   next_.clear();
   ListFrom(0);
 }
@@ -73,15 +74,19 @@ void NamespaceManager::ListFrom(uint32_t start) {
       if (nsid == 0) break;     // the list ends at the first zero entry
       if (nsid <= last) break;  // must be increasing; stop at garbage
       last = nsid;
-      if (found_.size() < max_namespaces_) found_.push_back(nsid);
+      if (found_.size() < max_namespaces_) {
+        found_.push_back(nsid);
+      } else {
+        ++skipped_;
+      }
     }
-    if (n == kListEntries && last < 0xFFFFFFFEu && found_.size() < max_namespaces_) {
+    if (n == kListEntries && last < 0xFFFFFFFEu && skipped_ == 0) {
       return ListFrom(last);  // more NSIDs above the last one listed
     }
-    if (found_.size() >= max_namespaces_) {
+    if (skipped_ > 0) {
       admin_->log()->Write(hal::LogLevel::kWarning,
                            "namespace scan stopped at controller_max_namespaces = " +
-                               std::to_string(max_namespaces_));
+                               std::to_string(max_namespaces_) + "; further namespaces not used");
     }
     IdentifyNext(0);
   });

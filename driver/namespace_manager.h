@@ -77,6 +77,7 @@ class NamespaceManager {
   hal::DmaBuffer page_;
   std::map<uint32_t, NamespaceInfo> table_;
   std::vector<uint32_t> found_;
+  uint32_t skipped_ = 0;  // active NSIDs beyond max_namespaces_ in this scan
   std::map<uint32_t, NamespaceInfo> next_;
   bool scanning_ = false;
   bool again_ = false;

@@ -23,6 +23,7 @@
 #include "harness/report/junit.h"
 #include "harness/report_text.h"
 #include "harness/runner/runner.h"
+#include "harness/runner/scenario_to_system.h"
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/scenario_spec.h"
 #include "harness/scenario/units.h"
@@ -283,6 +284,12 @@ int main(int argc, char** argv) {
   if (*check) {
     std::optional<nh::ScenarioSpec> s = Load(check_path);
     if (!s) return 2;
+    // What the run would refuse when it builds the system, found here too.
+    const nh::SystemBuild build = nh::BuildSystemSpec(*s, s->info.fidelity);
+    if (!build.ok()) {
+      for (const std::string& e : build.errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+      return 2;
+    }
     std::printf(
         "%s: valid (%zu controller(s), %zu namespace(s), %zu job(s), %zu fault(s), %zu "
         "expectation(s))\n",

@@ -65,6 +65,8 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     if (driver::Controller* d = system.driver(i)) {
       const driver::ControllerStats& s = d->stats();
       c[p + "driver.resets"] = static_cast<double>(s.resets);
+      c[p + "driver.io_queues"] = static_cast<double>(d->info().io_queues);
+      c[p + "driver.namespaces"] = static_cast<double>(d->namespaces().table().size());
       c[p + "driver.init_failures"] = static_cast<double>(s.init_failures);
       c[p + "driver.timeouts"] = static_cast<double>(s.timeouts);
       c[p + "driver.aborts_sent"] = static_cast<double>(s.aborts_sent);

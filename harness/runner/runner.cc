@@ -1,5 +1,7 @@
 #include "harness/runner/runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -84,7 +86,10 @@ RunResult Run::Execute() {
   build.spec.trace = &hasher_;
   build.spec.echo = options_.log;
   try {
+    const auto build_start = std::chrono::steady_clock::now();  // host time: report only
     system_ = std::make_unique<SimSystem>(build.spec);
+    result_.elaboration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   } catch (const std::exception& e) {
     result_.error = scenario_.path + ": cannot build the system: " + e.what();
     return result_;
@@ -145,6 +150,10 @@ RunResult Run::Execute() {
   if (options_.keep_event_log) result_.event_log = hasher_.log();
   result_.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    result_.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux: KiB
+  }
   bool all_held = true;
   for (const auto& e : result_.expectations) all_held &= e.outcome == ExpectationOutcome::kPassed;
   result_.passed = result_.booted && result_.error.empty() && all_held;

@@ -71,6 +71,10 @@ struct RunResult {
   std::map<std::string, std::string> states;  // object -> state name at the end
   uint64_t simulated_ps = 0;
   double wall_seconds = 0;
+  // Host-side measures, outside the trace hash: building the simulated system
+  // (modules, links, memory) and the process's peak resident memory.
+  double elaboration_seconds = 0;
+  uint64_t peak_rss_bytes = 0;
   bool time_limit_hit = false;
   bool wall_limit_hit = false;
   uint64_t trace_hash = 0;

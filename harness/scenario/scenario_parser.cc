@@ -261,13 +261,22 @@ class Parser {
       TomlReader r(*tables[i], path_, Indexed("controller", i));
       ControllerSpec c;
       c.line = r.line();
-      c.name = r.String("name").value_or(DefaultName("ctrl", spec_.controllers));
+      // `count`: this table stands for that many alike controllers, named
+      // <name>0, <name>1, ... with consecutive CNTLIDs (FFEFh is the highest, Figure 275).
+      const uint32_t count = static_cast<uint32_t>(
+          r.Int("count", 1, 0xFFEF, false, "controllers this table stands for").value_or(1));
+      const std::optional<std::string> name = r.String("name");
+      c.name = name.value_or(DefaultName("ctrl", spec_.controllers));
       c.subsystem = OnlyOne(r, "subsystem", spec_.subsystems, "subsystems");
       c.host = OnlyOne(r, "host", spec_.hosts, "hosts");
-      uint16_t next = ++per_subsystem[c.subsystem];
+      const uint16_t next = static_cast<uint16_t>(per_subsystem[c.subsystem] + 1);
+      per_subsystem[c.subsystem] += count;
       // CNTLID FFF0h-FFFFh are reserved (Base 2.0 Figure 275, CNTLID).
       c.cntlid = static_cast<uint16_t>(
           r.Int("cntlid", 0, 0xFFEF, false, "FFF0h and above are reserved").value_or(next));
+      if (uint32_t{c.cntlid} + count - 1 > 0xFFEF) {
+        r.Fail("count", "CNTLIDs " + std::to_string(c.cntlid) + " and up run past FFEFh");
+      }
       if (const toml::table* link = r.Table("link")) {
         TomlReader lr(*link, path_, r.KeyPath("link"));
         // PCIe 5.0 defines generations 1 (2.5 GT/s) to 5 (32 GT/s), section 4.2.
@@ -316,7 +325,17 @@ class Parser {
       c.profile = r.String("profile").value_or("");
       if (!c.profile.empty()) c.profile_resolved = Resolve(c.profile);
       r.RejectUnknown();
-      spec_.controllers.push_back(c);
+      if (count == 1) {
+        spec_.controllers.push_back(c);
+        continue;
+      }
+      const std::string base = name.value_or("ctrl");
+      const uint16_t first = c.cntlid;
+      for (uint32_t k = 0; k < count; ++k) {
+        c.name = base + std::to_string(k);
+        c.cntlid = static_cast<uint16_t>(first + k);
+        spec_.controllers.push_back(c);
+      }
     }
   }
 
@@ -328,13 +347,23 @@ class Parser {
       NamespaceSpec n;
       n.line = r.line();
       n.subsystem = OnlyOne(r, "subsystem", spec_.subsystems, "subsystems");
+      // `count`: this table stands for that many alike namespaces with consecutive
+      // NSIDs, named <name>0, <name>1, ... (or ns<nsid> without a name).
+      const uint32_t count = static_cast<uint32_t>(
+          r.Int("count", 1, 0xFFFFFFFE, false, "namespaces this table stands for").value_or(1));
       // NSID 0 and FFFFFFFFh are not valid namespace IDs (Base 2.0 section 3.2.1.2).
       std::optional<int64_t> nsid =
           r.Int("nsid", 1, 0xFFFFFFFE, false, "0 and FFFFFFFFh are not valid NSIDs");
       n.nsid = nsid ? static_cast<uint32_t>(*nsid) : next_nsid[n.subsystem] + 1;
-      next_nsid[n.subsystem] = std::max(next_nsid[n.subsystem], n.nsid);
-      n.name = r.String("name").value_or("ns" + std::to_string(n.nsid) +
-                                         (spec_.subsystems.size() > 1 ? "@" + n.subsystem : ""));
+      if (uint64_t{n.nsid} + count - 1 > 0xFFFFFFFEu) {
+        r.Fail("count", "NSIDs from " + std::to_string(n.nsid) + " run past FFFFFFFEh");
+      }
+      next_nsid[n.subsystem] = std::max(next_nsid[n.subsystem], n.nsid + count - 1);
+      const std::optional<std::string> name = r.String("name");
+      auto default_name = [&](uint32_t id) {
+        return "ns" + std::to_string(id) + (spec_.subsystems.size() > 1 ? "@" + n.subsystem : "");
+      };
+      n.name = name.value_or(default_name(n.nsid));
       n.lba_size = static_cast<uint32_t>(r.Int("lba_size", 512, 4096).value_or(4096));
       if (n.lba_size != 512 && n.lba_size != 4096) {
         r.Fail("lba_size", "expected 512 or 4096, got " + std::to_string(n.lba_size));
@@ -397,7 +426,16 @@ class Parser {
       n.ana_group = static_cast<uint32_t>(
           r.Int("ana_group", 0, 0xFFFFFFFE, false, "0 = no ANA group").value_or(0));
       r.RejectUnknown();
-      spec_.namespaces.push_back(n);
+      if (count == 1) {
+        spec_.namespaces.push_back(n);
+        continue;
+      }
+      const uint32_t first = n.nsid;
+      for (uint32_t k = 0; k < count; ++k) {
+        n.nsid = first + k;
+        n.name = name ? *name + std::to_string(k) : default_name(n.nsid);
+        spec_.namespaces.push_back(n);
+      }
     }
   }
 

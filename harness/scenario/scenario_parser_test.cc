@@ -127,6 +127,50 @@ rw = "randwrite"
   EXPECT_EQ(s.directory, "dir");
 }
 
+TEST(ParseScenario, CountStandsForManyAlikeControllersAndNamespaces) {
+  ScenarioSpec s = ParseScenario(R"([scenario]
+name = "t"
+
+[[controller]]
+name = "path"
+count = 16
+io_queues = 128
+
+[[controller]]
+name = "extra"
+
+[[namespace]]
+name = "vol"
+nsid = 10
+count = 2048
+size = "1MiB"
+
+[[namespace]]
+size = "1MiB"
+)",
+                                 "dir/s.toml");
+  ASSERT_EQ(s.controllers.size(), 17u);
+  EXPECT_EQ(s.controllers[0].name, "path0");
+  EXPECT_EQ(s.controllers[15].name, "path15");
+  EXPECT_EQ(s.controllers[15].cntlid, 16);
+  EXPECT_EQ(s.controllers[15].io_queues, 128u);
+  EXPECT_EQ(s.controllers[16].name, "extra");
+  EXPECT_EQ(s.controllers[16].cntlid, 17);
+  ASSERT_EQ(s.namespaces.size(), 2049u);
+  EXPECT_EQ(s.namespaces[0].name, "vol0");
+  EXPECT_EQ(s.namespaces[0].nsid, 10u);
+  EXPECT_EQ(s.namespaces[2047].name, "vol2047");
+  EXPECT_EQ(s.namespaces[2047].nsid, 2057u);
+  EXPECT_EQ(s.namespaces[2047].controllers.size(), 17u);
+  EXPECT_EQ(s.namespaces[2048].nsid, 2058u);  // the next free NSID after the run
+
+  const Diagnostic past = ScenarioErrorOf(Replace(kMinimal, "size = \"64MiB\"",
+                                                  "size = \"64MiB\"\nnsid = 4294967290\ncount = 6"));
+  EXPECT_EQ(past.key, "namespace[0].count");
+  const Diagnostic zero = ScenarioErrorOf(Replace(kMinimal, "name = \"ctrl0\"", "count = 0"));
+  EXPECT_EQ(zero.key, "controller[0].count");
+}
+
 struct BadCase {
   const char* from;
   const char* to;
