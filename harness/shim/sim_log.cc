@@ -9,9 +9,13 @@ void SimLog::Write(driver::hal::LogLevel level, std::string_view message) {
   const uint64_t now_ns = static_cast<uint64_t>(cpu_.Now().value() / 1000);
   if (lines_ != nullptr) lines_->push_back({now_ns, level, source_, std::string(message)});
   if (echo_ != nullptr && level >= echo_level_) {
-    std::fprintf(echo_, "[%10.3f us] %-7s %s: %.*s\n", static_cast<double>(now_ns) / 1000.0,
-                 driver::hal::LogLevelName(level), source_.c_str(),
-                 static_cast<int>(message.size()), message.data());
+    // The driver names its controller itself ("nvme0: ..."): not twice.
+    const bool named = message.size() > source_.size() + 1 &&
+                       message.compare(0, source_.size(), source_) == 0 &&
+                       message[source_.size()] == ':';
+    std::fprintf(echo_, "[%10.3f us] %-7s %s%s%.*s\n", static_cast<double>(now_ns) / 1000.0,
+                 driver::hal::LogLevelName(level), named ? "" : source_.c_str(),
+                 named ? "" : ": ", static_cast<int>(message.size()), message.data());
   }
 }
 
