@@ -5,6 +5,7 @@
 #include <string>
 
 #include "device_model/controller.h"
+#include "device_model/media_timing.h"
 #include "device_model/test_host.h"
 #include "spec/opcodes.h"
 #include "spec/registers.h"
@@ -35,6 +36,47 @@ std::vector<uint8_t> Pattern(size_t n, uint8_t seed) {
   std::vector<uint8_t> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed + i * 7 + (i >> 9));
   return v;
+}
+
+// Records what the controller asks of the media.
+class RecordingMedia final : public MediaTiming {
+ public:
+  uint64_t LatencyPs(const MediaOp& op, uint64_t) override {
+    ops.push_back(op);
+    return op.kind == MediaOp::Kind::kDeallocate ? 1000 * (op.nlb + 1) : 0;
+  }
+  std::vector<MediaOp> ops;
+};
+
+NVMESIM_SIM_TEST(ControllerIo, DeallocateHandsEachRangeToTheMedia) {
+  RecordingMedia media;
+  ControllerConfig cfg;
+  cfg.media = &media;
+  Bench b(cfg);
+  spec::Sqe dsm = MakeSqe(0x09, 1);
+  dsm.prp1 = b.host.Alloc(4096);
+  // Three ranges (NR = 2, 0's based): attributes, NLB, SLBA low, SLBA high.
+  const uint32_t ranges[12] = {0, 8, 100, 0, 0, 1, 7, 0, 0, 64, 4096, 0};
+  std::memcpy(b.host.Mem(dsm.prp1), ranges, sizeof ranges);
+  dsm.cdw10 = 2;
+  dsm.cdw11 = 1u << 2;  // AD: deallocate
+  media.ops.clear();
+  ASSERT_TRUE(b.host.Io(1, dsm).status_value().ok());
+  ASSERT_EQ(media.ops.size(), 3u);
+  EXPECT_EQ(media.ops[0].kind, MediaOp::Kind::kDeallocate);
+  EXPECT_EQ(media.ops[0].slba, 100u);
+  EXPECT_EQ(media.ops[0].nlb, 8u);
+  EXPECT_EQ(media.ops[1].slba, 7u);
+  EXPECT_EQ(media.ops[1].nlb, 1u);
+  EXPECT_EQ(media.ops[2].slba, 4096u);
+  EXPECT_EQ(media.ops[2].nlb, 64u);
+  EXPECT_EQ(media.ops[2].bytes, 64u * 4096);
+  // Attributes without AD: the media is told nothing about the ranges.
+  dsm.cdw11 = 0;
+  media.ops.clear();
+  ASSERT_TRUE(b.host.Io(1, dsm).status_value().ok());
+  ASSERT_EQ(media.ops.size(), 1u);
+  EXPECT_EQ(media.ops[0].kind, MediaOp::Kind::kOther);
 }
 
 NVMESIM_SIM_TEST(ControllerIo, WriteReadRoundTripWithPrpList) {

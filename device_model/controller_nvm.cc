@@ -164,8 +164,9 @@ Status NvmeController::NvmSimple(Command& c) {
         ns.uncorrectable().Remove(slba, nlb);
         mop.kind = MediaOp::Kind::kWrite;
       } else if (op == NvmOpcode::kWriteUncorrectable) {
+        // Only marks the blocks (NVM 3.3.6): no data goes to the media.
         ns.uncorrectable().Add(slba, nlb);
-        mop.kind = MediaOp::Kind::kWrite;
+        mop.kind = MediaOp::Kind::kOther;
       } else {
         if (ns.uncorrectable().Intersects(slba, nlb) || ns.media_errors().Intersects(slba, nlb)) {
           ++health_.media_errors;
@@ -205,19 +206,30 @@ Status NvmeController::NvmSimple(Command& c) {
         std::memcpy(&slba, ranges + 16 * i + 8, 8);
         if (!InRange(ns, slba, len)) return Status(GenericStatus::kLbaOutOfRange, true);
       }
-      if (deallocate) {
-        for (uint32_t i = 0; i < nr; ++i) {
-          uint32_t len = 0;
-          uint64_t slba = 0;
-          std::memcpy(&len, ranges + 16 * i + 4, 4);
-          std::memcpy(&slba, ranges + 16 * i + 8, 8);
-          // Deallocated blocks read back as zeroes (DLFEAT = 001b).
-          ns.store().Zero(slba * ns.lba_bytes(), uint64_t{len} * ns.lba_bytes(), false);
-          ns.uncorrectable().Remove(slba, len);
-        }
+      if (!deallocate) {
+        mop.kind = MediaOp::Kind::kOther;  // attributes only: nothing for the media to do
+        break;
       }
-      mop.kind = MediaOp::Kind::kDeallocate;
-      break;
+      // Each range reaches the media (its FTL unmaps what it covers); the
+      // command is done when the last range is.
+      uint64_t media_ps = 0;
+      for (uint32_t i = 0; i < nr; ++i) {
+        uint32_t len = 0;
+        uint64_t slba = 0;
+        std::memcpy(&len, ranges + 16 * i + 4, 4);
+        std::memcpy(&slba, ranges + 16 * i + 8, 8);
+        // Deallocated blocks read back as zeroes (DLFEAT = 001b).
+        ns.store().Zero(slba * ns.lba_bytes(), uint64_t{len} * ns.lba_bytes(), false);
+        ns.uncorrectable().Remove(slba, len);
+        MediaOp range = mop;
+        range.kind = MediaOp::Kind::kDeallocate;
+        range.slba = slba;
+        range.nlb = len;
+        range.bytes = uint64_t{len} * ns.lba_bytes();
+        media_ps = std::max(media_ps, media_->LatencyPs(range, NowPs()));
+      }
+      c.media_ps = media_ps;
+      return Status::Ok();
     }
     case NvmOpcode::kCopy: {  // NVM 3.3.4, source range format 0h (Figure 35)
       const uint64_t sdlba = Slba(s);

@@ -21,7 +21,8 @@ class MediaTiming {
  public:
   virtual ~MediaTiming() = default;
   // Latency in ps from `now_ps` until the operation is done. Called once per
-  // command, in the order the controller executes them.
+  // command, in the order the controller executes them; a Dataset Management
+  // deallocate calls it once per range (kind kDeallocate, that range's LBAs).
   virtual uint64_t LatencyPs(const MediaOp& op, uint64_t now_ps) = 0;
 };
 
