@@ -3,6 +3,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "device_model/media/media_model.h"
+#include "device_model/zns/zns_media.h"
+
 namespace nvmesim::harness {
 
 std::string ValidateSystemSpec(const SimSystemSpec& spec) {
@@ -69,7 +72,23 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
   for (const auto& [index, cfg] : spec_.zns) {
     if (index >= subsystems_.size())
       throw std::invalid_argument("zns: no subsystem " + std::to_string(index));
-    auto set = std::make_unique<device::zns::ZnsCommandSet>(*subsystems_[index], cfg);
+    device::zns::ZnsCommandSetConfig zcfg = cfg;
+    // A NAND/FTL media model behind the subsystem lays zones on whole
+    // superblocks: a zone reset erases them, a finish programs what is buffered.
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      auto* model = dynamic_cast<device::media::MediaModel*>(spec_.controllers[i].media.get());
+      if (spec_.controllers[i].subsystem != index || model == nullptr) continue;
+      for (const auto& [nsid, ns] : subsystems_[index]->namespaces()) {
+        if (ns->csi() != device::zns::kCsiZoned) continue;
+        auto it = zcfg.per_namespace.find(nsid);
+        const uint64_t zone_lbas = it != zcfg.per_namespace.end() ? it->second.zone_size_lbas
+                                                                  : zcfg.defaults.zone_size_lbas;
+        if (zone_lbas != 0) model->ConfigureZoned(nsid, zone_lbas, ns->lba_bytes());
+      }
+      zcfg.media = device::zns::MediaModelZoneCost(*model);
+      break;
+    }
+    auto set = std::make_unique<device::zns::ZnsCommandSet>(*subsystems_[index], zcfg);
     for (size_t i = 0; i < slots_.size(); ++i) {
       if (spec_.controllers[i].subsystem == index) set->Attach(*slots_[i].device);
     }
