@@ -5,6 +5,7 @@
 
 #include "harness/bench/bench_report.h"
 #include "device_model/media/profile_loader.h"
+#include "harness/bench/latency_breakdown.h"
 #include "harness/bench/plot.h"
 #include "harness/report/fio_output.h"
 #include "harness/scenario/diagnostic.h"
@@ -48,6 +49,9 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
                                                 "(default 10ms)");
   bench->add_option("--media-capacity", cli.media_capacity,
                     "Scale the profile's NAND down to about this user capacity (e.g. 1GiB)");
+  bench->add_flag("--latency-breakdown", cli.latency_breakdown,
+                  "Where the time of each request goes, hop by hop (for QD 1 jobs run one at a "
+                  "time)");
   bench->add_option("--plot", cli.plot_dir,
                     "Write latency CDF and IOPS-over-time data, a gnuplot script and SVGs here");
 }
@@ -98,6 +102,7 @@ std::string ResolveBenchOptions(BenchCli& cli) {
            (error.empty() ? "must be a duration from 1us to 60s (e.g. 10ms)" : error);
   }
   cli.options.interval_ps = *iv;
+  cli.options.record_events = cli.latency_breakdown;
   if (cli.options.precondition.enabled && r.profile.empty()) {
     return "--precondition needs --profile (a profile with NAND media)";
   }
@@ -141,6 +146,11 @@ int RunBenchCommand(BenchCli& cli) {
   std::printf("%s", FormatPreconditionText(r).c_str());
   std::printf("%s", FormatTimeSeriesText(r, cli.quiet ? 12 : 40).c_str());
   std::printf("\n%s", FormatFioText(jobs, summary).c_str());
+  std::vector<LatencyBreakdown> breakdown;
+  if (cli.latency_breakdown) {
+    breakdown = BreakDownLatency(r);
+    std::printf("%s\n", FormatLatencyBreakdown(breakdown).c_str());
+  }
   if (r.has_media) {
     std::printf("media: write amplification %.2f (whole run), %llu units relocated by GC, %llu "
                 "superblocks erased\n",
@@ -164,6 +174,19 @@ int RunBenchCommand(BenchCli& cli) {
                                  {"gc_relocated_units", r.media.ftl.gc_units},
                                  {"gc_erased_superblocks", r.media.ftl.erased_superblocks},
                                  {"memory_bytes", r.media.memory_bytes}};
+    }
+    for (const LatencyBreakdown& b : breakdown) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (const BreakdownRow& row : b.rows) {
+        rows.push_back({{"stage", row.stage}, {"hops", row.hops}, {"mean_ns", row.mean_ns}});
+      }
+      doc["nvmesim"]["latency_breakdown"].push_back(
+          {{"job", b.job},
+           {"direction", b.op == IoOp::kRead ? "read" : "write"},
+           {"requests", b.requests},
+           {"skipped", b.skipped},
+           {"mean_latency_ns", b.mean_latency_ns},
+           {"rows", rows}});
     }
     std::ofstream out(cli.json, std::ios::binary);
     out << doc.dump(2) << "\n";

@@ -21,6 +21,7 @@ struct BenchCli {
   std::string round;           // --round as given
   std::string media_capacity;  // --media-capacity as given
   bool quiet = false;
+  bool latency_breakdown = false;
 };
 
 // Adds the bench options to `bench` (the subcommand), bound to `cli`.

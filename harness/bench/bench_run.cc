@@ -99,6 +99,38 @@ struct Totals {
   uint64_t down_busy = 0, up_busy = 0;
 };
 
+// Keeps the events of the measured phase (behind the trace hasher).
+class EventRecorder : public spec::TraceSink {
+ public:
+  void Emit(const spec::TraceEvent& e) override {
+    if (on && events.size() < cap) events.push_back({e.time_ps, e.source, e.name, e.a, e.b, e.c});
+  }
+  bool on = false;
+  size_t cap = 0;
+  std::vector<RecordedEvent> events;
+};
+
+// The media model seen through a recorder: every latency it hands the controller.
+class RecordingMedia : public device::MediaTiming {
+ public:
+  RecordingMedia(std::shared_ptr<device::MediaTiming> inner, const EventRecorder& recorder,
+                 std::vector<RecordedMediaCall>& calls, size_t cap)
+      : inner_(std::move(inner)), recorder_(recorder), calls_(calls), cap_(cap) {}
+  uint64_t LatencyPs(const device::MediaOp& op, uint64_t now_ps) override {
+    const uint64_t l = inner_->LatencyPs(op, now_ps);
+    if (recorder_.on && calls_.size() < cap_) {
+      calls_.push_back({now_ps, l, static_cast<uint8_t>(op.kind)});
+    }
+    return l;
+  }
+
+ private:
+  std::shared_ptr<device::MediaTiming> inner_;
+  const EventRecorder& recorder_;
+  std::vector<RecordedMediaCall>& calls_;
+  size_t cap_;
+};
+
 class Bench {
  public:
   Bench(const ScenarioSpec& s, const BenchOptions& o) : scenario_(s), options_(o) {}
@@ -124,6 +156,7 @@ class Bench {
   BenchOptions options_;
   BenchResult result_;
   TraceHasher hasher_{false};
+  EventRecorder recorder_;
   std::unique_ptr<SimSystem> system_;
   std::shared_ptr<media::MediaModel> media_;
   std::unique_ptr<DataOracle> oracle_;
@@ -259,6 +292,10 @@ void Bench::RunJobs(const std::vector<JobSpec>& jobs, std::function<void()> next
         ++totals_.write_ios;
         totals_.write_bytes += bytes;
       }
+      if (recorder_.on && result_.requests.size() < options_.max_events) {
+        result_.requests.push_back({runner->record().name, e.op, e.submit_ns * 1000,
+                                    e.complete_ns * 1000, e.status.ok()});
+      }
       for (JobRunner* peer : peers_) {
         if (peer != runner && peer->waiting_on_overlap()) {
           system_->cpu().Post(sc_core::SC_ZERO_TIME, [peer] { peer->Kick(); });
@@ -351,6 +388,7 @@ void Bench::Measure() {
   StartPhase("measure");
   measuring_ = true;
   result_.measure_start_ps = NowPs();
+  recorder_.on = options_.record_events;
   RunJobs(scenario_.jobs, [this] { Finish(""); });
 }
 
@@ -414,6 +452,13 @@ BenchResult Bench::Execute() {
   }
   for (auto& c : build.spec.controllers) c.link.seed = result_.seed;
   build.spec.trace = &hasher_;
+  recorder_.cap = options_.max_events;
+  if (options_.record_events) {
+    hasher_.set_forward(&recorder_);
+    std::shared_ptr<device::MediaTiming>& m = build.spec.controllers.at(0).media;
+    if (!m) m = std::make_shared<media::UnlimitedMedia>();
+    m = std::make_shared<RecordingMedia>(m, recorder_, result_.media_calls, options_.max_events);
+  }
   try {
     system_ = std::make_unique<SimSystem>(build.spec);
   } catch (const std::exception& e) {
@@ -450,6 +495,7 @@ BenchResult Bench::Execute() {
     for (auto& j : running_) result_.jobs.push_back(j->record());
   }
   if (media_) result_.media = media_->Stats();
+  result_.events = std::move(recorder_.events);
   result_.trace_hash = hasher_.HexHash();
   result_.trace_events = hasher_.event_count();
   bool complete = true;

@@ -38,6 +38,33 @@ struct BenchOptions {
   // own geometry): blocks shortened to one program unit (erase time scaled
   // alike), as many blocks per plane as the capacity needs.
   uint64_t media_capacity_bytes = 0;
+  // Keep the trace events of the measured jobs (up to max_events) and their
+  // requests, for the QD 1 latency breakdown.
+  bool record_events = false;
+  size_t max_events = 2'000'000;
+};
+
+// One trace event of the measured phase (source and name are static strings).
+struct RecordedEvent {
+  uint64_t time_ps = 0;
+  const char* source = "";
+  const char* name = "";
+  uint64_t a = 0, b = 0, c = 0;
+};
+
+// One call into the media model: the controller asked at `now_ps` and was told `latency_ps`
+// (firmware cycles on the embedded cores plus DRAM/NAND time).
+struct RecordedMediaCall {
+  uint64_t now_ps = 0, latency_ps = 0;
+  uint8_t kind = 0;  // device::MediaOp::Kind
+};
+
+// One finished request of the measured phase.
+struct RecordedRequest {
+  std::string job;
+  IoOp op = IoOp::kRead;
+  uint64_t submit_ps = 0, complete_ps = 0;
+  bool ok = true;
 };
 
 // Scales `p` as BenchOptions::media_capacity_bytes describes. "" or an error
@@ -92,6 +119,9 @@ struct BenchResult {
   uint64_t simulated_ps = 0;
   std::string trace_hash;
   uint64_t trace_events = 0;
+  std::vector<RecordedEvent> events;      // BenchOptions::record_events
+  std::vector<RecordedRequest> requests;  // BenchOptions::record_events
+  std::vector<RecordedMediaCall> media_calls;  // BenchOptions::record_events
   bool passed = false;  // ran to the end, every request completed, no errors
 };
 
