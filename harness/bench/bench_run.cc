@@ -113,19 +113,21 @@ class EventRecorder : public spec::TraceSink {
 // The media model seen through a recorder: every latency it hands the controller.
 class RecordingMedia : public device::MediaTiming {
  public:
-  RecordingMedia(std::shared_ptr<device::MediaTiming> inner, const EventRecorder& recorder,
-                 std::vector<RecordedMediaCall>& calls, size_t cap)
-      : inner_(std::move(inner)), recorder_(recorder), calls_(calls), cap_(cap) {}
+  RecordingMedia(std::shared_ptr<device::MediaTiming> inner, const media::MediaModel* model,
+                 const EventRecorder& recorder, std::vector<RecordedMediaCall>& calls, size_t cap)
+      : inner_(std::move(inner)), model_(model), recorder_(recorder), calls_(calls), cap_(cap) {}
   uint64_t LatencyPs(const device::MediaOp& op, uint64_t now_ps) override {
     const uint64_t l = inner_->LatencyPs(op, now_ps);
     if (recorder_.on && calls_.size() < cap_) {
-      calls_.push_back({now_ps, l, static_cast<uint8_t>(op.kind)});
+      const uint64_t fw = model_ ? model_->LastFirmwareDonePs() : now_ps;
+      calls_.push_back({now_ps, l, fw, static_cast<uint8_t>(op.kind)});
     }
     return l;
   }
 
  private:
   std::shared_ptr<device::MediaTiming> inner_;
+  const media::MediaModel* model_;  // null for zero-cost media
   const EventRecorder& recorder_;
   std::vector<RecordedMediaCall>& calls_;
   size_t cap_;
@@ -457,7 +459,8 @@ BenchResult Bench::Execute() {
     hasher_.set_forward(&recorder_);
     std::shared_ptr<device::MediaTiming>& m = build.spec.controllers.at(0).media;
     if (!m) m = std::make_shared<media::UnlimitedMedia>();
-    m = std::make_shared<RecordingMedia>(m, recorder_, result_.media_calls, options_.max_events);
+    m = std::make_shared<RecordingMedia>(m, media_.get(), recorder_, result_.media_calls,
+                                         options_.max_events);
   }
   try {
     system_ = std::make_unique<SimSystem>(build.spec);

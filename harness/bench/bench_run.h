@@ -56,6 +56,7 @@ struct RecordedEvent {
 // (firmware cycles on the embedded cores plus DRAM/NAND time).
 struct RecordedMediaCall {
   uint64_t now_ps = 0, latency_ps = 0;
+  uint64_t firmware_done_ps = 0;  // the firmware's end on its core (= now_ps for zero-cost media)
   uint8_t kind = 0;  // device::MediaOp::Kind
 };
 

@@ -9,15 +9,16 @@ namespace nvmesim::harness {
 
 namespace {
 
-constexpr size_t kStages = 10;
+constexpr size_t kStages = 11;
 const char* const kStage[kStages] = {
     "driver submit (SQE, PRP, SQ tail)",
     "doorbell MMIO to the link",
     "link down: doorbell TLP",
     "controller: doorbell to SQE fetch",
     "SQE fetch (read round trip)",
-    "controller: command checks, data DMA",
-    "media model: firmware cores + DRAM/NAND",
+    "controller: checks (+ write data DMA)",
+    "firmware on an embedded core (+ wait)",
+    "media: DRAM buffer / NAND",
     "controller: media done to CQE",
     "CQE + MSI-X up the link",
     "interrupt to completion callback",
@@ -29,6 +30,7 @@ const char* const kHops[kStages] = {
     "-> link.up tlp_mrd",
     "-> ctrl cmd",
     "-> media call",
+    "-> firmware done",
     "-> media latency ends",
     "-> ctrl cqe_post",
     "-> root complex msi",
@@ -134,10 +136,11 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
     t[4] = fetch->time_ps;
     t[5] = cmd->time_ps;
     t[6] = mc->now_ps;
-    t[7] = mc->now_ps + mc->latency_ps;
-    t[8] = cqe->time_ps;
-    t[9] = msi->time_ps;
-    t[10] = q.complete_ps;
+    t[7] = std::min(mc->firmware_done_ps, mc->now_ps + mc->latency_ps);
+    t[8] = mc->now_ps + mc->latency_ps;
+    t[9] = cqe->time_ps;
+    t[10] = msi->time_ps;
+    t[11] = q.complete_ps;
     std::vector<double>& sum = sums[key];
     sum.resize(kStages + 1);
     for (size_t k = 0; k < kStages; ++k) {
