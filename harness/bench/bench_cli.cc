@@ -106,6 +106,10 @@ std::string ResolveBenchOptions(BenchCli& cli) {
   if (cli.options.precondition.enabled && r.profile.empty()) {
     return "--precondition needs --profile (a profile with NAND media)";
   }
+  if (cli.options.precondition.enabled && cli.size.empty() && cli.media_capacity.empty()) {
+    return "--precondition needs --media-capacity (or --size): the default 64GiB namespace "
+           "would be written more than twice over, and memory grows with the data written";
+  }
   if (!cli.fidelity.empty()) {
     r.fidelity = cli.fidelity == "functional"    ? ScenarioFidelity::kFunctional
                  : cli.fidelity == "approximate" ? ScenarioFidelity::kApproximate

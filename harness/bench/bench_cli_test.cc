@@ -46,6 +46,7 @@ TEST(BenchCliTest, BadOptionsAreErrorsNamingTheOption) {
       {[](BenchCli& c) { c.interval = "1ns"; }, "--interval"},
       {[](BenchCli& c) { c.media_capacity = "lots"; }, "--media-capacity"},
       {[](BenchCli& c) { c.media_capacity = "1MiB"; }, "--media-capacity"},
+      {[](BenchCli& c) { c.options.precondition.enabled = true; }, "--precondition"},
       {[](BenchCli& c) {
          c.request.profile.clear();
          c.options.precondition.enabled = true;

@@ -282,6 +282,10 @@ void Bench::RunJobs(const std::vector<JobSpec>& jobs, std::function<void()> next
   }
   jobs_left_ = running_.size();
   auto done = std::make_shared<std::function<void()>>(std::move(next));
+  if (running_.empty()) {
+    system_->cpu().Post(sc_core::SC_ZERO_TIME, [done] { (*done)(); });
+    return;
+  }
   for (auto& j : running_) {
     JobRunner* runner = j.get();
     const uint32_t lba = target_.target.geometry.lba_size;
