@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "harness/bench/bench_report.h"
 #include "device_model/media/profile_loader.h"
+#include "harness/bench/bench_report.h"
 #include "harness/bench/latency_breakdown.h"
 #include "harness/bench/plot.h"
 #include "harness/report/fio_output.h"
@@ -38,15 +38,19 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
                   "random-write rounds until SNIA steady state");
   bench->add_option("--fill-passes", p.fill_passes, "Sequential fill: times the namespace (1..16)")
       ->check(CLI::Range(1, 16));
-  bench->add_option("--round", cli.round, "Random writes per preconditioning round (default: "
-                                          "namespace / 4)");
-  bench->add_option("--max-rounds", p.max_rounds, "Rounds before giving up on steady state "
-                                                  "(5..1000)")
+  bench->add_option("--round", cli.round,
+                    "Random writes per preconditioning round (default: "
+                    "namespace / 4)");
+  bench
+      ->add_option("--max-rounds", p.max_rounds,
+                   "Rounds before giving up on steady state "
+                   "(5..1000)")
       ->check(CLI::Range(5, 1000));
   bench->add_option("--precondition-qd", p.queue_depth, "Queue depth of preconditioning (1..1024)")
       ->check(CLI::Range(1, 1024));
-  bench->add_option("--interval", cli.interval, "Time-series interval in simulated time "
-                                                "(default 10ms)");
+  bench->add_option("--interval", cli.interval,
+                    "Time-series interval in simulated time "
+                    "(default 10ms)");
   bench->add_option("--media-capacity", cli.media_capacity,
                     "Scale the profile's NAND down to about this user capacity (e.g. 1GiB)");
   bench->add_flag("--latency-breakdown", cli.latency_breakdown,
@@ -156,11 +160,11 @@ int RunBenchCommand(BenchCli& cli) {
     std::printf("%s\n", FormatLatencyBreakdown(breakdown).c_str());
   }
   if (r.has_media) {
-    std::printf("media: write amplification %.2f (whole run), %llu units relocated by GC, %llu "
-                "superblocks erased\n",
-                r.media.ftl.WriteAmplification(),
-                static_cast<unsigned long long>(r.media.ftl.gc_units),
-                static_cast<unsigned long long>(r.media.ftl.erased_superblocks));
+    std::printf(
+        "media: write amplification %.2f (whole run), %llu units relocated by GC, %llu "
+        "superblocks erased\n",
+        r.media.ftl.WriteAmplification(), static_cast<unsigned long long>(r.media.ftl.gc_units),
+        static_cast<unsigned long long>(r.media.ftl.erased_superblocks));
   }
   if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
   std::printf("%s\n", r.passed ? "PASSED" : "FAILED");

@@ -23,8 +23,7 @@ std::string SampleRow(const BenchSample& s, const char* mark) {
                 100 * s.LinkUtilisation(false), 100 * s.LinkUtilisation(true), mark);
 }
 
-const char* kHeader =
-    "  %-12s %9s %9s %9s %9s %9s %10s %7s %6s %5s %5s\n";
+const char* kHeader = "  %-12s %9s %9s %9s %9s %9s %10s %7s %6s %5s %5s\n";
 
 }  // namespace
 
@@ -43,9 +42,10 @@ std::vector<JobStats> MergeBenchJobs(const std::vector<JobRecord>& records) {
 std::string FormatPreconditionText(const BenchResult& r) {
   if (!r.preconditioned) return "";
   std::string out = "\nPreconditioning (SNIA PTS style):\n";
-  out += Printf("  namespace %.1f MiB on %.1f MiB of user capacity; rounds of 4 KiB random writes\n",
-                static_cast<double>(r.namespace_bytes) / (1 << 20),
-                static_cast<double>(r.user_capacity_bytes) / (1 << 20));
+  out +=
+      Printf("  namespace %.1f MiB on %.1f MiB of user capacity; rounds of 4 KiB random writes\n",
+             static_cast<double>(r.namespace_bytes) / (1 << 20),
+             static_cast<double>(r.user_capacity_bytes) / (1 << 20));
   out += Printf("  %-12s %5s %9s %9s %10s %10s %6s\n", "phase", "round", "end_ms", "kIOPS",
                 "host_units", "gc_units", "WA");
   for (const BenchSample& s : r.rounds) {
@@ -81,8 +81,8 @@ std::string FormatPreconditionText(const BenchResult& r) {
 std::string FormatTimeSeriesText(const BenchResult& r, size_t max_lines) {
   if (r.intervals.empty()) return "";
   std::string out = "\nTime series (per interval; WA = NAND units programmed per host unit):\n";
-  out += Printf(kHeader, "phase", "start_ms", "end_ms", "rd_kIOPS", "wr_kIOPS", "MB/s",
-                "gc_units", "erased", "WA", "dn%", "up%");
+  out += Printf(kHeader, "phase", "start_ms", "end_ms", "rd_kIOPS", "wr_kIOPS", "MB/s", "gc_units",
+                "erased", "WA", "dn%", "up%");
   // Consecutive intervals of one phase are merged into rows of `step` intervals (sums, so
   // bursts are averaged rather than sampled).
   const size_t n = r.intervals.size();
@@ -147,23 +147,22 @@ nlohmann::json PreconditionJson(const BenchResult& r) {
   if (!r.preconditioned) return nullptr;
   nlohmann::json rounds = nlohmann::json::array();
   for (const BenchSample& s : r.rounds) rounds.push_back(SampleJson(s));
-  nlohmann::json j = {
-      {"namespace_bytes", r.namespace_bytes},
-      {"user_capacity_bytes", r.user_capacity_bytes},
-      {"fill_bytes", r.fill_bytes},
-      {"fill_start_ps", r.fill_start_ps},
-      {"fill_end_ps", r.fill_end_ps},
-      {"rounds", rounds},
-      {"steady_state",
-       {{"reached", r.steady.reached},
-        {"first_round", r.steady.first_round + 1},
-        {"average_iops", r.steady.average},
-        {"range_fraction", r.steady.range_fraction},
-        {"slope_fraction", r.steady.slope_fraction}}},
-      {"fob_iops", r.fob_iops},
-      {"steady_iops", r.steady_iops},
-      {"steady_write_amplification", r.steady_wa},
-      {"fob_over_steady", r.steady_iops > 0 ? r.fob_iops / r.steady_iops : 0.0}};
+  nlohmann::json j = {{"namespace_bytes", r.namespace_bytes},
+                      {"user_capacity_bytes", r.user_capacity_bytes},
+                      {"fill_bytes", r.fill_bytes},
+                      {"fill_start_ps", r.fill_start_ps},
+                      {"fill_end_ps", r.fill_end_ps},
+                      {"rounds", rounds},
+                      {"steady_state",
+                       {{"reached", r.steady.reached},
+                        {"first_round", r.steady.first_round + 1},
+                        {"average_iops", r.steady.average},
+                        {"range_fraction", r.steady.range_fraction},
+                        {"slope_fraction", r.steady.slope_fraction}}},
+                      {"fob_iops", r.fob_iops},
+                      {"steady_iops", r.steady_iops},
+                      {"steady_write_amplification", r.steady_wa},
+                      {"fob_over_steady", r.steady_iops > 0 ? r.fob_iops / r.steady_iops : 0.0}};
   if (r.knee_interval) {
     j["knee"] = {{"interval", *r.knee_interval},
                  {"time_ps", r.intervals[*r.knee_interval].start_ps},

@@ -40,17 +40,16 @@ double BenchSample::WriteAmplification() const {
 }
 double BenchSample::LinkUtilisation(bool upstream) const {
   const uint64_t span = end_ps - start_ps;
-  return span ? static_cast<double>(upstream ? up_busy_ps : down_busy_ps) /
-                    static_cast<double>(span)
-              : 0;
+  return span
+             ? static_cast<double>(upstream ? up_busy_ps : down_busy_ps) / static_cast<double>(span)
+             : 0;
 }
 
 std::string ScaleMediaCapacity(media::MediaProfile& p, uint64_t user_bytes) {
   if (p.unlimited) return "--media-capacity: the profile " + p.name + " has unlimited media";
   const uint32_t pages = p.nand.pages_per_program;
-  p.nand.t_erase_ns =
-      std::max<uint64_t>(1, static_cast<uint64_t>(p.nand.t_erase_ns) * pages /
-                                p.nand.pages_per_block);
+  p.nand.t_erase_ns = std::max<uint64_t>(
+      1, static_cast<uint64_t>(p.nand.t_erase_ns) * pages / p.nand.pages_per_block);
   p.nand.pages_per_block = pages;
   p.nand.blocks_per_plane = 8;
   const media::Geometry one = media::DeriveGeometry(p);
@@ -299,8 +298,8 @@ void Bench::RunJobs(const std::vector<JobSpec>& jobs, std::function<void()> next
         totals_.write_bytes += bytes;
       }
       if (recorder_.on && result_.requests.size() < options_.max_events) {
-        result_.requests.push_back({runner->record().name, e.op, e.submit_ns * 1000,
-                                    e.complete_ns * 1000, e.status.ok()});
+        result_.requests.push_back(
+            {runner->record().name, e.op, e.submit_ns * 1000, e.complete_ns * 1000, e.status.ok()});
       }
       for (JobRunner* peer : peers_) {
         if (peer != runner && peer->waiting_on_overlap()) {
@@ -351,43 +350,44 @@ void Bench::Round() {
   const uint64_t start = NowPs();
   const Totals before = Now();
   const PreconditionOptions& p = options_.precondition;
-  RunJobs({PhaseJob("precondition", RwMode::kRandWrite, 4096, p.round_bytes,
-                    MixSeed(result_.seed, 2, index))},
-          [this, start, before, index] {
-            BenchSample r = Diff(before, Now(), start, NowPs());
-            r.phase = "precondition";
-            r.index = index;
-            result_.rounds.push_back(r);
-            if (!result_.knee_round && r.gc_units > 0) result_.knee_round = result_.rounds.size() - 1;
-            std::vector<double> iops;
-            for (size_t i = 1; i < result_.rounds.size(); ++i) {
-              iops.push_back(result_.rounds[i].WriteIops());
-            }
-            result_.steady = CheckSteadyState(iops, options_.precondition.criteria);
-            // Steady state must also be past the knee: every round of the window relocated data
-            // (on a profile whose media does GC at all).
-            bool past_knee = true;
-            if (media_ && result_.steady.reached) {
-              for (size_t i = result_.steady.first_round + 1; i < result_.rounds.size(); ++i) {
-                past_knee &= result_.rounds[i].gc_units > 0;
-              }
-            }
-            if ((result_.steady.reached && past_knee) || index >= options_.precondition.max_rounds) {
-              result_.steady.reached = result_.steady.reached && past_knee;
-              uint64_t host = 0, nand = 0;
-              for (size_t i = result_.steady.first_round + 1; i < result_.rounds.size(); ++i) {
-                host += result_.rounds[i].host_units;
-                nand += result_.rounds[i].host_units + result_.rounds[i].gc_units +
-                        result_.rounds[i].pad_units;
-              }
-              result_.steady_iops = result_.steady.average;
-              result_.steady_wa = host ? static_cast<double>(nand) / static_cast<double>(host) : 1;
-              result_.preconditioned = true;
-              Measure();
-              return;
-            }
-            Round();
-          });
+  RunJobs(
+      {PhaseJob("precondition", RwMode::kRandWrite, 4096, p.round_bytes,
+                MixSeed(result_.seed, 2, index))},
+      [this, start, before, index] {
+        BenchSample r = Diff(before, Now(), start, NowPs());
+        r.phase = "precondition";
+        r.index = index;
+        result_.rounds.push_back(r);
+        if (!result_.knee_round && r.gc_units > 0) result_.knee_round = result_.rounds.size() - 1;
+        std::vector<double> iops;
+        for (size_t i = 1; i < result_.rounds.size(); ++i) {
+          iops.push_back(result_.rounds[i].WriteIops());
+        }
+        result_.steady = CheckSteadyState(iops, options_.precondition.criteria);
+        // Steady state must also be past the knee: every round of the window relocated data
+        // (on a profile whose media does GC at all).
+        bool past_knee = true;
+        if (media_ && result_.steady.reached) {
+          for (size_t i = result_.steady.first_round + 1; i < result_.rounds.size(); ++i) {
+            past_knee &= result_.rounds[i].gc_units > 0;
+          }
+        }
+        if ((result_.steady.reached && past_knee) || index >= options_.precondition.max_rounds) {
+          result_.steady.reached = result_.steady.reached && past_knee;
+          uint64_t host = 0, nand = 0;
+          for (size_t i = result_.steady.first_round + 1; i < result_.rounds.size(); ++i) {
+            host += result_.rounds[i].host_units;
+            nand += result_.rounds[i].host_units + result_.rounds[i].gc_units +
+                    result_.rounds[i].pad_units;
+          }
+          result_.steady_iops = result_.steady.average;
+          result_.steady_wa = host ? static_cast<double>(nand) / static_cast<double>(host) : 1;
+          result_.preconditioned = true;
+          Measure();
+          return;
+        }
+        Round();
+      });
 }
 
 void Bench::Measure() {
@@ -454,7 +454,8 @@ BenchResult Bench::Execute() {
     return result_;
   }
   if (options_.precondition.round_bytes == 0) {
-    options_.precondition.round_bytes = std::max<uint64_t>(4096, result_.namespace_bytes / 4 / 4096 * 4096);
+    options_.precondition.round_bytes =
+        std::max<uint64_t>(4096, result_.namespace_bytes / 4 / 4096 * 4096);
   }
   for (auto& c : build.spec.controllers) c.link.seed = result_.seed;
   build.spec.trace = &hasher_;
@@ -478,7 +479,8 @@ BenchResult Bench::Execute() {
       return;
     }
     result_.booted = true;
-    target_ = ResolveJobTarget(scenario_, *system_, scenario_.jobs.empty() ? JobSpec{} : scenario_.jobs[0]);
+    target_ = ResolveJobTarget(scenario_, *system_,
+                               scenario_.jobs.empty() ? JobSpec{} : scenario_.jobs[0]);
     if (!target_.error.empty() && target_.target.controller == nullptr) {
       Finish(target_.error);
       return;

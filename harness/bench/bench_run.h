@@ -24,10 +24,10 @@ namespace nvmesim::harness {
 
 struct PreconditionOptions {
   bool enabled = false;
-  uint32_t fill_passes = 2;     // sequential fill: this many times the namespace
-  uint64_t round_bytes = 0;     // random writes per round; 0 = namespace / 4
-  uint32_t max_rounds = 40;     // stop looking for steady state after this many rounds
-  uint32_t queue_depth = 32;    // of the FOB round, the fill and the rounds
+  uint32_t fill_passes = 2;   // sequential fill: this many times the namespace
+  uint64_t round_bytes = 0;   // random writes per round; 0 = namespace / 4
+  uint32_t max_rounds = 40;   // stop looking for steady state after this many rounds
+  uint32_t queue_depth = 32;  // of the FOB round, the fill and the rounds
   SteadyStateCriteria criteria;
 };
 
@@ -57,7 +57,7 @@ struct RecordedEvent {
 struct RecordedMediaCall {
   uint64_t now_ps = 0, latency_ps = 0;
   uint64_t firmware_done_ps = 0;  // the firmware's end on its core (= now_ps for zero-cost media)
-  uint8_t kind = 0;  // device::MediaOp::Kind
+  uint8_t kind = 0;               // device::MediaOp::Kind
 };
 
 // One finished request of the measured phase.
@@ -74,7 +74,7 @@ std::string ScaleMediaCapacity(device::media::MediaProfile& p, uint64_t user_byt
 
 // One interval of the time series (or one round of preconditioning).
 struct BenchSample {
-  std::string phase;  // "fob", "fill", "precondition", "measure"
+  std::string phase;   // "fob", "fill", "precondition", "measure"
   uint32_t index = 0;  // round number within its phase (rounds only)
   uint64_t start_ps = 0, end_ps = 0;
   uint64_t read_ios = 0, write_ios = 0;
@@ -110,20 +110,20 @@ struct BenchResult {
   // Preconditioning.
   bool preconditioned = false;
   uint64_t fill_bytes = 0, fill_start_ps = 0, fill_end_ps = 0;
-  SteadyStateCheck steady;           // on the last window of rounds
-  double fob_iops = 0;               // the FOB round
-  double steady_iops = 0;            // average of the steady-state window
-  double steady_wa = 0;              // write amplification over the window
+  SteadyStateCheck steady;              // on the last window of rounds
+  double fob_iops = 0;                  // the FOB round
+  double steady_iops = 0;               // average of the steady-state window
+  double steady_wa = 0;                 // write amplification over the window
   std::optional<size_t> knee_interval;  // first interval in which GC relocated data
   std::optional<size_t> knee_round;     // first round (index into rounds) with GC relocations
   uint64_t measure_start_ps = 0;
   uint64_t simulated_ps = 0;
   std::string trace_hash;
   uint64_t trace_events = 0;
-  std::vector<RecordedEvent> events;      // BenchOptions::record_events
-  std::vector<RecordedRequest> requests;  // BenchOptions::record_events
+  std::vector<RecordedEvent> events;           // BenchOptions::record_events
+  std::vector<RecordedRequest> requests;       // BenchOptions::record_events
   std::vector<RecordedMediaCall> media_calls;  // BenchOptions::record_events
-  bool passed = false;  // ran to the end, every request completed, no errors
+  bool passed = false;                         // ran to the end, every request completed, no errors
 };
 
 // Runs the bench. `scenario` comes from BenchScenario(request); the scenario's

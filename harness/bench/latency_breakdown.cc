@@ -60,9 +60,9 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
     return nullptr;
   };
   std::vector<RecordedRequest> reqs = r.requests;
-  std::stable_sort(reqs.begin(), reqs.end(), [](const RecordedRequest& a, const RecordedRequest& b) {
-    return a.submit_ps < b.submit_ps;
-  });
+  std::stable_sort(
+      reqs.begin(), reqs.end(),
+      [](const RecordedRequest& a, const RecordedRequest& b) { return a.submit_ps < b.submit_ps; });
   std::map<std::pair<std::string, int>, LatencyBreakdown> out;
   std::map<std::pair<std::string, int>, std::vector<double>> sums;
   for (size_t i = 0; i < reqs.size(); ++i) {
@@ -89,21 +89,22 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
         db ? first(db->time_ps, end,
                    [&](const RecordedEvent& e) { return Is(e, down.c_str(), "tlp_mwr"); })
            : nullptr;
-    const RecordedEvent* cdb =
-        tlp ? first(tlp->time_ps, end,
-                    [&](const RecordedEvent& e) { return Is(e, controller.c_str(), "sq_doorbell"); })
-            : nullptr;
+    const RecordedEvent* cdb = tlp ? first(tlp->time_ps, end,
+                                           [&](const RecordedEvent& e) {
+                                             return Is(e, controller.c_str(), "sq_doorbell");
+                                           })
+                                   : nullptr;
     const RecordedEvent* fetch =
         cdb ? first(cdb->time_ps, end,
                     [&](const RecordedEvent& e) { return Is(e, up.c_str(), "tlp_mrd"); })
             : nullptr;
     const uint64_t qid = cdb ? cdb->a : 0;
-    const RecordedEvent* cmd =
-        fetch ? first(fetch->time_ps, end,
-                      [&](const RecordedEvent& e) {
-                        return Is(e, controller.c_str(), "cmd") && e.a == qid;
-                      })
-              : nullptr;
+    const RecordedEvent* cmd = fetch
+                                   ? first(fetch->time_ps, end,
+                                           [&](const RecordedEvent& e) {
+                                             return Is(e, controller.c_str(), "cmd") && e.a == qid;
+                                           })
+                                   : nullptr;
     // A command of another queue (the driver's admin commands) in the same window shares
     // the engine and the link: such a request is skipped.
     const RecordedEvent* other = first(s, end, [&](const RecordedEvent& e) {
@@ -111,9 +112,9 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
     });
     const RecordedMediaCall* mc = nullptr;
     if (cmd) {
-      auto it = std::lower_bound(
-          r.media_calls.begin(), r.media_calls.end(), cmd->time_ps,
-          [](const RecordedMediaCall& m, uint64_t v) { return m.now_ps < v; });
+      auto it =
+          std::lower_bound(r.media_calls.begin(), r.media_calls.end(), cmd->time_ps,
+                           [](const RecordedMediaCall& m, uint64_t v) { return m.now_ps < v; });
       if (it != r.media_calls.end() && it->now_ps <= end) mc = &*it;
     }
     const RecordedEvent* cqe =
@@ -172,7 +173,8 @@ std::string FormatLatencyBreakdown(const std::vector<LatencyBreakdown>& all) {
                   b.mean_latency_ns);
     out += line;
     if (b.requests == 0) continue;
-    std::snprintf(line, sizeof line, "  %-40s %-30s %10s %6s\n", "stage", "ends at", "mean ns", "%");
+    std::snprintf(line, sizeof line, "  %-40s %-30s %10s %6s\n", "stage", "ends at", "mean ns",
+                  "%");
     out += line;
     double total = 0;
     for (const BreakdownRow& r : b.rows) {

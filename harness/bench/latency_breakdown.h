@@ -23,17 +23,17 @@ struct BreakdownRow {
 struct LatencyBreakdown {
   std::string job;
   IoOp op = IoOp::kRead;
-  size_t requests = 0;  // requests broken down
-  size_t skipped = 0;   // requests whose hops were not all found, that overlapped another
-                        // request or a command of another queue (admin), or failed
+  size_t requests = 0;         // requests broken down
+  size_t skipped = 0;          // requests whose hops were not all found, that overlapped another
+                               // request or a command of another queue (admin), or failed
   double mean_latency_ns = 0;  // of the requests broken down (submit to callback)
   std::vector<BreakdownRow> rows;
 };
 
 // One breakdown per measured job and direction. Requests must not overlap in
 // time (QD 1, one job at a time); those that do, and those during which the
-// controller ran a command of another queue (the driver's admin commands), are skipped. `controller` and
-// `link` are the source names of the device and its link ("ctrl0", "link0").
+// controller ran a command of another queue (the driver's admin commands), are skipped.
+// `controller` and `link` are the source names of the device and its link ("ctrl0", "link0").
 std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r,
                                                const std::string& controller = "ctrl0",
                                                const std::string& link = "link0");

@@ -41,7 +41,8 @@ void CheckBreakdown(const BenchResult& r) {
       EXPECT_NEAR(b.mean_latency_ns, job.stats.direction(d).clat.mean(), 1e-6) << b.job;
     }
     // Every hop before the callback takes time forward, and the link hops take time.
-    for (size_t k = 0; k + 1 < b.rows.size(); ++k) EXPECT_GE(b.rows[k].mean_ns, 0) << b.rows[k].stage;
+    for (size_t k = 0; k + 1 < b.rows.size(); ++k)
+      EXPECT_GE(b.rows[k].mean_ns, 0) << b.rows[k].stage;
     EXPECT_GT(b.rows[2].mean_ns, 10) << "link down";
     EXPECT_GT(b.rows[4].mean_ns, 50) << "SQE fetch round trip";
     EXPECT_GT(b.rows[9].mean_ns, 10) << "CQE + MSI-X";

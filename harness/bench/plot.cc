@@ -71,8 +71,8 @@ PlotFiles WritePlotData(const BenchResult& r, const std::string& dir) {
       cdf += "# " + job.name() + " " + IoDirectionName(d) + "\n";
       for (double p : CdfPoints()) {
         char line[64];
-        std::snprintf(line, sizeof line, "%.3f %.5f\n",
-                      static_cast<double>(h.Percentile(p)) / 1e3, p / 100);
+        std::snprintf(line, sizeof line, "%.3f %.5f\n", static_cast<double>(h.Percentile(p)) / 1e3,
+                      p / 100);
         cdf += line;
       }
       cdf += "\n\n";
@@ -86,7 +86,8 @@ PlotFiles WritePlotData(const BenchResult& r, const std::string& dir) {
     char line[200];
     const double mid = static_cast<double>(s.start_ps + s.end_ps) / 2e9;
     std::snprintf(line, sizeof line, "%.4f %.1f %.1f %.1f %.3f %s\n", mid, s.ReadIops(),
-                  s.WriteIops(), s.Seconds() > 0 ? static_cast<double>(s.gc_units) / s.Seconds() : 0,
+                  s.WriteIops(),
+                  s.Seconds() > 0 ? static_cast<double>(s.gc_units) / s.Seconds() : 0,
                   s.WriteAmplification(), s.phase.c_str());
     iops += line;
   }
@@ -138,7 +139,8 @@ PlotFiles RenderPlots(const std::string& dir, const std::string& gnuplot) {
   if (!ProgramAvailable(gnuplot)) {
     out.error = "--plot: " + gnuplot +
                 " not found; install Debian's gnuplot-nox (apt-get install -y gnuplot-nox, or "
-                "bash tools/bootstrap.sh); the data files and bench.gp are in " + dir;
+                "bash tools/bootstrap.sh); the data files and bench.gp are in " +
+                dir;
     return out;
   }
   const std::string cmd = "cd " + ShellQuote(dir) + " && " + ShellQuote(gnuplot) + " bench.gp";

@@ -5,8 +5,7 @@
 
 namespace nvmesim::harness {
 
-SteadyStateCheck CheckSteadyState(const std::vector<double>& series,
-                                  const SteadyStateCriteria& c) {
+SteadyStateCheck CheckSteadyState(const std::vector<double>& series, const SteadyStateCriteria& c) {
   SteadyStateCheck out;
   if (c.window < 2 || series.size() < c.window) return out;
   const size_t first = series.size() - c.window;
@@ -31,8 +30,8 @@ SteadyStateCheck CheckSteadyState(const std::vector<double>& series,
   if (out.average <= 0) return out;
   out.range_fraction = out.range / out.average;
   out.slope_fraction = out.slope_excursion / out.average;
-  out.reached = out.range_fraction <= c.max_range_fraction &&
-                out.slope_fraction <= c.max_slope_fraction;
+  out.reached =
+      out.range_fraction <= c.max_range_fraction && out.slope_fraction <= c.max_slope_fraction;
   return out;
 }
 

@@ -12,20 +12,20 @@
 namespace nvmesim::harness {
 
 struct SteadyStateCriteria {
-  size_t window = 5;                    // rounds in the measurement window
-  double max_range_fraction = 0.20;     // (max - min) / average
-  double max_slope_fraction = 0.10;     // |slope| x (window - 1) / average
+  size_t window = 5;                 // rounds in the measurement window
+  double max_range_fraction = 0.20;  // (max - min) / average
+  double max_slope_fraction = 0.10;  // |slope| x (window - 1) / average
 };
 
 struct SteadyStateCheck {
   bool reached = false;
   size_t first_round = 0;  // first round of the window (index into the series)
   double average = 0;
-  double range = 0;             // max - min within the window
-  double slope = 0;             // of the best-fit line, per round
-  double slope_excursion = 0;   // |slope| x (window - 1)
-  double range_fraction = 0;    // range / average
-  double slope_fraction = 0;    // slope_excursion / average
+  double range = 0;            // max - min within the window
+  double slope = 0;            // of the best-fit line, per round
+  double slope_excursion = 0;  // |slope| x (window - 1)
+  double range_fraction = 0;   // range / average
+  double slope_fraction = 0;   // slope_excursion / average
 };
 
 // Checks the window made of the last `criteria.window` values of `series`
