@@ -91,6 +91,22 @@ PlotFiles WritePlotData(const BenchResult& r, const std::string& dir) {
                   s.WriteAmplification(), s.phase.c_str());
     iops += line;
   }
+  // Preconditioning rounds (the FOB round, then the random-write rounds) as steps; the fill
+  // between the FOB round and the first random round is left out (no row).
+  std::string rounds = "# round_start_ms write_iops (steps; the last row closes the last round)\n";
+  for (size_t i = 0; i < r.rounds.size(); ++i) {
+    const BenchSample& s = r.rounds[i];
+    char line[96];
+    std::snprintf(line, sizeof line, "%.4f %.1f\n", static_cast<double>(s.start_ps) / 1e9,
+                  s.WriteIops());
+    rounds += line;
+    const bool gap = i + 1 < r.rounds.size() && r.rounds[i + 1].start_ps != s.end_ps;
+    if (gap || i + 1 == r.rounds.size()) {
+      std::snprintf(line, sizeof line, "%.4f %.1f\n\n", static_cast<double>(s.end_ps) / 1e9,
+                    s.WriteIops());
+      rounds += line;
+    }
+  }
   std::string gp =
       "# gnuplot script written by nvmesim bench: run `gnuplot bench.gp` in this directory.\n"
       "set terminal svg size 900,560 dynamic background rgb 'white'\n"
@@ -126,10 +142,14 @@ PlotFiles WritePlotData(const BenchResult& r, const std::string& dir) {
       "set key top right\n"
       "plot 'iops.dat' using 1:2 with lines lw 2 title 'read IOPS', \\\n"
       "     'iops.dat' using 1:3 with lines lw 2 title 'write IOPS', \\\n"
-      "     'iops.dat' using 1:4 axes x1y2 with lines dt 2 title 'GC relocations / s'\n";
+      "     'iops.dat' using 1:4 axes x1y2 with lines dt 2 title 'GC relocations / s'";
+  gp += r.rounds.empty() ? "\n"
+                         : ", \\\n     'rounds.dat' using 1:2 with steps lw 4 lc rgb 'black' title "
+                           "'write IOPS per preconditioning round'\n";
   const fs::path d(dir);
   if (!Write(d / "latency_cdf.dat", cdf, out)) return out;
   if (!Write(d / "iops.dat", iops, out)) return out;
+  if (!r.rounds.empty() && !Write(d / "rounds.dat", rounds, out)) return out;
   Write(d / "bench.gp", gp, out);
   return out;
 }

@@ -15,7 +15,8 @@ struct PlotFiles {
   std::string error;                 // "" or what failed (names the file or the package)
 };
 
-// Writes DIR/latency_cdf.dat, DIR/iops.dat and DIR/bench.gp (creating DIR).
+// Writes DIR/latency_cdf.dat, DIR/iops.dat, DIR/rounds.dat (after preconditioning) and
+// DIR/bench.gp (creating DIR).
 PlotFiles WritePlotData(const BenchResult& r, const std::string& dir);
 
 // Runs `gnuplot bench.gp` in DIR: latency_cdf.svg and iops.svg. `gnuplot` is the

@@ -65,6 +65,31 @@ TEST(PlotTest, WritesDataFilesAndAScriptThatUsesThem) {
   EXPECT_NE(gp.find("'latency_cdf.dat' index 0"), std::string::npos);
   EXPECT_NE(gp.find("title 'randread read'"), std::string::npos);
   EXPECT_NE(gp.find("set output 'iops.svg'"), std::string::npos);
+  EXPECT_EQ(gp.find("rounds.dat"), std::string::npos);  // not preconditioned
+  EXPECT_FALSE(fs::exists(dir / "rounds.dat"));
+}
+
+TEST(PlotTest, PreconditioningRoundsArePlottedAsSteps) {
+  BenchResult r = TwoIntervals();
+  BenchSample fob;
+  fob.phase = "fob";
+  fob.start_ps = 0;
+  fob.end_ps = 1'000'000'000;  // 1 ms
+  fob.write_ios = 2000;
+  BenchSample round = fob;
+  round.phase = "precondition";
+  round.start_ps = 3'000'000'000;  // after a 2 ms fill
+  round.end_ps = 5'000'000'000;
+  round.write_ios = 200;
+  r.rounds = {fob, round};
+  const fs::path dir = TempDir("plot_rounds");
+  ASSERT_EQ(WritePlotData(r, dir.string()).error, "");
+  // FOB 2 M IOPS from 0 to 1 ms; a break for the fill; 100 k IOPS from 3 to 5 ms.
+  EXPECT_EQ(Read(dir / "rounds.dat"),
+            "# round_start_ms write_iops (steps; the last row closes the last round)\n"
+            "0.0000 2000000.0\n1.0000 2000000.0\n\n"
+            "3.0000 100000.0\n5.0000 100000.0\n\n");
+  EXPECT_NE(Read(dir / "bench.gp").find("'rounds.dat' using 1:2 with steps"), std::string::npos);
 }
 
 TEST(PlotTest, AMissingGnuplotIsAnErrorNamingTheDebianPackage) {
