@@ -44,10 +44,11 @@ struct BenchOptions {
   size_t max_events = 2'000'000;
 };
 
-// One trace event of the measured phase (source and name are static strings).
+// One trace event of the measured phase. The name is a static string; the source is copied
+// (the emitting module's name dies with the simulated system).
 struct RecordedEvent {
   uint64_t time_ps = 0;
-  const char* source = "";
+  std::string source;
   const char* name = "";
   uint64_t a = 0, b = 0, c = 0;
 };

@@ -37,8 +37,8 @@ const char* const kHops[kStages] = {
     "-> callback",
 };
 
-bool Is(const RecordedEvent& e, const char* source, const char* name) {
-  return std::strcmp(e.name, name) == 0 && std::strcmp(e.source, source) == 0;
+bool Is(const RecordedEvent& e, const std::string& source, const char* name) {
+  return std::strcmp(e.name, name) == 0 && e.source == source;
 }
 
 }  // namespace
@@ -86,30 +86,25 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
       return std::strcmp(e.name, "sq_doorbell") == 0 && controller != e.source;
     });
     const RecordedEvent* tlp =
-        db ? first(db->time_ps, end,
-                   [&](const RecordedEvent& e) { return Is(e, down.c_str(), "tlp_mwr"); })
+        db ? first(db->time_ps, end, [&](const RecordedEvent& e) { return Is(e, down, "tlp_mwr"); })
            : nullptr;
-    const RecordedEvent* cdb = tlp ? first(tlp->time_ps, end,
-                                           [&](const RecordedEvent& e) {
-                                             return Is(e, controller.c_str(), "sq_doorbell");
-                                           })
-                                   : nullptr;
+    const RecordedEvent* cdb =
+        tlp ? first(tlp->time_ps, end,
+                    [&](const RecordedEvent& e) { return Is(e, controller, "sq_doorbell"); })
+            : nullptr;
     const RecordedEvent* fetch =
-        cdb ? first(cdb->time_ps, end,
-                    [&](const RecordedEvent& e) { return Is(e, up.c_str(), "tlp_mrd"); })
+        cdb ? first(cdb->time_ps, end, [&](const RecordedEvent& e) { return Is(e, up, "tlp_mrd"); })
             : nullptr;
     const uint64_t qid = cdb ? cdb->a : 0;
-    const RecordedEvent* cmd = fetch
-                                   ? first(fetch->time_ps, end,
-                                           [&](const RecordedEvent& e) {
-                                             return Is(e, controller.c_str(), "cmd") && e.a == qid;
-                                           })
-                                   : nullptr;
+    const RecordedEvent* cmd =
+        fetch
+            ? first(fetch->time_ps, end,
+                    [&](const RecordedEvent& e) { return Is(e, controller, "cmd") && e.a == qid; })
+            : nullptr;
     // A command of another queue (the driver's admin commands) in the same window shares
     // the engine and the link: such a request is skipped.
-    const RecordedEvent* other = first(s, end, [&](const RecordedEvent& e) {
-      return Is(e, controller.c_str(), "cmd") && e.a != qid;
-    });
+    const RecordedEvent* other = first(
+        s, end, [&](const RecordedEvent& e) { return Is(e, controller, "cmd") && e.a != qid; });
     const RecordedMediaCall* mc = nullptr;
     if (cmd) {
       auto it =
@@ -117,12 +112,11 @@ std::vector<LatencyBreakdown> BreakDownLatency(const BenchResult& r, const std::
                            [](const RecordedMediaCall& m, uint64_t v) { return m.now_ps < v; });
       if (it != r.media_calls.end() && it->now_ps <= end) mc = &*it;
     }
-    const RecordedEvent* cqe =
-        mc ? first(cmd->time_ps, end,
-                   [&](const RecordedEvent& e) {
-                     return Is(e, controller.c_str(), "cqe_post") && e.a == qid;
-                   })
-           : nullptr;
+    const RecordedEvent* cqe = mc ? first(cmd->time_ps, end,
+                                          [&](const RecordedEvent& e) {
+                                            return Is(e, controller, "cqe_post") && e.a == qid;
+                                          })
+                                  : nullptr;
     const RecordedEvent* msi =
         cqe ? first(cqe->time_ps, end,
                     [&](const RecordedEvent& e) { return std::strcmp(e.name, "msi") == 0; })
