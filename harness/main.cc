@@ -5,7 +5,7 @@
 //   nvmesim check SCENARIO        parse and validate only
 //   nvmesim faults                the fault catalogue
 //   nvmesim mgmt SCENARIO COMMAND [--controller C] [passthru options]
-//   nvmesim bench JOBFILE [--profile P] [--json F] [--size S] ...
+//   nvmesim bench JOBFILE [--profile P] [--json F] [--size S] [--precondition] [--plot DIR] ...
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -15,7 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "harness/bench_command.h"
+#include "harness/bench/bench_cli.h"
 #include "harness/faults/fault_catalogue.h"
 #include "harness/mgmt_command.h"
 #include "harness/report/chrome_trace.h"
@@ -220,49 +220,12 @@ int main(int argc, char** argv) {
 
   CLI::App* bench =
       app.add_subcommand("bench", "Run an fio job file against a device profile in simulated time");
-  nh::BenchRequest breq;
-  std::string bench_size = "64GiB";
-  bench->add_option("jobfile", breq.job_file, "fio job file")->required()->check(CLI::ExistingFile);
-  bench
-      ->add_option("--profile", breq.profile,
-                   "Device profile (TOML), e.g. scenarios/profiles/target.toml")
-      ->check(CLI::ExistingFile);
-  bench->add_option("--size", bench_size,
-                    "Namespace size (default 64GiB; memory grows with data written)");
-  bench->add_option("--lba-size", breq.lba_size, "512 or 4096")->check(CLI::IsMember({512, 4096}));
-  bench->add_option("--generation", breq.link_generation, "PCIe generation 1..5")
-      ->check(CLI::Range(1, 5));
-  bench->add_option("--width", breq.link_width, "PCIe lanes")
-      ->check(CLI::IsMember({1, 2, 4, 8, 16}));
-  bench->add_option("--seed", breq.seed, "Seed");
-  bench->add_option("--fidelity", fidelity, "Timing fidelity")
-      ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
-  bench->add_option("--json", json, "Write fio-shaped JSON results to this file");
-  bench->add_flag("--quiet", quiet, "Print only the summary");
+  nh::BenchCli bench_cli;
+  nh::AddBenchOptions(bench, bench_cli);
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*bench) {
-    std::string error;
-    const std::optional<uint64_t> bytes =
-        nh::ParseSize(bench_size, nh::SizeStyle::kScenario, &error);
-    if (!bytes || *bytes == 0 || *bytes % breq.lba_size != 0) {
-      std::fprintf(stderr, "nvmesim bench: --size %s: %s\n", bench_size.c_str(),
-                   error.empty() ? "must be a non-zero multiple of the LBA size" : error.c_str());
-      return 2;
-    }
-    breq.namespace_bytes = *bytes;
-    try {
-      nh::ScenarioSpec s = nh::BenchScenario(breq);
-      std::vector<nh::Diagnostic> problems = nh::Validate(s);
-      for (const auto& d : problems) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-      if (!problems.empty()) return 2;
-      return Run(breq.job_file, breq.seed, fidelity, json, "", "", quiet, s);
-    } catch (const nh::ScenarioError& e) {
-      std::fprintf(stderr, "%s\n", e.diagnostic().ToString().c_str());
-      return 2;
-    }
-  }
+  if (*bench) return nh::RunBenchCommand(bench_cli);
 
   if (*mgmt) {
     std::optional<nh::ScenarioSpec> s = Load(mgmt_path);

@@ -8,6 +8,7 @@ PACKAGES=(
   g++ libsystemc-dev verilator                        # compiler, SystemC/TLM-2.0, Verilator
   libboost-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # GoogleTest/GoogleMock, Google Benchmark
+  gnuplot-nox                                         # nvmesim bench --plot (SVG)
 )
 
 missing=()

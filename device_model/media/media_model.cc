@@ -70,21 +70,26 @@ uint64_t MediaModel::LatencyPs(const MediaOp& op, uint64_t now) {
   const uint64_t units = op.nlb ? (end + unit_bytes_ - 1) / unit_bytes_ - first : 0;
   const ControllerProfile& c = p_.controller;
   uint64_t done = now;
+  last_firmware_done_ps_ = now;
   switch (op.kind) {
     case MediaOp::Kind::kRead:
     case MediaOp::Kind::kVerify:
-      done = Read(op, RunCore(c.read_cycles + units * c.unit_cycles, now), lba);
+      last_firmware_done_ps_ = RunCore(c.read_cycles + units * c.unit_cycles, now);
+      done = Read(op, last_firmware_done_ps_, lba);
       break;
     case MediaOp::Kind::kWrite:
-      done = Write(op, now, RunCore(c.write_cycles + units * c.unit_cycles, now), lba);
+      last_firmware_done_ps_ = RunCore(c.write_cycles + units * c.unit_cycles, now);
+      done = Write(op, now, last_firmware_done_ps_, lba);
       break;
     case MediaOp::Kind::kFlush:
-      done = FlushPs(RunCore(c.flush_cycles, now));
+      last_firmware_done_ps_ = RunCore(c.flush_cycles, now);
+      done = FlushPs(last_firmware_done_ps_);
       break;
     case MediaOp::Kind::kDeallocate:
       return DeallocatePs(op.nsid, op.slba, op.nlb, lba, now);
     case MediaOp::Kind::kOther:
-      done = RunCore(c.other_cycles, now);
+      last_firmware_done_ps_ = RunCore(c.other_cycles, now);
+      done = last_firmware_done_ps_;
       break;
   }
   return done > now ? done - now : 0;

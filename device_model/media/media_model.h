@@ -68,6 +68,9 @@ class MediaModel final : public device::MediaTiming {
   uint64_t ZoneFlushPs(uint32_t nsid, uint64_t zslba, uint64_t now_ps);
 
   MediaStats Stats() const;
+  // When the firmware of the last LatencyPs call finished on its core (that call's
+  // `now_ps` + core wait + cycles); the rest of its latency is DRAM buffer / NAND time.
+  uint64_t LastFirmwareDonePs() const { return last_firmware_done_ps_; }
   const Geometry& geometry() const { return g_; }
   const MediaProfile& profile() const { return p_; }
   // User capacity the FTL maps (a namespace larger than this overflows).
@@ -116,6 +119,7 @@ class MediaModel final : public device::MediaTiming {
   std::priority_queue<Done, std::vector<Done>, std::greater<Done>> pending_order_;
   uint64_t last_program_done_ = 0;
   uint64_t last_now_ = 0;
+  uint64_t last_firmware_done_ps_ = 0;
   MediaStats stats_;
 };
 

@@ -100,6 +100,19 @@ TEST(MediaModel, UnwrittenReadsCostOnlyTheFirmware) {
   EXPECT_EQ(m.Stats().unwritten_read_units, 1u);
 }
 
+TEST(MediaModel, TheLastCallsFirmwareEndSplitsItsLatency) {
+  MediaModel m(Small());
+  EXPECT_EQ(m.LatencyPs(Op(Kind::kRead, 100), 0), 1 * kUs);
+  EXPECT_EQ(m.LastFirmwareDonePs(), 1 * kUs);  // unwritten: all firmware
+  // The second read waits for the single core: its firmware ends at 2 us.
+  EXPECT_EQ(m.LatencyPs(Op(Kind::kRead, 101), 0), 2 * kUs);
+  EXPECT_EQ(m.LastFirmwareDonePs(), 2 * kUs);
+  // A write's firmware ends before its buffer copy (the rest of the latency).
+  const uint64_t w = m.LatencyPs(Op(Kind::kWrite, 0), 10 * kUs);
+  EXPECT_GT(m.LastFirmwareDonePs(), 10 * kUs);
+  EXPECT_LT(m.LastFirmwareDonePs(), 10 * kUs + w);
+}
+
 TEST(MediaModel, CommandsQueueForTheCores) {
   MediaModel one(Small());
   EXPECT_EQ(one.LatencyPs(Op(Kind::kRead, 100), 0), 1 * kUs);

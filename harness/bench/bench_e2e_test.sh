@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# nvmesim bench end to end: preconditioning on a small device, the time series and the
+# preconditioning summary in text and JSON, the plot files, and option errors.
+set -uo pipefail
+nvmesim="$1"
+out="${TEST_TMPDIR:-/tmp}/bench_e2e"
+rm -rf "$out" && mkdir -p "$out"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$nvmesim" bench harness/bench/testdata/qd4.fio --profile harness/bench/testdata/small.toml \
+  --size 25MiB --precondition --interval 1ms --json "$out/r.json" --plot "$out/plots" \
+  >"$out/stdout" 2>"$out/stderr"
+rc=$?
+grep -q "steady state reached" "$out/stdout" || fail "no steady state line: $(cat "$out/stdout")"
+grep -q "<- knee" "$out/stdout" || fail "no knee in the text"
+grep -q "^Time series" "$out/stdout" || fail "no time series in the text"
+for key in '"time_series"' '"precondition"' '"steady_state"' '"fob_iops"' \
+           '"gc_relocated_units"' '"link_up_utilisation"' '"write_amplification"' '"jobs"'; do
+  grep -q "$key" "$out/r.json" || fail "JSON lacks $key"
+done
+for f in latency_cdf.dat iops.dat bench.gp; do
+  [[ -s "$out/plots/$f" ]] || fail "plot file $f missing"
+done
+if command -v gnuplot >/dev/null; then
+  ((rc == 0)) || fail "exit $rc with gnuplot installed: $(cat "$out/stderr")"
+  grep -q "<svg" "$out/plots/iops.svg" || fail "iops.svg is not SVG"
+  grep -q "<svg" "$out/plots/latency_cdf.svg" || fail "latency_cdf.svg is not SVG"
+else
+  ((rc == 1)) || fail "exit $rc without gnuplot"
+  grep -q "gnuplot-nox" "$out/stderr" || fail "the error does not name gnuplot-nox"
+fi
+
+# Bad options: exit 2 and an error naming the option.
+"$nvmesim" bench harness/bench/testdata/qd4.fio --profile harness/bench/testdata/small.toml \
+  --interval 10 >"$out/bad" 2>&1
+(($? == 2)) || fail "--interval 10 was accepted"
+grep -q -- "--interval" "$out/bad" || fail "the error does not name --interval: $(cat "$out/bad")"
+"$nvmesim" bench harness/bench/testdata/qd4.fio --profile harness/bench/testdata/small.toml \
+  --size 1GiB >"$out/bad" 2>&1
+(($? == 1)) || fail "a namespace larger than the media was accepted"
+grep -q -- "--size" "$out/bad" || fail "the error does not name --size: $(cat "$out/bad")"
+echo "PASS"
