@@ -112,6 +112,18 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     doc["nvmesim"]["passed"] = run.passed;
     doc["nvmesim"]["error"] = run.error;
     for (const auto& [k, v] : run.counters) doc["nvmesim"]["counters"][k] = v;
+    for (const nh::ThermalSeries& t : run.thermal) {
+      nlohmann::json pts = nlohmann::json::array();
+      for (const nh::ThermalPoint& p : t.points) {
+        pts.push_back({{"time_ms", static_cast<double>(p.time_ps) / 1e9},
+                       {"kelvin", p.kelvin},
+                       {"throttle", p.throttle},
+                       {"power_state", p.power_state},
+                       {"written_bytes", p.written_bytes},
+                       {"deferred", p.deferred}});
+      }
+      doc["nvmesim"]["thermal"][t.controller] = std::move(pts);
+    }
     for (const auto& e : run.expectations) {
       doc["nvmesim"]["expectations"].push_back(
           {{"name", e.name},

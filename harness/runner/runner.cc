@@ -43,6 +43,7 @@ class Run {
   void Finish(const std::string& error);
   void ScheduleGuards();
   void SampleCounters();
+  void SampleThermal();
   static constexpr size_t kMaxSlices = 1'000'000;
 
   const ScenarioSpec& scenario_;
@@ -103,6 +104,7 @@ RunResult Run::Execute() {
       injector_->Schedule(
           [this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
       ScheduleGuards();
+      if (scenario_.thermal.present) SampleThermal();
     };
     const driver::AdvancedNvmeConfig& cfg = system_->spec().driver.config;
     if (!cfg.multipath_enabled || system_->controller_count() < 2) {
@@ -241,6 +243,40 @@ void Run::SampleCounters() {
   uint64_t in_flight = 0;
   for (auto& j : jobs_) in_flight += j->in_flight();
   result_.samples.push_back({"host.requests_in_flight", now, static_cast<double>(in_flight)});
+}
+
+void Run::SampleThermal() {
+  // The temperature curve: read-only sampling of each thermal model (no
+  // Tick, so the models advance exactly as without sampling).
+  if (finished_) return;
+  const uint64_t now = NowPs();
+  double written = 0;
+  for (auto& j : jobs_) written += static_cast<double>(j->record().stats.direction(IoDirection::kWrite).bytes);
+  if (result_.thermal.empty()) {
+    for (size_t i = 0; i < system_->controller_count() && i < scenario_.controllers.size(); ++i) {
+      if (system_->thermal(i)) result_.thermal.push_back({scenario_.controllers[i].name, {}});
+    }
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < system_->controller_count() && k < result_.thermal.size(); ++i) {
+    device::thermal::ThermalModel* tm = system_->thermal(i);
+    if (tm == nullptr) continue;
+    ThermalPoint p;
+    p.time_ps = now;
+    p.kelvin = tm->temperature_kelvin();
+    p.throttle = static_cast<uint32_t>(tm->throttle_level());
+    p.power_state = tm->power_state();
+    p.written_bytes = written;
+    if (driver::advanced::AdvancedFeatures* a = system_->advanced(i)) p.deferred = a->stats().deferred;
+    if (options_.keep_event_log) {
+      const std::string& name = result_.thermal[k].controller;
+      result_.samples.push_back({name + ".thermal_kelvin", now, p.kelvin});
+      result_.samples.push_back({name + ".throttle_level", now, static_cast<double>(p.throttle)});
+    }
+    result_.thermal[k++].points.push_back(p);
+  }
+  system_->cpu().Post(sc_time::from_value(scenario_.thermal.sample_interval_ps),
+                      [this] { SampleThermal(); });
 }
 
 void Run::OnJobDone() {

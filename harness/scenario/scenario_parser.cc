@@ -7,6 +7,7 @@
 
 #include "harness/scenario/scenario_spec.h"
 #include "harness/scenario/status_names.h"
+#include "harness/scenario/thermal_section.h"
 #include "harness/scenario/toml_reader.h"
 #include "harness/scenario/units.h"
 
@@ -132,6 +133,8 @@ class Parser {
       spec_.advanced_nvme_line = TomlReader::Position(adv).first;
     }
     ParseDriver(top);
+    ParseThermalSection(top, path_, &spec_.thermal);
+    ParseOptimizerSection(top, path_, &spec_.optimizer);
     ParseJobs(top);
     std::vector<const toml::table*> faults = top.TableList("fault");
     for (size_t i = 0; i < faults.size(); ++i) {

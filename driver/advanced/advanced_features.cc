@@ -1,0 +1,174 @@
+#include "driver/advanced/advanced_features.h"
+
+#include <algorithm>
+
+#include "driver/commands.h"
+
+namespace nvmesim::driver::advanced {
+
+namespace {
+// Interrupt Coalescing (Set Features 08h, base 2.0 5.27.1.8): CDW11 bits 7:0
+// aggregation threshold (0's based), bits 15:8 aggregation time (100 us).
+constexpr uint8_t kFidInterruptCoalescing = 0x08;
+}  // namespace
+
+AdvancedOptions AdvancedOptions::FromConfig(const AdvancedNvmeConfig& c, bool device_thermal) {
+  AdvancedOptions o;
+  o.thermal_options = thermal::ThermalManagerOptions::FromConfig(c);
+  o.optimizer_settings = optimizer::OptimizerSettings::FromConfig(c);
+  const optimizer::OptimizerSettings& s = o.optimizer_settings;
+  o.optimizer = s.predict_latency || s.tune || s.steering || s.maintenance;
+  o.thermal = (device_thermal && c.thermal_monitoring) || c.advanced_power_management ||
+              c.predictive_thermal_management || c.adaptive_power_optimization ||
+              s.maintenance;  // maintenance reads SMART through the manager
+  return o;
+}
+
+AdvancedFeatures::AdvancedFeatures(Controller& controller, hal::Clock& clock,
+                                   AdvancedOptions options)
+    : controller_(controller),
+      clock_(clock),
+      options_(std::move(options)),
+      knobs_(options_.initial_knobs) {
+  if (options_.thermal) {
+    thermal_ = std::make_unique<thermal::ThermalManager>(controller_, clock_,
+                                                         options_.thermal_options);
+  }
+  if (options_.optimizer) {
+    optimizer_ = std::make_unique<optimizer::PerformanceOptimizer>(
+        options_.optimizer_settings, options_.initial_knobs, controller_.io_queue_count());
+  }
+}
+
+AdvancedFeatures::~AdvancedFeatures() {
+  *alive_ = false;
+  Stop();
+}
+
+void AdvancedFeatures::Start(DoneCallback done) {
+  running_ = true;
+  queue_outstanding_.assign(controller_.io_queue_count() + 1u, 0);
+  controller_.SetIoHooks(this);
+  std::weak_ptr<bool> alive = alive_;
+  controller_.AddAsyncEventListener([this, alive](uint32_t dw0) {
+    // Temperature threshold events (type 1 SMART / Health, info 01h; base
+    // 2.0 Figure 148) make the thermal manager read SMART at once.
+    if (!alive.expired() && *alive.lock() && thermal_) thermal_->OnAsyncEvent(dw0);
+  });
+  epoch_start_ns_ = clock_.NowNs();
+  if (optimizer_ && options_.optimizer_settings.tune) ArmEpoch();
+  if (!thermal_) {
+    done(spec::Status::Ok());
+    return;
+  }
+  if (optimizer_ && options_.optimizer_settings.maintenance) {
+    thermal_->SetSmartObserver([this](const thermal::SmartSample& s) { OnSmart(s); });
+  }
+  thermal_->Start(std::move(done));
+}
+
+void AdvancedFeatures::Stop() {
+  if (!running_) return;
+  running_ = false;
+  controller_.SetIoHooks(nullptr);
+  if (thermal_) thermal_->Stop();
+  if (epoch_timer_ != hal::Clock::kNoTimer) clock_.CancelTimer(epoch_timer_);
+  epoch_timer_ = hal::Clock::kNoTimer;
+}
+
+uint64_t AdvancedFeatures::AdmitAt(uint64_t now_ns, uint64_t bytes) {
+  if (!thermal_ || thermal_->Admit(now_ns, bytes)) return 0;
+  const uint64_t at = std::max(thermal_->NextAdmitNs(now_ns, bytes), now_ns + 1);
+  ++stats_.deferred;
+  stats_.held_ns += at - now_ns;
+  return at;
+}
+
+uint32_t AdvancedFeatures::OnIssued(uint64_t now_ns, uint16_t qid, uint64_t, bool) {
+  ++stats_.requests;
+  if (outstanding_++ == 0 && thermal_) thermal_->NoteBusy(now_ns);
+  uint32_t q = 0;
+  if (qid < queue_outstanding_.size()) q = ++queue_outstanding_[qid];
+  // Token: load seen by this request (itself included), queue in the high half.
+  return (std::min<uint32_t>(q, 0xFFFF) << 16) | std::min<uint32_t>(outstanding_, 0xFFFF);
+}
+
+void AdvancedFeatures::OnFinished(uint64_t now_ns, uint16_t qid, uint64_t bytes, bool write,
+                                  uint64_t latency_ns, uint32_t token, const spec::Status& status) {
+  if (outstanding_ > 0) --outstanding_;
+  if (qid < queue_outstanding_.size() && queue_outstanding_[qid] > 0) --queue_outstanding_[qid];
+  if (thermal_) {
+    if (status.ok()) thermal_->NoteIo(bytes);
+    if (outstanding_ == 0) thermal_->NoteIdle(now_ns);
+  }
+  if (!optimizer_ || !status.ok()) return;
+  const double us = static_cast<double>(latency_ns) / 1000.0;
+  optimizer::RequestFeatures f;
+  f.queue_outstanding = token >> 16;
+  f.total_outstanding = token & 0xFFFF;
+  f.bytes = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
+  f.write = write;
+  optimizer_->OnCompletion(f, qid > 0 ? qid - 1u : 0u, us);
+  if (options_.optimizer_settings.tune) epoch_latencies_us_.push_back(us);
+}
+
+void AdvancedFeatures::ArmEpoch() {
+  epoch_timer_ = clock_.StartTimer(options_.optimizer_settings.epoch_ns, [this] {
+    epoch_timer_ = hal::Clock::kNoTimer;
+    EndEpoch();
+    if (running_) ArmEpoch();
+  });
+}
+
+void AdvancedFeatures::EndEpoch() {
+  const uint64_t now = clock_.NowNs();
+  const double seconds = static_cast<double>(now - epoch_start_ns_) / 1e9;
+  epoch_start_ns_ = now;
+  if (!optimizer_ || epoch_latencies_us_.empty() || seconds <= 0) return;
+  optimizer::EpochMetrics m;
+  m.iops = static_cast<double>(epoch_latencies_us_.size()) / seconds;
+  double sum = 0;
+  for (double v : epoch_latencies_us_) sum += v;
+  m.mean_us = sum / static_cast<double>(epoch_latencies_us_.size());
+  const size_t k = (epoch_latencies_us_.size() * 99) / 100;
+  std::nth_element(epoch_latencies_us_.begin(),
+                   epoch_latencies_us_.begin() + static_cast<std::ptrdiff_t>(
+                                                     std::min(k, epoch_latencies_us_.size() - 1)),
+                   epoch_latencies_us_.end());
+  m.p99_us = epoch_latencies_us_[std::min(k, epoch_latencies_us_.size() - 1)];
+  epoch_latencies_us_.clear();
+  epochs_.push_back({now, m, knobs_});
+  if (std::optional<optimizer::TunerKnobs> next = optimizer_->OnEpoch(m)) {
+    ++stats_.knob_changes;
+    ApplyKnobs(*next);
+  }
+}
+
+void AdvancedFeatures::ApplyKnobs(const optimizer::TunerKnobs& k) {
+  const bool coalescing = k.coalescing_threshold != knobs_.coalescing_threshold ||
+                          k.coalescing_time_100us != knobs_.coalescing_time_100us;
+  knobs_ = k;
+  if (!coalescing) return;
+  ++stats_.coalescing_sets;
+  const uint32_t cdw11 = uint32_t{k.coalescing_threshold} | (uint32_t{k.coalescing_time_100us} << 8);
+  (void)controller_.SubmitAdmin(commands::SetFeatures(kFidInterruptCoalescing, cdw11),
+                                [](const spec::Cqe&) {});
+}
+
+void AdvancedFeatures::OnSmart(const thermal::SmartSample& s) {
+  if (!optimizer_) return;
+  optimizer::HealthSample h;
+  h.hours = static_cast<double>(s.time_ns) / 1e9 * options_.maintenance_hours_per_second;
+  h.percentage_used = s.percentage_used;
+  h.available_spare = s.available_spare;
+  h.spare_threshold = s.available_spare_threshold;
+  h.media_errors = s.media_errors;
+  h.kelvin = s.composite_kelvin;
+  h.critical_warning = s.critical_warning;
+  const optimizer::MaintenanceAssessment* a = optimizer_->OnHealthSample(h);
+  if (a && a->warning && stats_.maintenance_warning_s < 0) {
+    stats_.maintenance_warning_s = static_cast<double>(s.time_ns) / 1e9;
+  }
+}
+
+}  // namespace nvmesim::driver::advanced
