@@ -96,9 +96,12 @@ void NvmeController::Execute(Command& c) {
     s = ExecuteAdmin(c);
   } else {
     // A command may wake the device from a non-operational power state.
-    if (thermal_) c.media_ps += thermal_->CommandStarted(NowPs());
+    const uint64_t wake_ps = thermal_ ? thermal_->CommandStarted(NowPs()) : 0;
     s = ExecuteIo(c);
-    if (thermal_) ThermalThrottle(c);
+    if (thermal_) {
+      ThermalThrottle(c);
+      c.media_ps += wake_ps;  // after ExecuteIo, which sets the media time
+    }
   }
   executing_ = false;
   if (!c.deferred) Complete(c, s);
