@@ -202,6 +202,8 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
   if (d.max_transfer_bytes) o.max_transfer_bytes = static_cast<uint32_t>(*d.max_transfer_bytes);
   if (d.use_interrupts) o.use_interrupts = *d.use_interrupts;
   if (d.prefer_sgl) o.prefer_sgl = *d.prefer_sgl;
+  if (d.coalescing_completions) o.coalescing_threshold = static_cast<uint8_t>(*d.coalescing_completions - 1);
+  if (d.coalescing_time_ps) o.coalescing_time_100us = static_cast<uint8_t>(*d.coalescing_time_ps / 100'000'000ull);
   (void)ToDeviceAna;
   return out;
 }

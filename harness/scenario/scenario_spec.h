@@ -152,6 +152,10 @@ struct DriverOptionsSpec {
   std::optional<uint64_t> max_transfer_bytes;    // driver cap per command
   std::optional<bool> use_interrupts;            // false = polled completions
   std::optional<bool> prefer_sgl;
+  // Interrupt Coalescing (Set Features 08h): completions per interrupt
+  // (1..256, THR + 1) and aggregation time (100 us units, 0..25.5 ms).
+  std::optional<uint32_t> coalescing_completions;
+  std::optional<uint64_t> coalescing_time_ps;
   int line = 0;
 };
 
