@@ -68,6 +68,24 @@ class Run {
   uint64_t wall_limit_ms_ = 0;
 };
 
+// How long before an injected wear-out failure predictive maintenance warned,
+// in the model's power-on hours: "<ctrl>.maintenance.lead_hours" (-1 when it
+// never warned), beside the configured margin.
+void AddMaintenanceLead(const ScenarioSpec& scenario, const driver::advanced::AdvancedOptions& a,
+                        std::map<std::string, double>& c) {
+  for (const ControllerSpec& ctrl : scenario.controllers) {
+    const std::string p = ctrl.name + ".";
+    auto failure = c.find(p + "wear_out.failure_s");
+    auto warning = c.find(p + "maintenance.warning_s");
+    if (warning == c.end()) continue;
+    c[p + "maintenance.margin_hours"] = a.optimizer_settings.maintenance_config.warn_margin_hours;
+    if (failure == c.end()) continue;
+    c[p + "maintenance.lead_hours"] =
+        warning->second < 0 ? -1
+                            : (failure->second - warning->second) * a.maintenance_hours_per_second;
+  }
+}
+
 RunResult Run::Execute() {
   wall_start_ = std::chrono::steady_clock::now();  // host time: guard and report only
   result_.scenario = scenario_.info.name;
@@ -139,6 +157,8 @@ RunResult Run::Execute() {
 
   for (auto& j : jobs_) result_.jobs.push_back(j->record());
   result_.counters = CollectCounters(*system_, scenario_, jobs_, submitted_);
+  for (const auto& [k, v] : injector_->counters()) result_.counters[k] = v;
+  AddMaintenanceLead(scenario_, system_->spec().advanced, result_.counters);
   result_.states = CollectStates(*system_, scenario_);
   result_.expectations = EvaluateExpectations(scenario_, result_);
   result_.trace_hash = hasher_.Hash();
