@@ -35,6 +35,11 @@ AdvancedFeatures::AdvancedFeatures(Controller& controller, hal::Clock& clock,
                                                          options_.thermal_options);
   }
   if (options_.optimizer) {
+    optimizer::OptimizerSettings& os = options_.optimizer_settings;
+    if (!os.adaptive_depth) {
+      // Depth is not the tuner's to change: pin it so its log shows only real changes.
+      os.limits.min_depth = os.limits.max_depth = options_.initial_knobs.queue_depth;
+    }
     optimizer_ = std::make_unique<optimizer::PerformanceOptimizer>(
         options_.optimizer_settings, options_.initial_knobs, controller_.io_queue_count());
   }
