@@ -114,7 +114,26 @@ void AdvancedFeatures::OnFinished(uint64_t now_ns, uint16_t qid, uint64_t bytes,
   f.bytes = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
   f.write = write;
   optimizer_->OnCompletion(f, qid > 0 ? qid - 1u : 0u, us);
-  if (options_.optimizer_settings.tune) epoch_latencies_us_.push_back(us);
+  if (options_.optimizer_settings.tune) {
+    ++epoch_hist_[LatencyBucket(latency_ns)];
+    ++epoch_count_;
+    epoch_sum_us_ += us;
+  }
+}
+
+size_t AdvancedFeatures::LatencyBucket(uint64_t ns) {
+  if (ns < 16) return static_cast<size_t>(ns);
+  const int e = 63 - __builtin_clzll(ns);  // >= 4
+  const uint64_t m = (ns >> (e - 4)) & 15u;
+  return static_cast<size_t>(e - 3) * 16 + static_cast<size_t>(m);
+}
+
+double AdvancedFeatures::BucketNs(size_t b) {
+  if (b < 16) return static_cast<double>(b);
+  const int e = static_cast<int>(b / 16) + 3;
+  const uint64_t m = b % 16;
+  const uint64_t width = uint64_t{1} << (e - 4);
+  return static_cast<double>(((16 + m) << (e - 4)) + width / 2);
 }
 
 void AdvancedFeatures::ArmEpoch() {
@@ -129,19 +148,23 @@ void AdvancedFeatures::EndEpoch() {
   const uint64_t now = clock_.NowNs();
   const double seconds = static_cast<double>(now - epoch_start_ns_) / 1e9;
   epoch_start_ns_ = now;
-  if (!optimizer_ || epoch_latencies_us_.empty() || seconds <= 0) return;
+  if (!optimizer_ || epoch_count_ == 0 || seconds <= 0) return;
   optimizer::EpochMetrics m;
-  m.iops = static_cast<double>(epoch_latencies_us_.size()) / seconds;
-  double sum = 0;
-  for (double v : epoch_latencies_us_) sum += v;
-  m.mean_us = sum / static_cast<double>(epoch_latencies_us_.size());
-  const size_t k = (epoch_latencies_us_.size() * 99) / 100;
-  std::nth_element(epoch_latencies_us_.begin(),
-                   epoch_latencies_us_.begin() + static_cast<std::ptrdiff_t>(
-                                                     std::min(k, epoch_latencies_us_.size() - 1)),
-                   epoch_latencies_us_.end());
-  m.p99_us = epoch_latencies_us_[std::min(k, epoch_latencies_us_.size() - 1)];
-  epoch_latencies_us_.clear();
+  m.iops = static_cast<double>(epoch_count_) / seconds;
+  m.mean_us = epoch_sum_us_ / static_cast<double>(epoch_count_);
+  // The 99th percentile: the bucket holding the ceil(0.99 n)-th completion.
+  const uint64_t rank = (epoch_count_ * 99 + 99) / 100;
+  uint64_t seen = 0;
+  for (size_t b = 0; b < kLatencyBuckets; ++b) {
+    seen += epoch_hist_[b];
+    if (seen >= rank) {
+      m.p99_us = BucketNs(b) / 1000.0;
+      break;
+    }
+  }
+  epoch_hist_.fill(0);
+  epoch_count_ = 0;
+  epoch_sum_us_ = 0;
   epochs_.push_back({now, m, knobs_});
   if (std::optional<optimizer::TunerKnobs> next = optimizer_->OnEpoch(m)) {
     ++stats_.knob_changes;

@@ -10,6 +10,7 @@
 // it was (no hooks installed).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -105,7 +106,15 @@ class AdvancedFeatures : public IoHooks {
   AdvancedStats stats_;
   std::vector<uint32_t> queue_outstanding_;  // by qid
   uint32_t outstanding_ = 0;
-  std::vector<double> epoch_latencies_us_;
+  // The epoch's completion latencies: a log-linear histogram (16 steps per
+  // power of two, 1/16 resolution) so an epoch decision is O(buckets), not
+  // O(completions).
+  static constexpr size_t kLatencyBuckets = 1024;
+  static size_t LatencyBucket(uint64_t ns);
+  static double BucketNs(size_t bucket);
+  std::array<uint32_t, kLatencyBuckets> epoch_hist_{};
+  uint64_t epoch_count_ = 0;
+  double epoch_sum_us_ = 0;
   uint64_t epoch_start_ns_ = 0;
   std::vector<EpochRecord> epochs_;
   hal::Clock::TimerId epoch_timer_ = hal::Clock::kNoTimer;
