@@ -210,7 +210,9 @@ class Controller : public AdminChannel {
   void RetryLater(Command* cmd, uint64_t delay_ns);
   void OnInterrupt(uint32_t vector);
   bool IoAccepting() const;
-  void IssueRequest(internal::CommandList& built, Request* r);
+  // IoHooks: false when the request is held back (its commands wait in gated_).
+  bool GateRequest(internal::CommandList& built, Request* r, uint64_t bytes, bool write,
+                   uint16_t qid);
   void ReleaseGated();
   void ArmGate(uint64_t at_ns);
   void AbandonBuilt(internal::CommandList& built, Request* r);

@@ -218,26 +218,12 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
   r->submit_ns = platform_.clock->NowNs();
   r->outstanding = r->commands = built.size();
   r->status = spec::Status::Ok();
-  r->bytes = uint64_t{req.blocks} * lba;
-  r->write = req.op == BlockOp::kWrite || req.op == BlockOp::kWriteZeroes;
-  r->qid = qid;
-  IssueRequest(built, r);
-  return spec::Status::Ok();
-}
-
-void Controller::IssueRequest(internal::CommandList& built, Request* r) {
+  // The IoHooks gate: one predictable branch when no hooks are installed.
   if (hooks_ != nullptr) [[unlikely]] {
-    // Requests go out in submission order: behind a held one, wait too.
-    const uint64_t now = platform_.clock->NowNs();
-    const uint64_t at = gated_.empty() ? hooks_->AdmitAt(now, r->bytes) : 1;
-    if (at != 0) {
-      while (Command* c = built.PopFront()) gated_.PushBack(c);
-      if (gate_timer_ == hal::Clock::kNoTimer) ArmGate(std::max(at, now + 1));
-      return;
+    if (!GateRequest(built, r, uint64_t{req.blocks} * lba,
+                     req.op == BlockOp::kWrite || req.op == BlockOp::kWriteZeroes, qid)) {
+      return spec::Status::Ok();  // held: goes out from the gate timer
     }
-    r->admitted = true;
-    r->admit_ns = now;
-    r->token = hooks_->OnIssued(now, r->qid, r->bytes, r->write);
   }
   if (built.size() == 1) {
     Issue(built.PopFront());
@@ -246,6 +232,26 @@ void Controller::IssueRequest(internal::CommandList& built, Request* r) {
     while (Command* c = built.PopFront()) Issue(c);
     EndBatch();
   }
+  return spec::Status::Ok();
+}
+
+bool Controller::GateRequest(internal::CommandList& built, Request* r, uint64_t bytes, bool write,
+                             uint16_t qid) {
+  r->bytes = bytes;
+  r->write = write;
+  r->qid = qid;
+  // Requests go out in submission order: behind a held one, wait too.
+  const uint64_t now = platform_.clock->NowNs();
+  const uint64_t at = gated_.empty() ? hooks_->AdmitAt(now, bytes) : 1;
+  if (at != 0) {
+    while (Command* c = built.PopFront()) gated_.PushBack(c);
+    if (gate_timer_ == hal::Clock::kNoTimer) ArmGate(std::max(at, now + 1));
+    return false;
+  }
+  r->admitted = true;
+  r->admit_ns = now;
+  r->token = hooks_->OnIssued(now, qid, bytes, write);
+  return true;
 }
 
 void Controller::ArmGate(uint64_t at_ns) {
@@ -300,13 +306,16 @@ spec::Status Controller::SubmitIo(uint16_t queue, const spec::Sqe& sqe, const Da
   r->done = std::move(done);
   r->submit_ns = platform_.clock->NowNs();
   r->outstanding = r->commands = 1;
-  r->bytes = 0;
-  for (uint32_t i = 0; i < segment_count; ++i) r->bytes += segments[i].length;
-  r->write = (sqe.opcode & 3u) == 1u;  // bits 1:0 = 01b: host to controller (base 2.0 Figure 88)
-  r->qid = c->queue;
-  internal::CommandList built;
-  built.PushBack(c);
-  IssueRequest(built, r);
+  if (hooks_ != nullptr) [[unlikely]] {
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < segment_count; ++i) bytes += segments[i].length;
+    internal::CommandList built;
+    built.PushBack(c);
+    // Opcode bits 1:0 = 01b: data from host to controller (base 2.0 Figure 88).
+    if (GateRequest(built, r, bytes, (sqe.opcode & 3u) == 1u, c->queue)) Issue(built.PopFront());
+    return spec::Status::Ok();
+  }
+  Issue(c);
   return spec::Status::Ok();
 }
 
