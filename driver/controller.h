@@ -163,6 +163,12 @@ class Controller : public AdminChannel {
   void AddAsyncEventListener(std::function<void(uint32_t dw0)> listener) {
     async_listeners_.push_back(std::move(listener));
   }
+  // Called each time the controller becomes ready again after a reset or
+  // recovery (not at first bring-up): features the layers set are back at
+  // their defaults on the device and must be programmed again.
+  void AddReinitListener(std::function<void()> listener) {
+    reinit_listeners_.push_back(std::move(listener));
+  }
   // Gate and observer of block I/O (thermal admission, optimizer samples);
   // null removes them. Not owned; must outlive the controller or be removed.
   void SetIoHooks(IoHooks* hooks) { hooks_ = hooks; }
@@ -241,6 +247,7 @@ class Controller : public AdminChannel {
   PathEventHandler path_handler_;
   std::function<void(uint32_t)> async_handler_;
   std::vector<std::function<void(uint32_t)>> async_listeners_;
+  std::vector<std::function<void()>> reinit_listeners_;
   IoHooks* hooks_ = nullptr;
   internal::CommandList gated_;  // held back by hooks_->AdmitAt, submission order
   DoneCallback on_ready_;

@@ -403,6 +403,9 @@ void Controller::BecomeReady() {
   while (Command* cmd = parked_.PopFront()) Issue(cmd);
   EndBatch();
   if (path_handler_) path_handler_({PathEventKind::kControllerReady, 0, spec::Status::Ok()});
+  if (!on_ready_) {
+    for (const auto& listener : reinit_listeners_) listener();  // ready again, not first bring-up
+  }
   // Take the waiting reset callbacks first: a reset requested from inside the
   // ready callback below belongs to the next bring-up, not to this one.
   std::vector<DoneCallback> resets;

@@ -60,6 +60,9 @@ void AdvancedFeatures::Start(DoneCallback done) {
     // 2.0 Figure 148) make the thermal manager read SMART at once.
     if (!alive.expired() && *alive.lock() && thermal_) thermal_->OnAsyncEvent(dw0);
   });
+  controller_.AddReinitListener([this, alive] {
+    if (!alive.expired() && *alive.lock()) OnReinit();
+  });
   epoch_start_ns_ = clock_.NowNs();
   if (optimizer_ && options_.optimizer_settings.tune) ArmEpoch();
   if (!thermal_) {
@@ -176,11 +179,27 @@ void AdvancedFeatures::ApplyKnobs(const optimizer::TunerKnobs& k) {
   const bool coalescing = k.coalescing_threshold != knobs_.coalescing_threshold ||
                           k.coalescing_time_100us != knobs_.coalescing_time_100us;
   knobs_ = k;
-  if (!coalescing) return;
+  if (coalescing) SendCoalescing();
+}
+
+void AdvancedFeatures::SendCoalescing() {
   ++stats_.coalescing_sets;
-  const uint32_t cdw11 = uint32_t{k.coalescing_threshold} | (uint32_t{k.coalescing_time_100us} << 8);
+  const uint32_t cdw11 =
+      uint32_t{knobs_.coalescing_threshold} | (uint32_t{knobs_.coalescing_time_100us} << 8);
   (void)controller_.SubmitAdmin(commands::SetFeatures(kFidInterruptCoalescing, cdw11),
                                 [](const spec::Cqe&) {});
+}
+
+void AdvancedFeatures::OnReinit() {
+  // A reset put the device's features back at their defaults and the driver
+  // re-sent its static coalescing: program what was tuned, APST and TMTs again.
+  if (!running_) return;
+  ++stats_.reinits;
+  if (knobs_.coalescing_threshold != options_.initial_knobs.coalescing_threshold ||
+      knobs_.coalescing_time_100us != options_.initial_knobs.coalescing_time_100us) {
+    SendCoalescing();
+  }
+  if (thermal_) thermal_->OnControllerReset();
 }
 
 void AdvancedFeatures::OnSmart(const thermal::SmartSample& s) {

@@ -56,6 +56,7 @@ struct AdvancedStats {
   uint64_t held_ns = 0;     // total hold time the gate asked for
   uint64_t knob_changes = 0;
   uint64_t coalescing_sets = 0;  // Set Features 08h sent
+  uint64_t reinits = 0;          // controller resets after which features were set again
   double maintenance_warning_s = -1;  // simulated time of the first warning; -1: none
 };
 
@@ -95,6 +96,8 @@ class AdvancedFeatures : public IoHooks {
  private:
   void ArmEpoch();
   void ApplyKnobs(const optimizer::TunerKnobs& k);
+  void SendCoalescing();
+  void OnReinit();
   void OnSmart(const thermal::SmartSample& s);
 
   Controller& controller_;

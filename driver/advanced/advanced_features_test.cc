@@ -63,6 +63,23 @@ TEST(AdvancedFeatures, EpochOverGoalShortensCoalescingOnTheDevice) {
   ASSERT_NE(set, nullptr);
   EXPECT_EQ(set->cdw11, 31u | (10u << 8));
   EXPECT_EQ(adv.stats().coalescing_sets, 1u);
+  // After a controller reset the tuned setting is programmed again, after
+  // the driver's own static one.
+  bool reset = false;
+  b.ctrl->Reset([&](spec::Status s) { reset = s.ok(); });
+  b.rig.RunUntil([&] { return reset; });
+  b.rig.RunFor(1'000'000);
+  EXPECT_EQ(adv.stats().reinits, 1u);
+  EXPECT_EQ(adv.stats().coalescing_sets, 2u);
+  std::vector<uint32_t> sets;
+  for (const auto& r : b.rig.dev.received()) {
+    if (r.qid == 0 && r.sqe.opcode == static_cast<uint8_t>(spec::AdminOpcode::kSetFeatures) &&
+        (r.sqe.cdw10 & 0xFF) == 0x08) {
+      sets.push_back(r.sqe.cdw11);
+    }
+  }
+  ASSERT_GE(sets.size(), 2u);
+  EXPECT_EQ(sets.back(), 31u | (10u << 8));
   adv.Stop();
 }
 
