@@ -1,7 +1,9 @@
 // Host cost of each optimizer / thermal decision (the driver spec bounds a
 // decision at 5 us): latency prediction and model update, tuner epoch,
 // queue/path steering, performance prediction, predictive-maintenance
-// assessment, thermal forecast + admission, APST planning. Each benchmark
+// assessment, thermal forecast + admission, APST planning; and as wired into
+// the driver (driver/advanced): the I/O hooks per request (thermal admission,
+// issue and completion bookkeeping, latency model update) and one tuning epoch. Each benchmark
 // reports ns per decision and a `within_5us` counter (1 when the mean is
 // at most 5,000 ns).
 //   bazel run -c opt //bench:optimizer_bench
@@ -10,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "driver/advanced/advanced_features.h"
+#include "driver/controller.h"
 #include "driver/optimizer/latency_predictor.h"
 #include "driver/optimizer/performance_predictor.h"
 #include "driver/optimizer/predictive_maintenance.h"
@@ -17,6 +21,7 @@
 #include "driver/optimizer/tuner.h"
 #include "driver/thermal/apst_planner.h"
 #include "driver/thermal/thermal_forecaster.h"
+#include "driver/testing/fake_platform.h"
 
 namespace nvmesim::driver {
 namespace {
@@ -183,6 +188,67 @@ void BM_ApstPlan(benchmark::State& state) {
   Finish(state);
 }
 BENCHMARK(BM_ApstPlan);
+
+// The wired path: a controller (not started: only its seams are used) with
+// the thermal manager (predictive) and the optimizer (latency model, tuner).
+struct WiredRig {
+  testing::FakeClock clock;
+  testing::FakeDma dma;
+  testing::FakeInterrupts irq{4};
+  testing::FakeLog log;
+  std::unique_ptr<Controller> ctrl;
+  std::unique_ptr<advanced::AdvancedFeatures> adv;
+  WiredRig() {
+    hal::Platform p{nullptr, &dma, &irq, &clock, &log};
+    ctrl = std::make_unique<Controller>(p, ControllerOptions{});
+    AdvancedNvmeConfig cfg;
+    cfg.predictive_thermal_management = true;
+    cfg.machine_learning_enabled = true;
+    cfg.ai_optimization_enabled = true;
+    adv = std::make_unique<advanced::AdvancedFeatures>(
+        *ctrl, clock, advanced::AdvancedOptions::FromConfig(cfg, true));
+  }
+};
+
+void BM_WiredIoHooksPerRequest(benchmark::State& state) {
+  WiredRig rig;
+  XorShift rng;
+  uint64_t now = 1'000'000;
+  for (auto _ : state) {
+    now += 1000;
+    const uint64_t bytes = 4096u << (rng.Next() % 6);
+    const bool write = rng.Next() & 1;
+    const uint64_t at = rig.adv->AdmitAt(now, bytes);
+    const uint32_t token = rig.adv->OnIssued(now, 1, bytes, write);
+    rig.adv->OnFinished(now + 80'000, 1, bytes, write, 80'000 + rng.Next() % 50'000, token,
+                        spec::Status::Ok());
+    benchmark::DoNotOptimize(at);
+  }
+  Finish(state);
+}
+BENCHMARK(BM_WiredIoHooksPerRequest);
+
+void BM_WiredTuningEpoch(benchmark::State& state) {
+  // One epoch decision over `range(0)` completions (p99 by selection, tuner
+  // decision); the completions themselves are BM_WiredIoHooksPerRequest.
+  WiredRig rig;
+  XorShift rng;
+  uint64_t now = 1'000'000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (int64_t i = 0; i < state.range(0); ++i) {
+      const uint32_t token = rig.adv->OnIssued(now, 1, 4096, false);
+      rig.adv->OnFinished(now, 1, 4096, false, 50'000 + rng.Next() % 400'000, token,
+                          spec::Status::Ok());
+    }
+    now += 10'000'000;
+    rig.clock.Advance(10'000'000);
+    state.ResumeTiming();
+    rig.adv->EndEpoch();
+  }
+  Finish(state);
+}
+BENCHMARK(BM_WiredTuningEpoch)->Arg(1000);
 
 }  // namespace
 }  // namespace nvmesim::driver

@@ -154,6 +154,7 @@ class NvmeController : public sc_core::sc_module,
   void Execute(Command& c);
   // ---- thermal model glue (controller_thermal.cc)
   void ThermalPoll();
+  void ThermalThrottle(Command& c);
   bool ThermalSetFeature(uint8_t fid, Command& c, spec::Status* st);
   bool ThermalGetFeature(uint8_t fid, uint8_t sel, Command& c, spec::Status* st);
   void Complete(const Command& c, const spec::Status& s);
@@ -222,7 +223,8 @@ class NvmeController : public sc_core::sc_module,
   ControllerStats stats_;
   Arbiter arbiter_;
   std::array<IoCommandSetHandler*, 256> command_sets_{};
-  uint64_t pending_media_ps_ = 0;  // AddMediaTime() during the current command
+  uint64_t pending_media_ps_ = 0;
+  uint64_t throttle_free_ps_ = 0;  // thermal throttling pacer: next free instant  // AddMediaTime() during the current command
 
   // ---- registers (Base 2.0 Figure 33)
   spec::CapRegister cap_;

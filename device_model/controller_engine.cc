@@ -96,12 +96,11 @@ void NvmeController::Execute(Command& c) {
     s = ExecuteAdmin(c);
   } else {
     // A command may wake the device from a non-operational power state.
-    if (thermal_) c.media_ps += thermal_->CommandStarted(NowPs());
+    const uint64_t wake_ps = thermal_ ? thermal_->CommandStarted(NowPs()) : 0;
     s = ExecuteIo(c);
-    if (thermal_ && c.media_ps > 0) {
-      // Throttling stretches media service time (thermal throughput factor).
-      const double f = thermal_->throughput_factor();
-      if (f > 0 && f < 1) c.media_ps = static_cast<uint64_t>(static_cast<double>(c.media_ps) / f);
+    if (thermal_) {
+      ThermalThrottle(c);
+      c.media_ps += wake_ps;  // after ExecuteIo, which sets the media time
     }
   }
   executing_ = false;
@@ -110,6 +109,22 @@ void NvmeController::Execute(Command& c) {
     deliver_events_after_ = false;
     DeliverAsyncEvents();
   }
+}
+
+void NvmeController::ThermalThrottle(Command& c) {
+  const double f = thermal_->throughput_factor();
+  if (!(f > 0 && f < 1)) return;
+  // Throttling stretches media service time (thermal throughput factor)...
+  if (c.media_ps > 0) c.media_ps = static_cast<uint64_t>(static_cast<double>(c.media_ps) / f);
+  // ...and, with a reference bandwidth, caps the data rate at f x reference:
+  // a pacer every data transfer passes through, so a write cache cannot hide it.
+  const double reference = thermal_->config().throttle_reference_bps;
+  if (reference <= 0 || c.bytes == 0) return;
+  const uint64_t now = NowPs();
+  const uint64_t start = std::max(now, throttle_free_ps_);
+  throttle_free_ps_ =
+      start + static_cast<uint64_t>(static_cast<double>(c.bytes) * 1e12 / (f * reference));
+  if (throttle_free_ps_ > now + c.media_ps) c.media_ps = throttle_free_ps_ - now;
 }
 
 void NvmeController::Complete(const Command& c, const Status& s) {

@@ -155,9 +155,25 @@ class Controller : public AdminChannel {
 
   // Seams for the multipath and zoned layers.
   void SetPathEventHandler(PathEventHandler handler) { path_handler_ = std::move(handler); }
+  // The primary async-event listener (replaces the previous primary one).
   void SetAsyncEventHandler(std::function<void(uint32_t dw0)> handler) {
     async_handler_ = std::move(handler);
   }
+  // Further listeners: every one sees every event, after the primary one.
+  void AddAsyncEventListener(std::function<void(uint32_t dw0)> listener) {
+    async_listeners_.push_back(std::move(listener));
+  }
+  // Called each time the controller becomes ready again after a reset or
+  // recovery (not at first bring-up): features the layers set are back at
+  // their defaults on the device and must be programmed again.
+  void AddReinitListener(std::function<void()> listener) {
+    reinit_listeners_.push_back(std::move(listener));
+  }
+  // Gate and observer of block I/O (thermal admission, optimizer samples);
+  // null removes them. Not owned; must outlive the controller or be removed.
+  void SetIoHooks(IoHooks* hooks) { hooks_ = hooks; }
+  // Requests held back by the IoHooks gate.
+  uint32_t gated_commands() const { return gated_.size(); }
 
  private:
   using Command = internal::Command;
@@ -200,6 +216,11 @@ class Controller : public AdminChannel {
   void RetryLater(Command* cmd, uint64_t delay_ns);
   void OnInterrupt(uint32_t vector);
   bool IoAccepting() const;
+  // IoHooks: false when the request is held back (its commands wait in gated_).
+  bool GateRequest(internal::CommandList& built, Request* r, uint64_t bytes, bool write,
+                   uint16_t qid);
+  void ReleaseGated();
+  void ArmGate(uint64_t at_ns);
   void AbandonBuilt(internal::CommandList& built, Request* r);
 
   // controller_recovery.cc
@@ -225,6 +246,10 @@ class Controller : public AdminChannel {
   NamespaceManager namespaces_;
   PathEventHandler path_handler_;
   std::function<void(uint32_t)> async_handler_;
+  std::vector<std::function<void(uint32_t)>> async_listeners_;
+  std::vector<std::function<void()>> reinit_listeners_;
+  IoHooks* hooks_ = nullptr;
+  internal::CommandList gated_;  // held back by hooks_->AdmitAt, submission order
   DoneCallback on_ready_;
   DoneCallback on_shutdown_;
   std::vector<DoneCallback> on_reset_;
@@ -253,6 +278,7 @@ class Controller : public AdminChannel {
   hal::Clock::TimerId state_timer_ = hal::Clock::kNoTimer;
   hal::Clock::TimerId watchdog_timer_ = hal::Clock::kNoTimer;
   hal::Clock::TimerId keep_alive_timer_ = hal::Clock::kNoTimer;
+  hal::Clock::TimerId gate_timer_ = hal::Clock::kNoTimer;
   uint64_t state_deadline_ns_ = 0;
 };
 

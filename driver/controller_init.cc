@@ -403,6 +403,9 @@ void Controller::BecomeReady() {
   while (Command* cmd = parked_.PopFront()) Issue(cmd);
   EndBatch();
   if (path_handler_) path_handler_({PathEventKind::kControllerReady, 0, spec::Status::Ok()});
+  if (!on_ready_) {
+    for (const auto& listener : reinit_listeners_) listener();  // ready again, not first bring-up
+  }
   // Take the waiting reset callbacks first: a reset requested from inside the
   // ready callback below belongs to the next bring-up, not to this one.
   std::vector<DoneCallback> resets;
@@ -452,6 +455,7 @@ void Controller::OnAsyncEvent(const spec::Cqe& cqe) {
   Logf(hal::LogLevel::kInfo, "async event type " + std::to_string(type) + " info " +
                                  std::to_string(info) + " log page " + std::to_string(lid));
   if (async_handler_) async_handler_(dw0);
+  for (const auto& listener : async_listeners_) listener(dw0);
   // Read the log page the event names, which also clears the event (RAE = 0,
   // base 2.0 5.2.12 / 5.16), then re-arm.
   const uint64_t epoch = epoch_;

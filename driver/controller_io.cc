@@ -27,6 +27,7 @@ Controller::~Controller() {
   cancel(state_timer_);
   cancel(watchdog_timer_);
   cancel(keep_alive_timer_);
+  cancel(gate_timer_);
   while (Command* c = delayed_.PopFront()) platform_.clock->CancelTimer(c->retry_timer);
   for (uint32_t v = 0; v < info_.interrupt_vectors; ++v)
     platform_.interrupts->SetHandler(v, nullptr);
@@ -90,6 +91,7 @@ void Controller::FreeRequest(Request* r) {
   r->retries = 0;
   r->dw0 = r->dw1 = 0;
   r->status = spec::Status::Ok();
+  r->admitted = false;
   r->next_free = request_free_;
   request_free_ = r;
 }
@@ -216,6 +218,13 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
   r->submit_ns = platform_.clock->NowNs();
   r->outstanding = r->commands = built.size();
   r->status = spec::Status::Ok();
+  // The IoHooks gate: one predictable branch when no hooks are installed.
+  if (hooks_ != nullptr) [[unlikely]] {
+    if (!GateRequest(built, r, uint64_t{req.blocks} * lba,
+                     req.op == BlockOp::kWrite || req.op == BlockOp::kWriteZeroes, qid)) {
+      return spec::Status::Ok();  // held: goes out from the gate timer
+    }
+  }
   if (built.size() == 1) {
     Issue(built.PopFront());
   } else {
@@ -224,6 +233,54 @@ spec::Status Controller::Submit(const BlockRequest& req, BlockCallback done) {
     EndBatch();
   }
   return spec::Status::Ok();
+}
+
+bool Controller::GateRequest(internal::CommandList& built, Request* r, uint64_t bytes, bool write,
+                             uint16_t qid) {
+  r->bytes = bytes;
+  r->write = write;
+  r->qid = qid;
+  // Requests go out in submission order: behind a held one, wait too.
+  const uint64_t now = platform_.clock->NowNs();
+  const uint64_t at = gated_.empty() ? hooks_->AdmitAt(now, bytes) : 1;
+  if (at != 0) {
+    while (Command* c = built.PopFront()) gated_.PushBack(c);
+    if (gate_timer_ == hal::Clock::kNoTimer) ArmGate(std::max(at, now + 1));
+    return false;
+  }
+  r->admitted = true;
+  r->admit_ns = now;
+  r->token = hooks_->OnIssued(now, qid, bytes, write);
+  return true;
+}
+
+void Controller::ArmGate(uint64_t at_ns) {
+  const uint64_t now = platform_.clock->NowNs();
+  gate_timer_ = platform_.clock->StartTimer(at_ns > now ? at_ns - now : 1, [this] {
+    gate_timer_ = hal::Clock::kNoTimer;
+    ReleaseGated();
+  });
+}
+
+void Controller::ReleaseGated() {
+  BeginBatch();
+  while (Command* c = gated_.front()) {
+    Request* r = c->request;
+    if (r != nullptr && !r->admitted) {
+      const uint64_t now = platform_.clock->NowNs();
+      const uint64_t at = hooks_ ? hooks_->AdmitAt(now, r->bytes) : 0;
+      if (at != 0) {
+        ArmGate(std::max(at, now + 1));
+        break;
+      }
+      r->admitted = true;
+      r->admit_ns = now;
+      if (hooks_) r->token = hooks_->OnIssued(now, r->qid, r->bytes, r->write);
+    }
+    gated_.PopFront();
+    Issue(c);
+  }
+  EndBatch();
 }
 
 spec::Status Controller::SubmitIo(uint16_t queue, const spec::Sqe& sqe, const DataSegment* segments,
@@ -249,6 +306,15 @@ spec::Status Controller::SubmitIo(uint16_t queue, const spec::Sqe& sqe, const Da
   r->done = std::move(done);
   r->submit_ns = platform_.clock->NowNs();
   r->outstanding = r->commands = 1;
+  if (hooks_ != nullptr) [[unlikely]] {
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < segment_count; ++i) bytes += segments[i].length;
+    internal::CommandList built;
+    built.PushBack(c);
+    // Opcode bits 1:0 = 01b: data from host to controller (base 2.0 Figure 88).
+    if (GateRequest(built, r, bytes, (sqe.opcode & 3u) == 1u, c->queue)) Issue(built.PopFront());
+    return spec::Status::Ok();
+  }
   Issue(c);
   return spec::Status::Ok();
 }
@@ -392,6 +458,10 @@ void Controller::FinishCommand(Command* cmd, const spec::Status& status) {
   BlockResult result;
   result.status = r->status;
   result.latency_ns = platform_.clock->NowNs() - r->submit_ns;
+  if (hooks_ != nullptr && r->admitted) [[unlikely]] {
+    const uint64_t now = platform_.clock->NowNs();
+    hooks_->OnFinished(now, r->qid, r->bytes, r->write, now - r->admit_ns, r->token, r->status);
+  }
   result.retries = r->retries;
   result.commands = r->commands;
   result.dw0 = r->dw0;

@@ -196,6 +196,8 @@ void Controller::RecoverCommands(bool keep_retryable, spec::Status fail) {
 }
 
 void Controller::FailParked(const spec::Status& status) {
+  // Requests the IoHooks gate still holds fail with the parked ones.
+  while (Command* c = gated_.PopFront()) parked_.PushBack(c);
   while (Command* c = parked_.PopFront()) {
     if (c->on_complete) {
       auto done = std::move(c->on_complete);

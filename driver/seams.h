@@ -41,4 +41,22 @@ class AdminChannel {
   virtual hal::Log* log() = 0;
 };
 
+// Observer and gate on the block I/O path, for the thermal manager and the
+// performance optimizer layered on one controller. Installed with
+// Controller::SetIoHooks; with none installed the I/O path pays one branch.
+class IoHooks {
+ public:
+  virtual ~IoHooks() = default;
+  // Asked once per request before its commands are issued (in submission
+  // order; a request held back holds every later one). Returns 0 to admit it
+  // now, or the platform-clock time (ns) to ask again.
+  virtual uint64_t AdmitAt(uint64_t now_ns, uint64_t bytes) = 0;
+  // The request was admitted and its commands go to queue `qid`.
+  // Returns a token handed back to OnFinished (e.g. the load it saw).
+  virtual uint32_t OnIssued(uint64_t now_ns, uint16_t qid, uint64_t bytes, bool write) = 0;
+  // The request finished; `latency_ns` runs from admission to completion.
+  virtual void OnFinished(uint64_t now_ns, uint16_t qid, uint64_t bytes, bool write,
+                          uint64_t latency_ns, uint32_t token, const spec::Status& status) = 0;
+};
+
 }  // namespace nvmesim::driver

@@ -113,6 +113,18 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     doc["nvmesim"]["passed"] = run.passed;
     doc["nvmesim"]["error"] = run.error;
     for (const auto& [k, v] : run.counters) doc["nvmesim"]["counters"][k] = v;
+    for (const nh::ThermalSeries& t : run.thermal) {
+      nlohmann::json pts = nlohmann::json::array();
+      for (const nh::ThermalPoint& p : t.points) {
+        pts.push_back({{"time_ms", static_cast<double>(p.time_ps) / 1e9},
+                       {"kelvin", p.kelvin},
+                       {"throttle", p.throttle},
+                       {"power_state", p.power_state},
+                       {"written_bytes", p.written_bytes},
+                       {"deferred", p.deferred}});
+      }
+      doc["nvmesim"]["thermal"][t.controller] = std::move(pts);
+    }
     for (const auto& e : run.expectations) {
       doc["nvmesim"]["expectations"].push_back(
           {{"name", e.name},
@@ -217,6 +229,15 @@ int main(int argc, char** argv) {
   mgmt->add_option("--args", mreq.args, "nvme-multipath-config: \"policy=latency ...\"");
   mgmt->add_option("--path", mreq.path, "nvme-multipath-failover: path to move I/O off");
   mgmt->add_flag("--restore", mreq.restore, "nvme-multipath-failover: put the path back");
+  nh::WorkloadOptions& wl = mreq.workload;
+  mgmt->add_option("--bs", wl.block_bytes, "optimizer commands: block size in bytes (4096)");
+  mgmt->add_option("--qd", wl.queue_depth, "optimizer commands: queue depth 1..1024 (32)");
+  mgmt->add_option("--read-pct", wl.read_percent, "optimizer commands: percent reads (70)");
+  CLI::Option* ios_option =
+      mgmt->add_option("--ios", wl.ios, "optimizer / thermal commands: I/Os to run (20000)");
+  mgmt->add_option("--goal", wl.goal, "nvme-adaptive-tune: latency or throughput");
+  mgmt->add_option("--target-p99", wl.target_p99_us,
+                   "nvme-ai-optimize / nvme-adaptive-tune: p99 goal in us");
 
   CLI::App* bench =
       app.add_subcommand("bench", "Run an fio job file against a device profile in simulated time");
@@ -234,6 +255,7 @@ int main(int argc, char** argv) {
       std::ifstream in(input_file, std::ios::binary);
       pt.input.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
+    mreq.load = ios_option->count() > 0;
     nh::MgmtResult r = nh::RunMgmtCommand(*s, mreq);
     if (!r.error.empty()) {
       std::fprintf(stderr, "nvmesim mgmt: %s\n", r.error.c_str());

@@ -18,7 +18,18 @@ const std::vector<std::pair<std::string, std::string>>& MgmtCommands() {
        "identity, capabilities and queue layout the driver set up"},
       {"nvme-advanced-controller-reset", "reset the controller on request and re-initialise it"},
       {"nvme-advanced-stats", "driver, per-queue and recovery counters"},
-      {"nvme-thermal-stats", "SMART temperatures and thermal management counters"},
+      {"nvme-thermal-stats",
+       "temperatures, throttling, APST state; history through the driver's thermal manager "
+       "when it runs (--ios N: run a workload first)"},
+      {"nvme-ai-optimize",
+       "run a workload with the coalescing / depth tuner on; print what it changed (--bs, --qd, "
+       "--read-pct, --ios, --target-p99)"},
+      {"nvme-adaptive-tune",
+       "the tuner epoch by epoch, queue depth applied (--goal latency|throughput, --target-p99)"},
+      {"nvme-performance-predict",
+       "predict IOPS / p99 for a workload (--bs, --qd, --read-pct), then measure it (--ios)"},
+      {"nvme-predictive-stats",
+       "predictive maintenance: remaining life, failure probability, SMART trends"},
       {"nvme-zns-info",
        "zone geometry, limits, state counts and the zone report (--namespace-id, --state)"},
       {"nvme-zns-create", "create and attach a zoned namespace (--blocks)"},
@@ -52,11 +63,16 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     out.error = "no controller `" + request.controller + "` in " + scenario.path;
     return out;
   }
+  if (std::string e = CheckWorkloadOptions(request.workload, 0); !e.empty()) {
+    out.error = e;
+    return out;
+  }
   SystemBuild build = BuildSystemSpec(scenario, scenario.info.fidelity);
   if (!build.ok()) {
     out.error = build.errors.front();
     return out;
   }
+  EnableFeaturesFor(request.command, request.workload, build.spec);
   std::unique_ptr<SimSystem> system;
   try {
     system = std::make_unique<SimSystem>(build.spec);
@@ -86,7 +102,16 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     } else if (cmd == "nvme-advanced-controller-reset") {
       driver::mgmt::ControllerReset(*c, system->clock(), done);
     } else if (cmd == "nvme-thermal-stats") {
-      driver::mgmt::ThermalStats(*c, done);
+      driver::advanced::AdvancedFeatures* adv = system->advanced(static_cast<size_t>(index));
+      if (adv == nullptr || adv->thermal() == nullptr) {
+        driver::mgmt::ThermalStats(*c, done);
+      } else if (!request.load) {
+        done(adv->thermal()->FormatStats(true), spec::Status::Ok());
+      } else {
+        RunThermalLoad(request.workload, *system, static_cast<size_t>(index), done);
+      }
+    } else if (IsOptimizerCommand(cmd)) {
+      RunOptimizerCommand(cmd, request.workload, *system, static_cast<size_t>(index), done);
     } else if (cmd == "nvme-zns-info") {
       zone_io = std::make_unique<driver::zoned::ControllerZoneIo>(*c, &system->clock());
       driver::zoned::ZoneManagerOptions zo;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "driver/mgmt/mgmt.h"
+#include "harness/mgmt_optimizer.h"
 #include "harness/scenario/scenario_spec.h"
 
 namespace nvmesim::harness {
@@ -20,6 +21,10 @@ struct MgmtRequest {
   std::string args;        // nvme-multipath-config: "policy=latency ..."
   std::string path;        // nvme-multipath-failover: the path to move I/O off ("nvme0")
   bool restore = false;    // nvme-multipath-failover: put the path back in service
+  // nvme-ai-optimize, nvme-adaptive-tune, nvme-performance-predict,
+  // nvme-predictive-stats; nvme-thermal-stats runs it only when `load` is set.
+  WorkloadOptions workload;
+  bool load = false;
 };
 
 struct MgmtResult {

@@ -12,8 +12,41 @@ std::string Ms(uint64_t ps) {
 }
 }  // namespace
 
-std::string FormatRunReport(const RunResult& run) {
+std::string FormatThermalReport(const RunResult& run) {
   std::string out;
+  char b[256];
+  for (const ThermalSeries& t : run.thermal) {
+    if (t.points.empty()) continue;
+    auto counter = [&](const std::string& key) {
+      auto it = run.counters.find(t.controller + "." + key);
+      return it == run.counters.end() ? 0.0 : it->second;
+    };
+    std::snprintf(b, sizeof b,
+                  "\nThermal (%s): peak %.2f K, throttled %.3f s, energy %.3f J (%.2f W mean), "
+                  "held back %.0f requests\n",
+                  t.controller.c_str(), counter("thermal.peak_k"), counter("thermal.throttled_s"),
+                  counter("thermal.energy_j"), counter("thermal.avg_power_w"),
+                  counter("thermal_manager.deferred"));
+    out += b;
+    // A compact curve: at most 24 points, kelvin and the throttle level
+    // (' ' none, '*' light, '#' heavy, '!' shut down).
+    const size_t n = t.points.size();
+    const size_t step = (n + 23) / 24;
+    out += "  curve (ms: K):";
+    for (size_t i = 0; i < n; i += step) {
+      const ThermalPoint& p = t.points[i];
+      static const char kMark[] = " *#!";
+      std::snprintf(b, sizeof b, " %.0f:%.1f%c", static_cast<double>(p.time_ps) / 1e9, p.kelvin,
+                    kMark[p.throttle & 3u]);
+      out += b;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string FormatRunReport(const RunResult& run) {
+  std::string out = FormatThermalReport(run);
   if (!run.faults.empty()) {
     out += "\nFaults:\n";
     for (const FaultRecord& f : run.faults) {

@@ -9,5 +9,7 @@
 namespace nvmesim::harness {
 
 std::string FormatRunReport(const RunResult& run);
+// The temperature curve and thermal figures of each controller with a thermal model.
+std::string FormatThermalReport(const RunResult& run);
 
 }  // namespace nvmesim::harness

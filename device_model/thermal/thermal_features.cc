@@ -26,6 +26,9 @@ std::string ValidateThermalConfig(const ThermalConfig& c) {
     return "mntmt must be > 0 and <= mxtmt when host controlled thermal management is supported";
   }
   if (!(c.light_factor > 0 && c.light_factor <= 1)) return "light_factor must be in (0, 1]";
+  if (!(c.throttle_reference_bps >= 0 && c.throttle_reference_bps <= 1e12)) {
+    return "throttle_reference_bps must be in [0, 1e12] bytes/s";
+  }
   if (!(c.heavy_factor > 0 && c.heavy_factor <= c.light_factor)) {
     return "heavy_factor must be in (0, light_factor]";
   }

@@ -52,6 +52,9 @@ struct ThermalConfig {
   double hysteresis_kelvin = 2.0;
   double light_factor = 0.6;  // throughput kept at light throttling (0, 1]
   double heavy_factor = 0.3;  // throughput kept at heavy throttling (0, 1]
+  // Data rate (bytes/s) the throttle factors scale: throttled, the controller
+  // moves at most factor x this; 0 = throttling only stretches media time.
+  double throttle_reference_bps = 0;
   bool critical_shutdown = true;
   uint16_t shutdown_kelvin = 0;  // 0: CCTEMP
   bool apst_supported = true;    // APSTA bit 0 (Figure 275)

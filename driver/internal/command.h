@@ -22,6 +22,13 @@ struct Request {
   uint32_t retries = 0;
   uint32_t dw0 = 0, dw1 = 0;  // of the last successful completion
   spec::Status status;
+  // For IoHooks: data bytes, direction, queue, admission time (0: not yet).
+  uint64_t bytes = 0;
+  uint64_t admit_ns = 0;
+  uint32_t token = 0;  // IoHooks::OnIssued's
+  uint16_t qid = 0;
+  bool write = false;
+  bool admitted = false;
   Request* next_free = nullptr;
 };
 

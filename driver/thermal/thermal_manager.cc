@@ -194,6 +194,11 @@ void ThermalManager::SmartDone(const spec::Cqe& cqe) {
   ArmPoll();
 }
 
+void ThermalManager::OnControllerReset() {
+  if (!running_) return;
+  ProgramHctm([this] { ProgramApst([] {}); });
+}
+
 void ThermalManager::OnAsyncEvent(uint32_t dw0) {
   if (monitor_.OnAsyncEvent(dw0)) PollNow();
 }

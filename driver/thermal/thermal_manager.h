@@ -68,6 +68,9 @@ class ThermalManager {
   uint64_t NextAdmitNs(uint64_t now_ns, uint64_t bytes) const;
   // Reads SMART now (also used on threshold events).
   void PollNow();
+  // The controller was reset (its features are back at their defaults):
+  // programs TMT1/TMT2 and the APST table again.
+  void OnControllerReset();
   // Called with every SMART sample read (e.g. to feed predictive maintenance).
   void SetSmartObserver(std::function<void(const SmartSample&)> observer) {
     smart_observer_ = std::move(observer);

@@ -253,6 +253,20 @@ std::vector<FaultKindInfo> BuildCatalogue() {
                         "target composite temperature in degrees Celsius"),
                    Dur("ramp", false, "0s", "time to reach the target"),
                }});
+  c.push_back({FaultKind::kWearOut,
+               "wear_out",
+               FaultTarget::kController,
+               FaultEnd::kNone,
+               "The medium wears out: SMART Available Spare falls and Percentage Used rises at "
+               "steady rates (Base 2.0 Figure 207) until the spare reaches its threshold, when "
+               "critical warning bit 0 is set (the drive has failed).",
+               {
+                   Real("spare_per_second", "percent per simulated second", 0.0, 1e6, true, "",
+                        "Available Spare lost per simulated second"),
+                   Real("wear_per_second", "percent per simulated second", 0.0, 1e6, false, "0",
+                        "Percentage Used gained per simulated second"),
+                   Dur("step", false, "1ms", "how often the SMART values are updated"),
+               }});
   return c;
 }
 

@@ -31,6 +31,7 @@ enum class FaultKind {
   kZoneReadOnly,
   kZoneOffline,
   kTemperatureExcursion,
+  kWearOut,
 };
 
 // What `target = "..."` names for a fault kind.

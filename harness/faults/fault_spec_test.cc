@@ -45,7 +45,8 @@ TEST(FaultCatalogue, ListsEveryKindOfTheIssueOnce) {
                             "namespace_attach",
                             "zone_read_only",
                             "zone_offline",
-                            "temperature_excursion"};
+                            "temperature_excursion",
+                            "wear_out"};
   std::set<std::string> names;
   for (const FaultKindInfo& k : FaultCatalogue()) {
     EXPECT_TRUE(names.insert(k.name).second) << k.name;

@@ -1,5 +1,7 @@
 #include "harness/runner/counters.h"
 
+#include "harness/runner/thermal_counters.h"
+
 #include <cctype>
 #include <string>
 
@@ -57,6 +59,7 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
       c[p + "iops"] = stats.Iops(dir);
       c[p + "errors"] = static_cast<double>(stats.direction(dir).errors);
       c[p + "p99_us"] = static_cast<double>(stats.direction(dir).clat.Percentile(99.0)) / 1000.0;
+      c[p + "bytes"] = static_cast<double>(stats.direction(dir).bytes);
     }
   }
 
@@ -103,6 +106,7 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     }
     c[p + "link.replays"] = replays;
   }
+  AddThermalCounters(system, scenario, c);
   const pcie::RootComplexCounters& rc = system.root_complex().counters();
   c["rc.unsupported_requests"] = static_cast<double>(rc.unsupported_requests);
   c["rc.msi_messages"] = static_cast<double>(rc.msi_messages);

@@ -1,6 +1,7 @@
 #include "harness/runner/fault_injector.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "harness/faults/fault_spec.h"
 
@@ -173,6 +174,28 @@ void FaultInjector::End(size_t i) {
   }
 }
 
+void FaultInjector::WearStep(size_t ci, double spare_per_s, double wear_per_s, uint64_t step_ps,
+                             double spare, double used) {
+  if (stopped_) return;
+  device::Health& h = system_.device(ci).health();
+  const double dt = static_cast<double>(step_ps) / 1e12;
+  spare = std::max(0.0, spare - spare_per_s * dt);
+  used = std::min(255.0, used + wear_per_s * dt);  // Percentage Used may exceed 100 (Figure 207)
+  h.available_spare = static_cast<uint8_t>(std::ceil(spare));
+  h.percentage_used = static_cast<uint8_t>(std::floor(used));
+  if (h.available_spare <= h.spare_threshold) {
+    // Available Spare below its threshold: critical warning bit 0 (Figure 207).
+    h.critical_warning |= 1u;
+    fault_counters_[scenario_.controllers[ci].name + ".wear_out.failure_s"] =
+        static_cast<double>(NowPs()) / 1e12;
+    return;
+  }
+  system_.cpu().Post(sc_time::from_value(step_ps), [this, ci, spare_per_s, wear_per_s, step_ps,
+                                                    spare, used] {
+    WearStep(ci, spare_per_s, wear_per_s, step_ps, spare, used);
+  });
+}
+
 std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
   const int ci = TargetController(f);
   auto need_controller = [&]() -> std::string {
@@ -311,6 +334,18 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
                                                        ? device::zns::ZoneFault::kReadOnly
                                                        : device::zns::ZoneFault::kOffline);
       return st.ok() ? "" : "zone " + std::to_string(f.Int("zone")) + ": " + st.ToString();
+    }
+    case FaultKind::kWearOut: {
+      if (auto e = need_controller(); !e.empty()) return e;
+      if (!start) return "";
+      const device::Health& h = system_.device(static_cast<size_t>(ci)).health();
+      const uint64_t step = f.DurationPs("step");
+      if (step == 0) return "step must be above zero";
+      fault_counters_[scenario_.controllers[static_cast<size_t>(ci)].name + ".wear_out.start_s"] =
+          static_cast<double>(NowPs()) / 1e12;
+      WearStep(static_cast<size_t>(ci), f.Real("spare_per_second"), f.Real("wear_per_second"),
+               step, h.available_spare, h.percentage_used);
+      return "";
     }
     case FaultKind::kTemperatureExcursion: {
       if (auto e = need_controller(); !e.empty()) return e;

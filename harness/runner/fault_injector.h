@@ -35,12 +35,16 @@ class FaultInjector {
 
   void OnSubmitted(uint64_t total_submitted);
   void OnCompleted(const CompletionEvent& event);
+  // Figures of the faults themselves (e.g. "<ctrl>.wear_out.failure_s").
+  const std::map<std::string, double>& counters() const { return fault_counters_; }
 
  private:
   void Start(size_t index);
   void End(size_t index);
   std::string Apply(const FaultSpec& fault, bool start);
   void Poll();
+  void WearStep(size_t controller, double spare_per_s, double wear_per_s, uint64_t step_ps,
+                double spare, double used);
   int TargetController(const FaultSpec& fault) const;
   const NamespaceSpec* TargetNamespace(const FaultSpec& fault) const;
   int SubsystemIndex(const std::string& name) const;
@@ -52,6 +56,7 @@ class FaultInjector {
   CounterSource counters_;
   std::vector<bool> started_, ended_;
   std::map<const FaultSpec*, device::AnaState> saved_ana_;  // ANA state before a change
+  std::map<std::string, double> fault_counters_;
   bool polling_ = false;
   bool stopped_ = false;
 };

@@ -45,6 +45,7 @@ class Run {
   void Finish(const std::string& error);
   void ScheduleGuards();
   void SampleCounters();
+  void SampleThermal();
   static constexpr size_t kMaxSlices = 1'000'000;
 
   const ScenarioSpec& scenario_;
@@ -68,6 +69,24 @@ class Run {
   std::chrono::steady_clock::time_point wall_start_;
   uint64_t wall_limit_ms_ = 0;
 };
+
+// How long before an injected wear-out failure predictive maintenance warned,
+// in the model's power-on hours: "<ctrl>.maintenance.lead_hours" (-1 when it
+// never warned), beside the configured margin.
+void AddMaintenanceLead(const ScenarioSpec& scenario, const driver::advanced::AdvancedOptions& a,
+                        std::map<std::string, double>& c) {
+  for (const ControllerSpec& ctrl : scenario.controllers) {
+    const std::string p = ctrl.name + ".";
+    auto failure = c.find(p + "wear_out.failure_s");
+    auto warning = c.find(p + "maintenance.warning_s");
+    if (warning == c.end()) continue;
+    c[p + "maintenance.margin_hours"] = a.optimizer_settings.maintenance_config.warn_margin_hours;
+    if (failure == c.end()) continue;
+    c[p + "maintenance.lead_hours"] =
+        warning->second < 0 ? -1
+                            : (failure->second - warning->second) * a.maintenance_hours_per_second;
+  }
+}
 
 RunResult Run::Execute() {
   wall_start_ = std::chrono::steady_clock::now();  // host time: guard and report only
@@ -108,6 +127,7 @@ RunResult Run::Execute() {
       injector_->Schedule(
           [this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
       ScheduleGuards();
+      if (scenario_.thermal.present) SampleThermal();
     };
     const driver::AdvancedNvmeConfig& cfg = system_->spec().driver.config;
     if (!cfg.multipath_enabled || system_->controller_count() < 2) {
@@ -142,6 +162,8 @@ RunResult Run::Execute() {
 
   for (auto& j : jobs_) result_.jobs.push_back(j->record());
   result_.counters = CollectCounters(*system_, scenario_, jobs_, submitted_);
+  for (const auto& [k, v] : injector_->counters()) result_.counters[k] = v;
+  AddMaintenanceLead(scenario_, system_->spec().advanced, result_.counters);
   result_.states = CollectStates(*system_, scenario_);
   result_.expectations = EvaluateExpectations(scenario_, result_);
   result_.trace_hash = hasher_.Hash();
@@ -250,6 +272,40 @@ void Run::SampleCounters() {
   uint64_t in_flight = 0;
   for (auto& j : jobs_) in_flight += j->in_flight();
   result_.samples.push_back({"host.requests_in_flight", now, static_cast<double>(in_flight)});
+}
+
+void Run::SampleThermal() {
+  // The temperature curve: read-only sampling of each thermal model (no
+  // Tick, so the models advance exactly as without sampling).
+  if (finished_) return;
+  const uint64_t now = NowPs();
+  double written = 0;
+  for (auto& j : jobs_) written += static_cast<double>(j->record().stats.direction(IoDirection::kWrite).bytes);
+  if (result_.thermal.empty()) {
+    for (size_t i = 0; i < system_->controller_count() && i < scenario_.controllers.size(); ++i) {
+      if (system_->thermal(i)) result_.thermal.push_back({scenario_.controllers[i].name, {}});
+    }
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < system_->controller_count() && k < result_.thermal.size(); ++i) {
+    device::thermal::ThermalModel* tm = system_->thermal(i);
+    if (tm == nullptr) continue;
+    ThermalPoint p;
+    p.time_ps = now;
+    p.kelvin = tm->temperature_kelvin();
+    p.throttle = static_cast<uint32_t>(tm->throttle_level());
+    p.power_state = tm->power_state();
+    p.written_bytes = written;
+    if (driver::advanced::AdvancedFeatures* a = system_->advanced(i)) p.deferred = a->stats().deferred;
+    if (options_.keep_event_log) {
+      const std::string& name = result_.thermal[k].controller;
+      result_.samples.push_back({name + ".thermal_kelvin", now, p.kelvin});
+      result_.samples.push_back({name + ".throttle_level", now, static_cast<double>(p.throttle)});
+    }
+    result_.thermal[k++].points.push_back(p);
+  }
+  system_->cpu().Post(sc_time::from_value(scenario_.thermal.sample_interval_ps),
+                      [this] { SampleThermal(); });
 }
 
 void Run::OnJobDone() {

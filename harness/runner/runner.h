@@ -57,6 +57,21 @@ struct CounterSample {
   double value = 0;
 };
 
+// One point of a controller's temperature curve ([thermal] sample_interval).
+struct ThermalPoint {
+  uint64_t time_ps = 0;
+  double kelvin = 0;           // the model's temperature
+  uint32_t throttle = 0;       // 0 none, 1 light, 2 heavy, 3 shut down
+  uint32_t power_state = 0;
+  double written_bytes = 0;    // host writes completed so far (all jobs)
+  uint64_t deferred = 0;       // requests the driver's thermal gate held back so far
+};
+
+struct ThermalSeries {
+  std::string controller;
+  std::vector<ThermalPoint> points;
+};
+
 struct RunResult {
   std::string scenario;
   std::string path;
@@ -83,6 +98,7 @@ struct RunResult {
   std::vector<LoggedEvent> event_log;  // when RunOptions::keep_event_log
   std::vector<CommandSlice> slices;    // when RunOptions::keep_event_log (first 1M)
   std::vector<CounterSample> samples;  // when RunOptions::keep_event_log
+  std::vector<ThermalSeries> thermal;  // with a [thermal] section
   bool passed = false;                 // booted, not cut short, every expectation held
 };
 

@@ -4,6 +4,7 @@
 
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
+#include "device_model/thermal/thermal_model.h"
 #include "device_model/zns/zns_command_set.h"
 #include "driver/config_toml.h"
 
@@ -133,7 +134,49 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     if (std::string e = pcie::ValidateLinkConfig(cs.link); !e.empty()) {
       out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".link") + e);
     }
+    if (scenario.thermal.present) {
+      const ThermalSectionSpec& t = scenario.thermal;
+      auto tc = std::make_shared<device::thermal::ThermalConfig>();
+      if (t.ambient_kelvin) tc->ambient_kelvin = *t.ambient_kelvin;
+      if (t.initial_kelvin) tc->initial_kelvin = *t.initial_kelvin;
+      if (t.resistance_k_per_w) tc->resistance_k_per_w = *t.resistance_k_per_w;
+      if (t.capacitance_j_per_k) tc->capacitance_j_per_k = *t.capacitance_j_per_k;
+      if (t.wctemp) tc->wctemp = static_cast<uint16_t>(*t.wctemp);
+      if (t.cctemp) tc->cctemp = static_cast<uint16_t>(*t.cctemp);
+      if (t.device_light_kelvin) tc->device_light_kelvin = static_cast<uint16_t>(*t.device_light_kelvin);
+      if (t.device_heavy_kelvin) tc->device_heavy_kelvin = static_cast<uint16_t>(*t.device_heavy_kelvin);
+      if (t.light_factor) tc->light_factor = *t.light_factor;
+      if (t.heavy_factor) tc->heavy_factor = *t.heavy_factor;
+      if (t.hysteresis_kelvin) tc->hysteresis_kelvin = *t.hysteresis_kelvin;
+      if (t.joules_per_byte) tc->power.joules_per_byte = *t.joules_per_byte;
+      if (t.throttle_reference_gbps) tc->throttle_reference_bps = *t.throttle_reference_gbps * 1e9;
+      if (t.apst_supported) tc->apst_supported = *t.apst_supported;
+      if (t.hctm_supported) tc->hctm_supported = *t.hctm_supported;
+      if (std::string e = device::thermal::ValidateThermalConfig(*tc); !e.empty()) {
+        out.errors.push_back(At(scenario, t.line, "thermal") + e);
+      }
+      cs.thermal = std::move(tc);
+    }
     spec.controllers.push_back(std::move(cs));
+  }
+
+  // Settings of the driver's thermal manager and optimizer.
+  {
+    driver::advanced::AdvancedOptions& a = spec.advanced;
+    const ThermalSectionSpec& t = scenario.thermal;
+    if (t.poll_interval_ps) a.thermal_options.poll_interval_ns = *t.poll_interval_ps / 1000;
+    if (t.horizon_ps) a.thermal_options.forecaster.horizon_s = static_cast<double>(*t.horizon_ps) / 1e12;
+    if (t.tmt1) a.thermal_options.tmt1 = static_cast<uint16_t>(*t.tmt1);
+    if (t.tmt2) a.thermal_options.tmt2 = static_cast<uint16_t>(*t.tmt2);
+    if (t.apst_max_latency_ps) a.thermal_options.apst.max_latency_us = *t.apst_max_latency_ps / 1'000'000;
+    // The adaptive optimizer re-plans APST ten times per SMART period scale.
+    a.thermal_options.replan_interval_ns = a.thermal_options.poll_interval_ns * 10;
+    const OptimizerSectionSpec& o = scenario.optimizer;
+    if (o.p99_target_ps) a.optimizer_settings.goal.p99_target_us = static_cast<double>(*o.p99_target_ps) / 1e6;
+    if (o.throughput_goal && *o.throughput_goal) a.optimizer_settings.goal.kind = driver::optimizer::TunerGoalKind::kThroughput;
+    if (o.epoch_ps) a.optimizer_settings.epoch_ns = *o.epoch_ps / 1000;
+    if (o.warn_margin_hours) a.optimizer_settings.maintenance_config.warn_margin_hours = *o.warn_margin_hours;
+    if (o.hours_per_second) a.maintenance_hours_per_second = *o.hours_per_second;
   }
 
   // ANA states as the scenario starts them are applied after elaboration (runner).
@@ -159,6 +202,8 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
   if (d.max_transfer_bytes) o.max_transfer_bytes = static_cast<uint32_t>(*d.max_transfer_bytes);
   if (d.use_interrupts) o.use_interrupts = *d.use_interrupts;
   if (d.prefer_sgl) o.prefer_sgl = *d.prefer_sgl;
+  if (d.coalescing_completions) o.coalescing_threshold = static_cast<uint8_t>(*d.coalescing_completions - 1);
+  if (d.coalescing_time_ps) o.coalescing_time_100us = static_cast<uint8_t>(*d.coalescing_time_ps / 100'000'000ull);
   (void)ToDeviceAna;
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "harness/scenario/scenario_spec.h"
 #include "harness/scenario/status_names.h"
+#include "harness/scenario/thermal_section.h"
 #include "harness/scenario/toml_reader.h"
 #include "harness/scenario/units.h"
 
@@ -132,6 +133,8 @@ class Parser {
       spec_.advanced_nvme_line = TomlReader::Position(adv).first;
     }
     ParseDriver(top);
+    ParseThermalSection(top, path_, &spec_.thermal);
+    ParseOptimizerSection(top, path_, &spec_.optimizer);
     ParseJobs(top);
     std::vector<const toml::table*> faults = top.TableList("fault");
     for (size_t i = 0; i < faults.size(); ++i) {
@@ -471,6 +474,18 @@ class Parser {
     }
     d.use_interrupts = r.Bool("use_interrupts");
     d.prefer_sgl = r.Bool("prefer_sgl");
+    // Interrupt Coalescing (base 2.0 5.27.1.8, Figure 314): THR is 8 bits,
+    // 0's based; TIME is 8 bits in 100 us units.
+    if (auto v = r.Int("coalescing_completions", 1, 256, false, "THR is 8 bits, 0's based")) {
+      d.coalescing_completions = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.Duration("coalescing_time")) {
+      constexpr uint64_t k100us = 100'000'000ull;  // ps
+      if (*v % k100us != 0 || *v / k100us > 255) {
+        r.Fail("coalescing_time", "expected a multiple of 100us up to 25.5ms (TIME is 8 bits of 100 us)");
+      }
+      d.coalescing_time_ps = *v;
+    }
     r.RejectUnknown();
   }
 

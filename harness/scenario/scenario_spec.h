@@ -152,6 +152,42 @@ struct DriverOptionsSpec {
   std::optional<uint64_t> max_transfer_bytes;    // driver cap per command
   std::optional<bool> use_interrupts;            // false = polled completions
   std::optional<bool> prefer_sgl;
+  // Interrupt Coalescing (Set Features 08h): completions per interrupt
+  // (1..256, THR + 1) and aggregation time (100 us units, 0..25.5 ms).
+  std::optional<uint32_t> coalescing_completions;
+  std::optional<uint64_t> coalescing_time_ps;
+  int line = 0;
+};
+
+// [thermal]: a thermal and power model on every controller (device side) and
+// the settings of the driver's thermal manager. Unset = the model's default.
+struct ThermalSectionSpec {
+  bool present = false;
+  std::optional<double> ambient_kelvin, initial_kelvin;
+  std::optional<double> resistance_k_per_w, capacitance_j_per_k;
+  std::optional<uint32_t> wctemp, cctemp;            // kelvin (Identify Controller)
+  std::optional<uint32_t> device_light_kelvin, device_heavy_kelvin;
+  std::optional<double> light_factor, heavy_factor, hysteresis_kelvin;
+  std::optional<double> joules_per_byte;
+  std::optional<double> throttle_reference_gbps;  // GB/s the throttle factors scale
+  std::optional<bool> apst_supported, hctm_supported;
+  // Driver side.
+  std::optional<uint64_t> poll_interval_ps;   // SMART read period
+  std::optional<uint64_t> horizon_ps;         // forecast look-ahead
+  std::optional<uint32_t> tmt1, tmt2;         // HCTM thresholds the driver programs
+  std::optional<uint64_t> apst_max_latency_ps;  // APST exit-latency tolerance
+  uint64_t sample_interval_ps = 10'000'000'000ull;  // temperature series in the result (10 ms)
+  int line = 0;
+};
+
+// [optimizer]: settings of the driver's learning engine and predictive maintenance.
+struct OptimizerSectionSpec {
+  bool present = false;
+  std::optional<uint64_t> p99_target_ps;  // latency goal of the tuner
+  std::optional<bool> throughput_goal;    // goal = "throughput"
+  std::optional<uint64_t> epoch_ps;       // tuning epoch
+  std::optional<double> warn_margin_hours;
+  std::optional<double> hours_per_second;  // power-on hours per simulated second
   int line = 0;
 };
 
@@ -166,6 +202,8 @@ struct ScenarioSpec {
   std::optional<toml::table> advanced_nvme;  // raw; the driver validates it
   int advanced_nvme_line = 0;
   DriverOptionsSpec driver;
+  ThermalSectionSpec thermal;
+  OptimizerSectionSpec optimizer;
   std::vector<JobSpec> jobs;
   std::vector<FaultSpec> faults;
   std::vector<ExpectSpec> expectations;

@@ -26,6 +26,11 @@ std::string ValidateSystemSpec(const SimSystemSpec& spec) {
       return who + ": " + e;
     }
     if (std::string e = pcie::ValidateLinkConfig(c.link); !e.empty()) return who + ": " + e;
+    if (c.thermal) {
+      if (std::string e = device::thermal::ValidateThermalConfig(*c.thermal); !e.empty()) {
+        return who + ": thermal: " + e;
+      }
+    }
     for (size_t j = 0; j < i; ++j) {
       const SimControllerSpec& o = spec.controllers[j];
       if (o.subsystem == c.subsystem && o.device.cntlid == c.device.cntlid) {
@@ -62,6 +67,10 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     device::ControllerConfig dev_cfg = c.device;
     if (dev_cfg.trace == nullptr) dev_cfg.trace = spec_.trace;
     if (c.media) dev_cfg.media = c.media.get();
+    if (c.thermal) {
+      slot.thermal = std::make_unique<device::thermal::ThermalModel>(*c.thermal);
+      dev_cfg.thermal = slot.thermal.get();
+    }
     slot.device = std::make_unique<device::NvmeController>(dev_cfg.name.c_str(), dev_cfg,
                                                            *subsystems_[c.subsystem]);
     rc_->port(static_cast<unsigned>(i)).downstream.bind(slot.link->down_target);
@@ -146,7 +155,51 @@ void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {
     driver::ControllerOptions options = spec_.driver;
     options.name = name.c_str();
     slot.driver = std::make_unique<driver::Controller>(platform, options);
-    slot.driver->Start([progress](spec::Status s) {
+    driver::advanced::AdvancedOptions adv = driver::advanced::AdvancedOptions::FromConfig(
+        spec_.driver.config, slot.thermal != nullptr);
+    {
+      // Enable bits from [advanced_nvme]; the tunables from the spec.
+      const driver::advanced::AdvancedOptions& t = spec_.advanced;
+      driver::thermal::ThermalManagerOptions to = t.thermal_options;
+      to.thermal_monitoring = adv.thermal_options.thermal_monitoring;
+      to.advanced_power_management = adv.thermal_options.advanced_power_management;
+      to.predictive_thermal_management = adv.thermal_options.predictive_thermal_management;
+      to.adaptive_power_optimization = adv.thermal_options.adaptive_power_optimization;
+      to.name = name.c_str();
+      adv.thermal_options = to;
+      driver::optimizer::OptimizerSettings os = t.optimizer_settings;
+      const driver::optimizer::OptimizerSettings& on = adv.optimizer_settings;
+      os.predict_latency = on.predict_latency;
+      os.tune = on.tune;
+      os.adaptive_depth = on.adaptive_depth;
+      os.steering = on.steering;
+      os.maintenance = on.maintenance;
+      if (t.optimizer_settings.epoch_ns == driver::optimizer::OptimizerSettings{}.epoch_ns) {
+        os.epoch_ns = on.epoch_ns;  // not set explicitly: real_time_optimization decides
+      }
+      adv.optimizer_settings = os;
+      adv.initial_knobs = t.initial_knobs;
+      adv.initial_knobs.coalescing_threshold = options.coalescing_threshold;
+      adv.initial_knobs.coalescing_time_100us = options.coalescing_time_100us;
+      adv.initial_knobs.queue_depth = options.config.queue_depth;
+      adv.maintenance_hours_per_second = t.maintenance_hours_per_second;
+    }
+    slot.driver->Start([this, i, adv, progress](spec::Status s) {
+      Slot& sl = slots_[i];
+      if (s.ok() && adv.any() && !sl.advanced) {
+        sl.advanced = std::make_unique<driver::advanced::AdvancedFeatures>(
+            *sl.driver, *clock_, adv);
+        sl.advanced->Start([progress](spec::Status a) {
+          if (!a.ok() && !progress->failed) {
+            progress->failed = true;
+            progress->first_failure = a;
+          }
+          if (--progress->waiting == 0) {
+            progress->done(progress->failed ? progress->first_failure : spec::Status::Ok());
+          }
+        });
+        return;
+      }
       if (!s.ok() && !progress->failed) {
         progress->failed = true;
         progress->first_failure = s;

@@ -17,6 +17,8 @@
 #include "device_model/controller.h"
 #include "device_model/subsystem.h"
 #include "device_model/zns/zns_command_set.h"
+#include "device_model/thermal/thermal_model.h"
+#include "driver/advanced/advanced_features.h"
 #include "driver/controller.h"
 #include "harness/shim/host_cpu.h"
 #include "harness/shim/sim_clock.h"
@@ -37,6 +39,9 @@ struct SimControllerSpec {
   std::shared_ptr<device::MediaTiming> media;
   pcie::LinkConfig link;
   size_t subsystem = 0;  // index into SimSystemSpec::subsystems
+  // Thermal and power model of the device (device_model/thermal); null = none
+  // (the controller keeps its fixed SMART temperature).
+  std::shared_ptr<const device::thermal::ThermalConfig> thermal;
 };
 
 struct SimSystemSpec {
@@ -44,6 +49,10 @@ struct SimSystemSpec {
   std::vector<device::SubsystemConfig> subsystems;
   std::vector<SimControllerSpec> controllers;
   driver::ControllerOptions driver;  // applied to every controller's driver
+  // Settings of the driver's thermal manager and optimizer (poll period,
+  // forecaster, tuner goal, maintenance). Which of them run follows
+  // driver.config ([advanced_nvme]) and whether the device models temperature.
+  driver::advanced::AdvancedOptions advanced;
   pcie::RootComplexConfig root_complex;
   // Zoned command set per subsystem index that has zoned namespaces.
   std::map<size_t, device::zns::ZnsCommandSetConfig> zns;
@@ -82,6 +91,10 @@ class SimSystem {
   }
   // Valid once Boot() has enumerated (null before).
   driver::Controller* driver(size_t i) { return slots_.at(i).driver.get(); }
+  // The driver's thermal / optimizer features on controller i (null when none run).
+  driver::advanced::AdvancedFeatures* advanced(size_t i) { return slots_.at(i).advanced.get(); }
+  // The device's thermal model of controller i (null when it has none).
+  device::thermal::ThermalModel* thermal(size_t i) { return slots_.at(i).thermal.get(); }
   const pcie::EnumeratedFunction& function(size_t i) const { return slots_.at(i).function; }
   SimInterrupts* interrupts(size_t i) { return slots_.at(i).interrupts.get(); }
   std::vector<LogLine>& log_lines() { return log_lines_; }
@@ -89,6 +102,7 @@ class SimSystem {
 
  private:
   struct Slot {
+    std::unique_ptr<device::thermal::ThermalModel> thermal;  // outlives the device
     std::unique_ptr<pcie::Link> link;
     std::unique_ptr<device::NvmeController> device;
     pcie::EnumeratedFunction function;
@@ -96,6 +110,7 @@ class SimSystem {
     std::unique_ptr<SimInterrupts> interrupts;
     std::unique_ptr<SimLog> log;
     std::unique_ptr<driver::Controller> driver;
+    std::unique_ptr<driver::advanced::AdvancedFeatures> advanced;  // destroyed before the driver
   };
   void BootOnCpu(std::function<void(spec::Status)> done);
 

@@ -1,0 +1,384 @@
+#include "harness/mgmt_optimizer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "driver/optimizer/performance_predictor.h"
+
+namespace nvmesim::harness {
+
+namespace {
+
+std::string Fmt(const char* f, double a = 0, double b = 0, double c = 0, double d = 0) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, f, a, b, c, d);
+  return buf;
+}
+
+struct LoadResult {
+  uint64_t ios = 0;
+  double seconds = 0;
+  double iops = 0;
+  double mean_us = 0;
+  double p99_us = 0;
+  double bandwidth_bps = 0;
+  spec::Status status;
+};
+
+// A closed-loop workload on one controller: `queue_depth` requests in
+// flight (or fewer when `depth_cap` says so), random LBAs, reads with
+// probability read_percent. Deterministic (own LCG).
+class LoadLoop : public std::enable_shared_from_this<LoadLoop> {
+ public:
+  using Observer =
+      std::function<void(uint32_t bytes, bool write, uint32_t inflight, double latency_us)>;
+
+  LoadLoop(SimSystem& system, driver::Controller& ctrl, std::vector<uint32_t> sizes,
+           uint32_t queue_depth, uint32_t read_percent, uint64_t ios, uint64_t seed)
+      : system_(system),
+        ctrl_(ctrl),
+        sizes_(std::move(sizes)),
+        depth_(queue_depth),
+        read_percent_(read_percent),
+        ios_(ios),
+        lcg_(seed) {}
+
+  void set_observer(Observer o) { observer_ = std::move(o); }
+  void set_depth_cap(std::function<uint32_t()> cap) { cap_ = std::move(cap); }
+
+  void Start(std::function<void(const LoadResult&)> done) {
+    done_ = std::move(done);
+    const driver::NamespaceInfo* ns = ctrl_.namespaces().Find(1);
+    if (ns == nullptr || ns->nsze == 0) {
+      LoadResult r;
+      r.status = spec::GenericStatus::kInvalidNamespaceOrFormat;
+      done_(r);
+      return;
+    }
+    lba_ = ns->lba_size;
+    uint32_t largest = 0;
+    for (uint32_t s : sizes_) largest = std::max(largest, s);
+    blocks_total_ = ns->nsze;
+    slots_.resize(depth_);
+    for (Slot& s : slots_) {
+      s.buf = system_.dma().Allocate(largest, 4096);
+      s.seg = {s.buf.bus, largest};
+    }
+    start_ns_ = system_.clock().NowNs();
+    Fill();
+  }
+
+ private:
+  struct Slot {
+    driver::hal::DmaBuffer buf;
+    driver::DataSegment seg;
+    bool busy = false;
+  };
+
+  uint64_t Next() {
+    lcg_ = lcg_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return lcg_ >> 17;
+  }
+
+  void Fill() {
+    const uint32_t cap = cap_ ? std::max<uint32_t>(1, std::min(cap_(), depth_)) : depth_;
+    for (size_t i = 0; i < slots_.size() && inflight_ < cap && issued_ < ios_; ++i) {
+      if (!slots_[i].busy) Issue(i);
+    }
+    if (inflight_ == 0 && issued_ >= ios_) Finish();
+  }
+
+  void Issue(size_t i) {
+    Slot& s = slots_[i];
+    const uint32_t bytes = sizes_[issued_ % sizes_.size()];
+    const uint32_t blocks = std::max<uint32_t>(1, bytes / lba_);
+    driver::BlockRequest req;
+    const bool write = Next() % 100 >= read_percent_;
+    req.op = write ? driver::BlockOp::kWrite : driver::BlockOp::kRead;
+    req.nsid = 1;
+    req.blocks = blocks;
+    req.slba = (Next() % std::max<uint64_t>(1, blocks_total_ / blocks)) * blocks;
+    req.queue = static_cast<uint16_t>(i);
+    s.seg.length = blocks * lba_;
+    req.segments = &s.seg;
+    req.segment_count = 1;
+    s.busy = true;
+    ++issued_;
+    const uint32_t inflight = ++inflight_;
+    auto self = shared_from_this();
+    const spec::Status st =
+        ctrl_.Submit(req, [self, i, bytes = blocks * lba_, write,
+                           inflight](const driver::BlockResult& r) {
+          self->OnDone(i, bytes, write, inflight, r);
+        });
+    if (!st.ok()) {
+      s.busy = false;
+      --inflight_;
+      failure_ = st;
+      issued_ = ios_;  // stop
+    }
+  }
+
+  void OnDone(size_t i, uint32_t bytes, bool write, uint32_t inflight,
+              const driver::BlockResult& r) {
+    slots_[i].busy = false;
+    --inflight_;
+    if (!r.status.ok() && failure_.ok()) failure_ = r.status;
+    if (r.status.ok()) {
+      const double us = static_cast<double>(r.latency_ns) / 1000.0;
+      latencies_.push_back(us);
+      bytes_ += bytes;
+      if (observer_) observer_(bytes, write, inflight, us);
+    }
+    Fill();
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    LoadResult r;
+    r.status = failure_;
+    r.ios = latencies_.size();
+    r.seconds = static_cast<double>(system_.clock().NowNs() - start_ns_) / 1e9;
+    if (!latencies_.empty() && r.seconds > 0) {
+      r.iops = static_cast<double>(r.ios) / r.seconds;
+      r.bandwidth_bps = static_cast<double>(bytes_) / r.seconds;
+      double sum = 0;
+      for (double v : latencies_) sum += v;
+      r.mean_us = sum / static_cast<double>(r.ios);
+      const size_t k = std::min(latencies_.size() - 1, latencies_.size() * 99 / 100);
+      std::nth_element(latencies_.begin(), latencies_.begin() + static_cast<std::ptrdiff_t>(k),
+                       latencies_.end());
+      r.p99_us = latencies_[k];
+    }
+    for (Slot& s : slots_) system_.dma().Free(s.buf);
+    // Report from a fresh task, outside the completion that ended the loop.
+    auto done = std::move(done_);
+    system_.cpu().Post(sc_core::SC_ZERO_TIME, [done, r] { done(r); });
+  }
+
+  SimSystem& system_;
+  driver::Controller& ctrl_;
+  std::vector<uint32_t> sizes_;
+  uint32_t depth_;
+  uint32_t read_percent_;
+  uint64_t ios_;
+  uint64_t lcg_;
+  Observer observer_;
+  std::function<uint32_t()> cap_;
+  std::function<void(const LoadResult&)> done_;
+  std::vector<Slot> slots_;
+  std::vector<double> latencies_;
+  uint32_t lba_ = 512;
+  uint64_t blocks_total_ = 0;
+  uint64_t issued_ = 0, bytes_ = 0;
+  uint32_t inflight_ = 0;
+  uint64_t start_ns_ = 0;
+  spec::Status failure_;
+  bool finished_ = false;
+};
+
+std::string WorkloadLine(const WorkloadOptions& w) {
+  return "workload: bs=" + std::to_string(w.block_bytes) + " qd=" + std::to_string(w.queue_depth) +
+         " read=" + std::to_string(w.read_percent) + "% ios=" + std::to_string(w.ios) + "\n";
+}
+
+std::string LoadLine(const char* label, const LoadResult& r) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-10s %llu I/Os in %.3f ms: %.0f IOPS  %.1f MB/s  mean %.1f us  p99 %.1f us\n",
+                label, static_cast<unsigned long long>(r.ios), r.seconds * 1e3, r.iops,
+                r.bandwidth_bps / 1e6, r.mean_us, r.p99_us);
+  return buf;
+}
+
+std::string EpochTable(const driver::advanced::AdvancedFeatures& adv) {
+  std::string out = "epoch   time(ms)        IOPS    p99(us)   mean(us)  setting\n";
+  size_t n = 0;
+  for (const driver::advanced::EpochRecord& e : adv.epochs()) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%5zu %10.1f %11.0f %10.1f %10.1f  ", n++,
+                  static_cast<double>(e.time_ns) / 1e6, e.metrics.iops, e.metrics.p99_us,
+                  e.metrics.mean_us);
+    out += buf + driver::optimizer::DescribeKnobs(e.knobs) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CheckWorkloadOptions(const WorkloadOptions& w, uint32_t lba_bytes) {
+  if (w.block_bytes < 512 || w.block_bytes > (1u << 20) || w.block_bytes % 512 != 0 ||
+      (lba_bytes != 0 && w.block_bytes % lba_bytes != 0)) {
+    return "--bs " + std::to_string(w.block_bytes) + ": expected a multiple of the " +
+           std::to_string(lba_bytes ? lba_bytes : 512) + "-byte logical block, 512..1048576";
+  }
+  if (w.queue_depth < 1 || w.queue_depth > 1024) {
+    return "--qd " + std::to_string(w.queue_depth) + ": expected 1..1024";
+  }
+  if (w.read_percent > 100) {
+    return "--read-pct " + std::to_string(w.read_percent) + ": expected 0..100";
+  }
+  if (w.ios < 1 || w.ios > 10'000'000) {
+    return "--ios " + std::to_string(w.ios) + ": expected 1..10000000";
+  }
+  if (w.goal != "latency" && w.goal != "throughput") {
+    return "--goal " + w.goal + ": expected latency or throughput";
+  }
+  if (w.target_p99_us < 0 || w.target_p99_us > 1e9) {
+    return "--target-p99 " + std::to_string(w.target_p99_us) + ": expected 0..1e9 us";
+  }
+  return "";
+}
+
+bool IsOptimizerCommand(const std::string& c) {
+  return c == "nvme-ai-optimize" || c == "nvme-adaptive-tune" ||
+         c == "nvme-performance-predict" || c == "nvme-predictive-stats";
+}
+
+void EnableFeaturesFor(const std::string& c, const WorkloadOptions& w, SimSystemSpec& spec) {
+  driver::AdvancedNvmeConfig& cfg = spec.driver.config;
+  driver::optimizer::OptimizerSettings& os = spec.advanced.optimizer_settings;
+  if (c == "nvme-ai-optimize" || c == "nvme-adaptive-tune") {
+    cfg.ai_optimization_enabled = true;
+    cfg.machine_learning_enabled = true;
+    if (c == "nvme-adaptive-tune") cfg.queue_adaptive_sizing = true;
+    if (w.goal == "throughput") os.goal.kind = driver::optimizer::TunerGoalKind::kThroughput;
+    if (w.target_p99_us > 0) os.goal.p99_target_us = w.target_p99_us;
+    // A management run is short: tune every 10 ms unless the scenario says otherwise.
+    if (os.epoch_ns == driver::optimizer::OptimizerSettings{}.epoch_ns) os.epoch_ns = 10'000'000;
+  } else if (c == "nvme-predictive-stats") {
+    cfg.predictive_maintenance = true;
+  }
+}
+
+void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSystem& system,
+                         size_t index, MgmtDone done) {
+  driver::Controller& ctrl = *system.driver(index);
+  driver::advanced::AdvancedFeatures* adv = system.advanced(index);
+  const driver::NamespaceInfo* ns = ctrl.namespaces().Find(1);
+  if (std::string e = CheckWorkloadOptions(w, ns ? ns->lba_size : 0); !e.empty()) {
+    done(e + "\n", spec::GenericStatus::kInvalidField);
+    return;
+  }
+  const uint64_t seed = 0x5EED0000u + index;
+  if (c == "nvme-performance-predict") {
+    // Learn service times at queue depth 1 over a spread of sizes, then the
+    // device's parallelism at queue depth 16; predict; then measure.
+    auto model = std::make_shared<driver::optimizer::PerformancePredictor>();
+    auto observe = [model](uint32_t bytes, bool write, uint32_t inflight, double us) {
+      model->Observe(bytes, write, inflight, us);
+    };
+    // Calibration at the described block size and read share (the model's
+    // service time and parallelism depend on the size); depth 1, then 16.
+    const std::vector<uint32_t> sizes = {w.block_bytes};
+    auto calib1 = std::make_shared<LoadLoop>(system, ctrl, sizes, 1, w.read_percent, 2000, seed);
+    calib1->set_observer(observe);
+    calib1->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r1) {
+      if (!r1.status.ok()) return done("calibration failed: " + r1.status.ToString() + "\n", r1.status);
+      auto calib2 =
+          std::make_shared<LoadLoop>(system, ctrl, sizes, 16, w.read_percent, 4000, seed + 1);
+      calib2->set_observer(observe);
+      calib2->Start([&system, &ctrl, w, model, seed, done](const LoadResult& r2) {
+        if (!r2.status.ok()) return done("calibration failed: " + r2.status.ToString() + "\n", r2.status);
+        driver::optimizer::WorkloadDescription d;
+        d.block_bytes = w.block_bytes;
+        d.queue_depth = w.queue_depth;
+        d.read_fraction = w.read_percent / 100.0;
+        const driver::optimizer::PerformancePrediction p = model->Predict(d);
+        auto measure = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
+                                                  w.queue_depth, w.read_percent, w.ios, seed + 2);
+        measure->Start([w, model, d, p, done](const LoadResult& m) {
+          if (!m.status.ok()) return done("measurement failed: " + m.status.ToString() + "\n", m.status);
+          driver::optimizer::PerformancePrediction meas;
+          meas.iops = m.iops;
+          meas.mean_us = m.mean_us;
+          meas.p99_us = m.p99_us;
+          meas.bandwidth_bps = m.bandwidth_bps;
+          meas.valid = true;
+          std::string out = "performance prediction (model learnt from 6000 calibration I/Os at QD 1 and 16, same size and mix)\n";
+          out += Fmt("model: parallelism %.1f commands, service %.1f us at this size (read) / %.1f us (write)\n",
+                     model->parallelism(), model->ServiceUs(w.block_bytes, false),
+                     model->ServiceUs(w.block_bytes, true));
+          out += driver::optimizer::FormatPrediction(d, p, &meas);
+          done(out, p.valid ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInternalError));
+        });
+      });
+    });
+    return;
+  }
+  if (c == "nvme-ai-optimize" || c == "nvme-adaptive-tune") {
+    if (adv == nullptr || adv->optimizer() == nullptr) {
+      done("the optimizer is not running on this controller\n", spec::GenericStatus::kInternalError);
+      return;
+    }
+    auto load = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
+                                           w.queue_depth, w.read_percent, w.ios, seed);
+    if (c == "nvme-adaptive-tune") load->set_depth_cap([adv] { return adv->knobs().queue_depth; });
+    const driver::optimizer::TunerKnobs initial = adv->options().initial_knobs;
+    load->Start([c, adv, w, initial, done](const LoadResult& r) {
+      if (!r.status.ok()) return done("workload failed: " + r.status.ToString() + "\n", r.status);
+      std::string out = c == "nvme-ai-optimize" ? "AI optimization (coalescing / queue depth tuner)\n"
+                                                : "adaptive tuning, epoch by epoch\n";
+      out += WorkloadLine(w);
+      out += LoadLine("overall:", r);
+      if (c == "nvme-ai-optimize") {
+        out += adv->optimizer()->FormatTuning(initial);
+        out += "changes applied: " + std::to_string(adv->stats().knob_changes) +
+               " (Set Features 08h sent " + std::to_string(adv->stats().coalescing_sets) + ")\n";
+        if (!adv->epochs().empty()) {
+          const auto& first = adv->epochs().front().metrics;
+          const auto& last = adv->epochs().back().metrics;
+          out += Fmt("first epoch: %.0f IOPS p99 %.1f us; last epoch: %.0f IOPS p99 %.1f us\n",
+                     first.iops, first.p99_us, last.iops, last.p99_us);
+        }
+      } else {
+        out += EpochTable(*adv);
+        out += "now: " + driver::optimizer::DescribeKnobs(adv->knobs()) + "\n";
+      }
+      done(out, spec::Status::Ok());
+    });
+    return;
+  }
+  if (c == "nvme-predictive-stats") {
+    if (adv == nullptr || adv->optimizer() == nullptr) {
+      done("predictive maintenance is not running on this controller\n",
+           spec::GenericStatus::kInternalError);
+      return;
+    }
+    auto load = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
+                                           w.queue_depth, w.read_percent, w.ios, seed);
+    load->Start([adv, done](const LoadResult& r) {
+      if (!r.status.ok()) return done("workload failed: " + r.status.ToString() + "\n", r.status);
+      std::string out = adv->optimizer()->FormatPredictiveStats();
+      if (adv->stats().maintenance_warning_s >= 0) {
+        out += Fmt("first warning at %.3f s simulated\n", adv->stats().maintenance_warning_s);
+      }
+      done(out, spec::Status::Ok());
+    });
+    return;
+  }
+  done("unknown command " + c + "\n", spec::GenericStatus::kInvalidField);
+}
+
+void RunThermalLoad(const WorkloadOptions& w, SimSystem& system, size_t index, MgmtDone done) {
+  driver::Controller& ctrl = *system.driver(index);
+  driver::advanced::AdvancedFeatures* adv = system.advanced(index);
+  auto load = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
+                                         w.queue_depth, w.read_percent, w.ios, 0x7E4A0000u + index);
+  load->Start([adv, &system, index, w, done](const LoadResult& r) {
+    if (!r.status.ok()) return done("workload failed: " + r.status.ToString() + "\n", r.status);
+    std::string out = WorkloadLine(w) + LoadLine("workload:", r);
+    out += adv->thermal()->FormatStats(true);
+    if (device::thermal::ThermalModel* tm = system.thermal(index)) {
+      const device::thermal::ThermalStats& s = tm->stats();
+      out += Fmt("device: throttled %.3f s  energy %.3f J  APST entries %.0f  wake-ups %.0f\n",
+                 static_cast<double>(s.throttled_ps) / 1e12, s.energy_joules,
+                 static_cast<double>(s.apst_transitions), static_cast<double>(s.wakeups));
+    }
+    done(out, spec::Status::Ok());
+  });
+}
+
+}  // namespace nvmesim::harness

@@ -1,0 +1,132 @@
+// The thermal, optimizer and maintenance management commands through the
+// whole stack.
+#include <cmath>
+#include <string>
+
+#include "harness/mgmt_command.h"
+#include "harness/scenario/scenario_spec.h"
+#include "tests/support/sim_test.h"
+
+namespace nvmesim::harness {
+namespace {
+
+// Static coalescing that holds completions 2 ms: the tuner must shorten it.
+constexpr const char* kScenario = R"(
+[scenario]
+name = "mgmt-thermal"
+time_limit = "5s"
+[[controller]]
+name = "ctrl0"
+[[namespace]]
+nsid = 1
+size = "64MiB"
+[advanced_nvme]
+advanced_power_management = true
+[driver]
+coalescing_completions = 32
+coalescing_time = "2ms"
+[thermal]
+ambient_kelvin = 308
+poll_interval = "10ms"
+)";
+
+// No coalescing: completions as they come.
+constexpr const char* kPlain = R"(
+[scenario]
+name = "mgmt-plain"
+time_limit = "5s"
+[[controller]]
+name = "ctrl0"
+[[namespace]]
+nsid = 1
+size = "64MiB"
+)";
+
+MgmtResult Run(MgmtRequest r, const char* scenario = kScenario) {
+  return RunMgmtCommand(ParseScenario(scenario, "mgmt-thermal.toml"), r);
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, AiOptimizeShortensCoalescingToMeetTheGoal) {
+  MgmtRequest r;
+  r.command = "nvme-ai-optimize";
+  r.workload.queue_depth = 4;
+  r.workload.ios = 4000;
+  r.workload.target_p99_us = 500;
+  MgmtResult m = Run(r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("goal: p99 <= 500 us"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("2000 us -> depth"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("shorter coalescing time"), std::string::npos) << m.text;
+  EXPECT_EQ(m.text.find("changes applied: 0"), std::string::npos) << m.text;
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, AdaptiveTunePrintsEpochs) {
+  MgmtRequest r;
+  r.command = "nvme-adaptive-tune";
+  r.workload.queue_depth = 4;
+  r.workload.ios = 3000;
+  r.workload.goal = "latency";
+  r.workload.target_p99_us = 500;
+  MgmtResult m = Run(r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("epoch   time(ms)"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("    1 "), std::string::npos) << m.text;  // at least two epochs
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictReportsPredictionMeasurementAndError) {
+  MgmtRequest r;
+  r.command = "nvme-performance-predict";
+  r.workload.block_bytes = 4096;
+  r.workload.queue_depth = 1;
+  r.workload.read_percent = 0;
+  r.workload.ios = 2000;
+  MgmtResult m = Run(r, kPlain);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  const size_t at = m.text.find("error:     IOPS ");
+  ASSERT_NE(at, std::string::npos) << m.text;
+  // At queue depth 1 the model is the measured service time: within 10 %.
+  const double error = std::stod(m.text.substr(at + 16));
+  EXPECT_LT(std::abs(error), 10.0) << m.text;
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, PredictiveStatsOnAHealthyDrive) {
+  MgmtRequest r;
+  r.command = "nvme-predictive-stats";
+  r.workload.ios = 2000;
+  MgmtResult m = Run(r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("predictive maintenance:"), std::string::npos) << m.text;
+  EXPECT_EQ(m.text.find("first warning"), std::string::npos) << m.text;
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, ThermalStatsGoThroughTheThermalManager) {
+  MgmtRequest r;
+  r.command = "nvme-thermal-stats";
+  r.load = true;
+  r.workload.ios = 3000;
+  MgmtResult m = Run(r);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("thermal statistics for nvme0"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("APST:"), std::string::npos) << m.text;  // the programmed table
+  EXPECT_NE(m.text.find("device: throttled"), std::string::npos) << m.text;
+}
+
+NVMESIM_SIM_TEST(MgmtThermalTest, BadArgumentsNameTheOption) {
+  MgmtRequest r;
+  r.command = "nvme-performance-predict";
+  r.workload.block_bytes = 1000;
+  EXPECT_NE(Run(r).error.find("--bs 1000: expected a multiple"), std::string::npos);
+  r.workload.block_bytes = 4096;
+  r.workload.queue_depth = 0;
+  EXPECT_NE(Run(r).error.find("--qd 0: expected 1..1024"), std::string::npos);
+  r.workload.queue_depth = 8;
+  r.workload.read_percent = 101;
+  EXPECT_NE(Run(r).error.find("--read-pct 101"), std::string::npos);
+  r.workload.read_percent = 50;
+  r.command = "nvme-adaptive-tune";
+  r.workload.goal = "fast";
+  EXPECT_NE(Run(r).error.find("--goal fast: expected latency or throughput"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nvmesim::harness
