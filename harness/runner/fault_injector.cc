@@ -183,6 +183,16 @@ void FaultInjector::WearStep(size_t ci, double spare_per_s, double wear_per_s, u
   used = std::min(255.0, used + wear_per_s * dt);  // Percentage Used may exceed 100 (Figure 207)
   h.available_spare = static_cast<uint8_t>(std::ceil(spare));
   h.percentage_used = static_cast<uint8_t>(std::floor(used));
+  if (spec::TraceSink* trace = system_.spec().trace) {
+    // Each step is a hop of the run: runs that wear differently hash differently.
+    spec::TraceEvent e;
+    e.time_ps = NowPs();
+    e.source = scenario_.controllers[ci].name.c_str();
+    e.name = "wear_out_step";
+    e.a = h.available_spare;
+    e.b = h.percentage_used;
+    trace->Emit(e);
+  }
   if (h.available_spare <= h.spare_threshold) {
     // Available Spare below its threshold: critical warning bit 0 (Figure 207).
     h.critical_warning |= 1u;
