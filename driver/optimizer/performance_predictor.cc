@@ -89,18 +89,24 @@ void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight
 
 double PerformancePredictor::ExcessUs(double n) const {
   // The learnt classes next to n, by their mean depth.
-  double lo_n = 0, lo_e = 0, hi_n = 0, hi_e = 0;
-  bool lo = false, hi = false;
+  const DepthTail* lo = nullptr;
+  const DepthTail* hi = nullptr;
+  double lo_n = 0, hi_n = 0;
   for (const DepthTail& dt : tail_loaded_) {
     if (dt.count < kMinTailSamples) continue;
     const double cn = dt.inflight / dt.count;
-    const double e = std::max(0.0, dt.latency.Quantile(0.99) - dt.latency_sum / dt.count);
-    if (cn <= n && (!lo || cn > lo_n)) lo = true, lo_n = cn, lo_e = e;
-    if (cn >= n && (!hi || cn < hi_n)) hi = true, hi_n = cn, hi_e = e;
+    if (cn <= n && (!lo || cn > lo_n)) lo = &dt, lo_n = cn;
+    if (cn >= n && (!hi || cn < hi_n)) hi = &dt, hi_n = cn;
   }
-  if (lo && hi) return hi_n > lo_n ? lo_e + (hi_e - lo_e) * (n - lo_n) / (hi_n - lo_n) : lo_e;
-  if (lo) return lo_e;
-  if (hi) return hi_e;
+  auto excess = [](const DepthTail& dt) {
+    return std::max(0.0, dt.latency.Quantile(0.99) - dt.latency_sum / dt.count);
+  };
+  if (lo && hi && hi != lo) {
+    const double lo_e = excess(*lo);
+    return lo_e + (excess(*hi) - lo_e) * (n - lo_n) / (hi_n - lo_n);
+  }
+  if (lo) return excess(*lo);
+  if (hi) return excess(*hi);
   return -1;  // no loaded tail learnt
 }
 

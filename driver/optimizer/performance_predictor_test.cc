@@ -97,8 +97,7 @@ TEST(PerformancePredictor, PredictsClosedLoopWorkloadsWithinTenPercent) {
 }
 
 // The same device, learnt from one mix only (as `nvme-performance-predict`
-// calibrates): the mix it saw is predicted, and a pure-write workload is not
-// given the reads' parallelism.
+// calibrates): the mix it saw is predicted at another depth.
 TEST(PerformancePredictor, AMixIsBoundByItsWritesDemand) {
   PerformancePredictor p;
   Trainer tr;
