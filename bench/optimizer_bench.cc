@@ -119,7 +119,10 @@ BENCHMARK(BM_SteeringChoose)->Arg(4)->Arg(16)->Arg(128);
 
 void BM_PerformancePredict(benchmark::State& state) {
   optimizer::PerformancePredictor p;
-  for (int i = 0; i < 1000; ++i) p.Observe(4096, i & 1, 1 + (i % 3 == 0 ? 31 : 0), 25.0);
+  for (int i = 0; i < 1000; ++i) {
+    const bool loaded = i % 3 == 0;
+    p.Observe(4096, i & 1, loaded ? 32 : 1, loaded ? 100.0 : 25.0);
+  }
   XorShift rng;
   for (auto _ : state) {
     optimizer::WorkloadDescription w{4096u << (rng.Next() % 5),

@@ -264,14 +264,14 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
   }
   const uint64_t seed = 0x5EED0000u + index;
   if (c == "nvme-performance-predict") {
-    // Learn service times at queue depth 1 over a spread of sizes, then the
-    // device's parallelism at queue depth 16; predict; then measure.
+    // Learn service times at queue depth 1, then the device's per-command
+    // demand at queue depths 16 and 64; predict; then measure.
     auto model = std::make_shared<driver::optimizer::PerformancePredictor>();
     auto observe = [model](uint32_t bytes, bool write, uint32_t inflight, double us) {
       model->Observe(bytes, write, inflight, us);
     };
     // Calibration at the described block size and read share (the model's
-    // service time and parallelism depend on the size); depth 1, then 16.
+    // service time and parallelism depend on the size); depth 1, 16, 64.
     const std::vector<uint32_t> sizes = {w.block_bytes};
     auto calib1 = std::make_shared<LoadLoop>(system, ctrl, sizes, 1, w.read_percent, 2000, seed);
     calib1->set_observer(observe);
@@ -280,8 +280,15 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
       auto calib2 =
           std::make_shared<LoadLoop>(system, ctrl, sizes, 16, w.read_percent, 4000, seed + 1);
       calib2->set_observer(observe);
-      calib2->Start([&system, &ctrl, w, model, seed, done](const LoadResult& r2) {
+      calib2->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r2) {
         if (!r2.status.ok()) return done("calibration failed: " + r2.status.ToString() + "\n", r2.status);
+        // A second loaded depth: the demand is learnt across the depths a
+        // workload may use, not at one point of the saturation curve.
+        auto calib3 =
+            std::make_shared<LoadLoop>(system, ctrl, sizes, 64, w.read_percent, 4000, seed + 3);
+        calib3->set_observer(observe);
+        calib3->Start([&system, &ctrl, w, model, seed, done](const LoadResult& r3) {
+        if (!r3.status.ok()) return done("calibration failed: " + r3.status.ToString() + "\n", r3.status);
         driver::optimizer::WorkloadDescription d;
         d.block_bytes = w.block_bytes;
         d.queue_depth = w.queue_depth;
@@ -297,12 +304,14 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
           meas.p99_us = m.p99_us;
           meas.bandwidth_bps = m.bandwidth_bps;
           meas.valid = true;
-          std::string out = "performance prediction (model learnt from 6000 calibration I/Os at QD 1 and 16, same size and mix)\n";
-          out += Fmt("model: parallelism %.1f commands, service %.1f us at this size (read) / %.1f us (write)\n",
-                     model->parallelism(), model->ServiceUs(w.block_bytes, false),
-                     model->ServiceUs(w.block_bytes, true));
+          std::string out = "performance prediction (model learnt from 10000 calibration I/Os at QD 1, 16 and 64, same size and mix)\n";
+          const double demand = model->DemandUs(w.block_bytes, d.read_fraction);
+          out += Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f us per command at this mix (%.0f IOPS saturated)\n",
+                     model->ServiceUs(w.block_bytes, false), model->ServiceUs(w.block_bytes, true),
+                     demand, demand > 0 ? 1e6 / demand : 0.0);
           out += driver::optimizer::FormatPrediction(d, p, &meas);
           done(out, p.valid ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInternalError));
+        });
         });
       });
     });
