@@ -19,9 +19,9 @@
 #include "driver/optimizer/predictive_maintenance.h"
 #include "driver/optimizer/steering.h"
 #include "driver/optimizer/tuner.h"
+#include "driver/testing/fake_platform.h"
 #include "driver/thermal/apst_planner.h"
 #include "driver/thermal/thermal_forecaster.h"
-#include "driver/testing/fake_platform.h"
 
 namespace nvmesim::driver {
 namespace {

@@ -168,8 +168,8 @@ int main(int argc, char** argv) {
     }
     std::printf("%-12s %22.0f %22.0f %20.0f\n", level.name, r.commands_per_second,
                 r.commands_per_wall_second, r.simulated_iops);
-    std::printf("%-12s per command: %.3f engine activations, %.3f MSI-X, %.3f host CPU tasks\n",
-                "", r.engine_activations, r.interrupts, r.cpu_tasks);
+    std::printf("%-12s per command: %.3f engine activations, %.3f MSI-X, %.3f host CPU tasks\n", "",
+                r.engine_activations, r.interrupts, r.cpu_tasks);
   }
   return 0;
 }

@@ -224,7 +224,8 @@ class NvmeController : public sc_core::sc_module,
   Arbiter arbiter_;
   std::array<IoCommandSetHandler*, 256> command_sets_{};
   uint64_t pending_media_ps_ = 0;
-  uint64_t throttle_free_ps_ = 0;  // thermal throttling pacer: next free instant  // AddMediaTime() during the current command
+  uint64_t throttle_free_ps_ = 0;  // thermal throttling pacer: next free instant  // AddMediaTime()
+                                   // during the current command
 
   // ---- registers (Base 2.0 Figure 33)
   spec::CapRegister cap_;

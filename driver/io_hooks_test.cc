@@ -64,9 +64,12 @@ TEST(IoHooks, GateHoldsRequestsOnTheClockInOrder) {
     w.blocks = 8;  // 4 KiB of 512-byte blocks
     w.segments = &seg;
     w.segment_count = 1;
-    ASSERT_TRUE(b.ctrl->Submit(w, [&order, i](const BlockResult& r) {
-                       if (r.status.ok()) order.push_back(i);
-                     }).ok());
+    ASSERT_TRUE(b.ctrl
+                    ->Submit(w,
+                             [&order, i](const BlockResult& r) {
+                               if (r.status.ok()) order.push_back(i);
+                             })
+                    .ok());
   }
   // The first goes at once, the other three wait for the gate.
   EXPECT_EQ(hooks.issued_at.size(), 1u);
@@ -80,8 +83,8 @@ TEST(IoHooks, GateHoldsRequestsOnTheClockInOrder) {
   EXPECT_EQ(hooks.asked_bytes, 4096u);
   EXPECT_TRUE(hooks.last_write);
   EXPECT_EQ(hooks.finished_bytes, 4u * 4096u);
-  EXPECT_EQ(hooks.tokens, (std::vector<uint32_t>{0xABCD0001u, 0xABCD0002u, 0xABCD0003u,
-                                                  0xABCD0004u}));
+  EXPECT_EQ(hooks.tokens,
+            (std::vector<uint32_t>{0xABCD0001u, 0xABCD0002u, 0xABCD0003u, 0xABCD0004u}));
   EXPECT_TRUE(hooks.ok);
   // Latency runs from admission: below the gate's 1 ms spacing.
   for (uint64_t l : hooks.latencies) EXPECT_LT(l, 1'000'000u);
@@ -109,10 +112,13 @@ TEST(IoHooks, ShutdownFailsHeldRequests) {
   for (int i = 0; i < 3; ++i) {
     BlockRequest f;
     f.op = BlockOp::kFlush;
-    ASSERT_TRUE(b.ctrl->Submit(f, [&](const BlockResult& r) {
-                       ++done;
-                       failed += !r.status.ok();
-                     }).ok());
+    ASSERT_TRUE(b.ctrl
+                    ->Submit(f,
+                             [&](const BlockResult& r) {
+                               ++done;
+                               failed += !r.status.ok();
+                             })
+                    .ok());
   }
   EXPECT_EQ(b.ctrl->gated_commands(), 2u);
   bool down = false;

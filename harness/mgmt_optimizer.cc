@@ -108,9 +108,8 @@ class LoadLoop : public std::enable_shared_from_this<LoadLoop> {
     ++issued_;
     const uint32_t inflight = ++inflight_;
     auto self = shared_from_this();
-    const spec::Status st =
-        ctrl_.Submit(req, [self, i, bytes = blocks * lba_, write,
-                           inflight](const driver::BlockResult& r) {
+    const spec::Status st = ctrl_.Submit(
+        req, [self, i, bytes = blocks * lba_, write, inflight](const driver::BlockResult& r) {
           self->OnDone(i, bytes, write, inflight, r);
         });
     if (!st.ok()) {
@@ -187,7 +186,8 @@ std::string WorkloadLine(const WorkloadOptions& w) {
 
 std::string LoadLine(const char* label, const LoadResult& r) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%-10s %llu I/Os in %.3f ms: %.0f IOPS  %.1f MB/s  mean %.1f us  p99 %.1f us\n",
+  std::snprintf(buf, sizeof buf,
+                "%-10s %llu I/Os in %.3f ms: %.0f IOPS  %.1f MB/s  mean %.1f us  p99 %.1f us\n",
                 label, static_cast<unsigned long long>(r.ios), r.seconds * 1e3, r.iops,
                 r.bandwidth_bps / 1e6, r.mean_us, r.p99_us);
   return buf;
@@ -233,8 +233,8 @@ std::string CheckWorkloadOptions(const WorkloadOptions& w, uint32_t lba_bytes) {
 }
 
 bool IsOptimizerCommand(const std::string& c) {
-  return c == "nvme-ai-optimize" || c == "nvme-adaptive-tune" ||
-         c == "nvme-performance-predict" || c == "nvme-predictive-stats";
+  return c == "nvme-ai-optimize" || c == "nvme-adaptive-tune" || c == "nvme-performance-predict" ||
+         c == "nvme-predictive-stats";
 }
 
 void EnableFeaturesFor(const std::string& c, const WorkloadOptions& w, SimSystemSpec& spec) {
@@ -276,42 +276,52 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
     auto calib1 = std::make_shared<LoadLoop>(system, ctrl, sizes, 1, w.read_percent, 2000, seed);
     calib1->set_observer(observe);
     calib1->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r1) {
-      if (!r1.status.ok()) return done("calibration failed: " + r1.status.ToString() + "\n", r1.status);
+      if (!r1.status.ok())
+        return done("calibration failed: " + r1.status.ToString() + "\n", r1.status);
       auto calib2 =
           std::make_shared<LoadLoop>(system, ctrl, sizes, 16, w.read_percent, 4000, seed + 1);
       calib2->set_observer(observe);
       calib2->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r2) {
-        if (!r2.status.ok()) return done("calibration failed: " + r2.status.ToString() + "\n", r2.status);
+        if (!r2.status.ok())
+          return done("calibration failed: " + r2.status.ToString() + "\n", r2.status);
         // A second loaded depth: the demand is learnt across the depths a
         // workload may use, not at one point of the saturation curve.
         auto calib3 =
             std::make_shared<LoadLoop>(system, ctrl, sizes, 64, w.read_percent, 4000, seed + 3);
         calib3->set_observer(observe);
         calib3->Start([&system, &ctrl, w, model, seed, done](const LoadResult& r3) {
-        if (!r3.status.ok()) return done("calibration failed: " + r3.status.ToString() + "\n", r3.status);
-        driver::optimizer::WorkloadDescription d;
-        d.block_bytes = w.block_bytes;
-        d.queue_depth = w.queue_depth;
-        d.read_fraction = w.read_percent / 100.0;
-        const driver::optimizer::PerformancePrediction p = model->Predict(d);
-        auto measure = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
-                                                  w.queue_depth, w.read_percent, w.ios, seed + 2);
-        measure->Start([w, model, d, p, done](const LoadResult& m) {
-          if (!m.status.ok()) return done("measurement failed: " + m.status.ToString() + "\n", m.status);
-          driver::optimizer::PerformancePrediction meas;
-          meas.iops = m.iops;
-          meas.mean_us = m.mean_us;
-          meas.p99_us = m.p99_us;
-          meas.bandwidth_bps = m.bandwidth_bps;
-          meas.valid = true;
-          std::string out = "performance prediction (model learnt from 10000 calibration I/Os at QD 1, 16 and 64, same size and mix)\n";
-          const double demand = model->DemandUs(w.block_bytes, d.read_fraction);
-          out += Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f us per command at this mix (%.0f IOPS saturated)\n",
-                     model->ServiceUs(w.block_bytes, false), model->ServiceUs(w.block_bytes, true),
-                     demand, demand > 0 ? 1e6 / demand : 0.0);
-          out += driver::optimizer::FormatPrediction(d, p, &meas);
-          done(out, p.valid ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInternalError));
-        });
+          if (!r3.status.ok())
+            return done("calibration failed: " + r3.status.ToString() + "\n", r3.status);
+          driver::optimizer::WorkloadDescription d;
+          d.block_bytes = w.block_bytes;
+          d.queue_depth = w.queue_depth;
+          d.read_fraction = w.read_percent / 100.0;
+          const driver::optimizer::PerformancePrediction p = model->Predict(d);
+          auto measure =
+              std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
+                                         w.queue_depth, w.read_percent, w.ios, seed + 2);
+          measure->Start([w, model, d, p, done](const LoadResult& m) {
+            if (!m.status.ok())
+              return done("measurement failed: " + m.status.ToString() + "\n", m.status);
+            driver::optimizer::PerformancePrediction meas;
+            meas.iops = m.iops;
+            meas.mean_us = m.mean_us;
+            meas.p99_us = m.p99_us;
+            meas.bandwidth_bps = m.bandwidth_bps;
+            meas.valid = true;
+            std::string out =
+                "performance prediction (model learnt from 10000 calibration I/Os at QD 1, 16 and "
+                "64, same size and mix)\n";
+            const double demand = model->DemandUs(w.block_bytes, d.read_fraction);
+            out +=
+                Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f "
+                    "us per command at this mix (%.0f IOPS saturated)\n",
+                    model->ServiceUs(w.block_bytes, false), model->ServiceUs(w.block_bytes, true),
+                    demand, demand > 0 ? 1e6 / demand : 0.0);
+            out += driver::optimizer::FormatPrediction(d, p, &meas);
+            done(out,
+                 p.valid ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInternalError));
+          });
         });
       });
     });
@@ -319,7 +329,8 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
   }
   if (c == "nvme-ai-optimize" || c == "nvme-adaptive-tune") {
     if (adv == nullptr || adv->optimizer() == nullptr) {
-      done("the optimizer is not running on this controller\n", spec::GenericStatus::kInternalError);
+      done("the optimizer is not running on this controller\n",
+           spec::GenericStatus::kInternalError);
       return;
     }
     auto load = std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
@@ -328,8 +339,9 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
     const driver::optimizer::TunerKnobs initial = adv->options().initial_knobs;
     load->Start([c, adv, w, initial, done](const LoadResult& r) {
       if (!r.status.ok()) return done("workload failed: " + r.status.ToString() + "\n", r.status);
-      std::string out = c == "nvme-ai-optimize" ? "AI optimization (coalescing / queue depth tuner)\n"
-                                                : "adaptive tuning, epoch by epoch\n";
+      std::string out = c == "nvme-ai-optimize"
+                            ? "AI optimization (coalescing / queue depth tuner)\n"
+                            : "adaptive tuning, epoch by epoch\n";
       out += WorkloadLine(w);
       out += LoadLine("overall:", r);
       if (c == "nvme-ai-optimize") {

@@ -35,8 +35,7 @@ std::string CheckWorkloadOptions(const WorkloadOptions& w, uint32_t lba_bytes);
 bool IsOptimizerCommand(const std::string& command);
 
 // Turns on the [advanced_nvme] features `command` needs (before the system is built).
-void EnableFeaturesFor(const std::string& command, const WorkloadOptions& w,
-                       SimSystemSpec& spec);
+void EnableFeaturesFor(const std::string& command, const WorkloadOptions& w, SimSystemSpec& spec);
 
 using MgmtDone = std::function<void(const std::string& text, spec::Status status)>;
 

@@ -79,15 +79,15 @@ std::string FormatRunReport(const RunResult& run) {
   }
   if (!run.error.empty()) out += "\nerror: " + run.error + "\n";
   char line[384];
-  std::snprintf(
-      line, sizeof line,
-      "\n%s: %s  (seed %llu, %.3f ms simulated, %.2f s host of which %.2f s elaboration, "
-      "%.0f MiB peak, trace hash %s, %llu events)\n",
-      run.scenario.c_str(), run.passed ? "PASSED" : "FAILED",
-      static_cast<unsigned long long>(run.seed), static_cast<double>(run.simulated_ps) / 1e9,
-      run.wall_seconds, run.elaboration_seconds,
-      static_cast<double>(run.peak_rss_bytes) / (1024.0 * 1024.0), run.trace_hash_hex.c_str(),
-      static_cast<unsigned long long>(run.trace_events));
+  std::snprintf(line, sizeof line,
+                "\n%s: %s  (seed %llu, %.3f ms simulated, %.2f s host of which %.2f s elaboration, "
+                "%.0f MiB peak, trace hash %s, %llu events)\n",
+                run.scenario.c_str(), run.passed ? "PASSED" : "FAILED",
+                static_cast<unsigned long long>(run.seed),
+                static_cast<double>(run.simulated_ps) / 1e9, run.wall_seconds,
+                run.elaboration_seconds,
+                static_cast<double>(run.peak_rss_bytes) / (1024.0 * 1024.0),
+                run.trace_hash_hex.c_str(), static_cast<unsigned long long>(run.trace_events));
   out += line;
   return out;
 }

@@ -15,8 +15,7 @@ class PsClock {
  public:
   // Call after the time resolution is fixed (e.g. in a module constructor).
   PsClock()
-      : resolution_is_ps_(sc_core::sc_get_time_resolution() ==
-                          sc_core::sc_time(1, sc_core::SC_PS)),
+      : resolution_is_ps_(sc_core::sc_get_time_resolution() == sc_core::sc_time(1, sc_core::SC_PS)),
         one_ps_(1, sc_core::SC_PS) {}
 
   bool resolution_is_ps() const { return resolution_is_ps_; }

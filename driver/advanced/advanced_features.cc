@@ -31,8 +31,8 @@ AdvancedFeatures::AdvancedFeatures(Controller& controller, hal::Clock& clock,
       options_(std::move(options)),
       knobs_(options_.initial_knobs) {
   if (options_.thermal) {
-    thermal_ = std::make_unique<thermal::ThermalManager>(controller_, clock_,
-                                                         options_.thermal_options);
+    thermal_ =
+        std::make_unique<thermal::ThermalManager>(controller_, clock_, options_.thermal_options);
   }
   if (options_.optimizer) {
     optimizer::OptimizerSettings& os = options_.optimizer_settings;

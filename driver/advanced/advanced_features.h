@@ -52,11 +52,11 @@ struct EpochRecord {
 
 struct AdvancedStats {
   uint64_t requests = 0;
-  uint64_t deferred = 0;    // requests the thermal gate held back
-  uint64_t held_ns = 0;     // total hold time the gate asked for
+  uint64_t deferred = 0;  // requests the thermal gate held back
+  uint64_t held_ns = 0;   // total hold time the gate asked for
   uint64_t knob_changes = 0;
-  uint64_t coalescing_sets = 0;  // Set Features 08h sent
-  uint64_t reinits = 0;          // controller resets after which features were set again
+  uint64_t coalescing_sets = 0;       // Set Features 08h sent
+  uint64_t reinits = 0;               // controller resets after which features were set again
   double maintenance_warning_s = -1;  // simulated time of the first warning; -1: none
 };
 

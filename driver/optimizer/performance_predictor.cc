@@ -44,8 +44,8 @@ double PerformancePredictor::ServiceUs(uint32_t bytes, bool write) const {
 double PerformancePredictor::DemandUs(uint32_t bytes, double read_fraction) const {
   if (windows_ == 0) return 0;
   const double rf = std::clamp(read_fraction, 0.0, 1.0);
-  return std::max(0.0, demand_.Predict({rf * ServiceUs(bytes, false),
-                                        (1 - rf) * ServiceUs(bytes, true)}));
+  return std::max(
+      0.0, demand_.Predict({rf * ServiceUs(bytes, false), (1 - rf) * ServiceUs(bytes, true)}));
 }
 
 double PerformancePredictor::Parallelism(uint32_t bytes, bool write) const {
@@ -80,8 +80,7 @@ void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight
   // Little's law over the window: with N in flight, one command leaves the
   // bottleneck every mean(L) / N us. Only clearly queued windows bound it.
   if (v.latency > 1.25 * (v.read_service + v.write_service)) {
-    demand_.Update({v.read_service / v.count, v.write_service / v.count},
-                   v.latency / v.inflight);
+    demand_.Update({v.read_service / v.count, v.write_service / v.count}, v.latency / v.inflight);
     ++windows_;
   }
   win_ = Window{};
@@ -119,8 +118,7 @@ PerformancePrediction PerformancePredictor::Predict(const WorkloadDescription& w
   p.mean_us = std::max(t, n * DemandUs(w.block_bytes, rf));
   p.iops = n / p.mean_us * 1e6;
   const double excess = w.queue_depth <= 2 ? -1 : ExcessUs(n);
-  p.p99_us = excess >= 0 ? p.mean_us + excess
-                         : p.mean_us * std::max(1.0, tail_low_.Quantile(0.99));
+  p.p99_us = excess >= 0 ? p.mean_us + excess : p.mean_us * std::max(1.0, tail_low_.Quantile(0.99));
   p.bandwidth_bps = p.iops * w.block_bytes;
   p.valid = true;
   return p;

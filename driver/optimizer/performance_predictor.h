@@ -83,7 +83,7 @@ class PerformancePredictor {
   struct DepthTail {
     RatioQuantile latency;  // us
     double latency_sum = 0;
-    double inflight = 0;    // sum of commands in flight
+    double inflight = 0;  // sum of commands in flight
     uint64_t count = 0;
   };
   static constexpr int kDepthClasses = 11;  // class c holds 2^(c-1) < N <= 2^c

@@ -75,9 +75,9 @@ TEST(PerformancePredictor, PredictsClosedLoopWorkloadsWithinTenPercent) {
     uint32_t bs, qd;
     double rf;
   };
-  for (const Case& c : {Case{4096, 1, 1.0}, Case{4096, 32, 0.7}, Case{131072, 8, 0.0},
-                        Case{16384, 64, 0.5}, Case{4096, 128, 1.0}, Case{16384, 16, 0.3},
-                        Case{65536, 32, 1.0}, Case{8192, 64, 0.0}}) {
+  for (const Case& c :
+       {Case{4096, 1, 1.0}, Case{4096, 32, 0.7}, Case{131072, 8, 0.0}, Case{16384, 64, 0.5},
+        Case{4096, 128, 1.0}, Case{16384, 16, 0.3}, Case{65536, 32, 1.0}, Case{8192, 64, 0.0}}) {
     const double lat = MixLatency(c.bs, c.rf, c.qd);
     const double iops = c.qd / lat * 1e6;
     const PerformancePrediction pr = p.Predict(WorkloadDescription{c.bs, c.qd, c.rf});

@@ -200,10 +200,10 @@ void FaultInjector::WearStep(size_t ci, double spare_per_s, double wear_per_s, u
         static_cast<double>(NowPs()) / 1e12;
     return;
   }
-  system_.cpu().Post(sc_time::from_value(step_ps), [this, ci, spare_per_s, wear_per_s, step_ps,
-                                                    spare, used] {
-    WearStep(ci, spare_per_s, wear_per_s, step_ps, spare, used);
-  });
+  system_.cpu().Post(sc_time::from_value(step_ps),
+                     [this, ci, spare_per_s, wear_per_s, step_ps, spare, used] {
+                       WearStep(ci, spare_per_s, wear_per_s, step_ps, spare, used);
+                     });
 }
 
 std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
@@ -353,8 +353,8 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
       if (step == 0) return "step must be above zero";
       fault_counters_[scenario_.controllers[static_cast<size_t>(ci)].name + ".wear_out.start_s"] =
           static_cast<double>(NowPs()) / 1e12;
-      WearStep(static_cast<size_t>(ci), f.Real("spare_per_second"), f.Real("wear_per_second"),
-               step, h.available_spare, h.percentage_used);
+      WearStep(static_cast<size_t>(ci), f.Real("spare_per_second"), f.Real("wear_per_second"), step,
+               h.available_spare, h.percentage_used);
       return "";
     }
     case FaultKind::kTemperatureExcursion: {

@@ -280,7 +280,8 @@ void Run::SampleThermal() {
   if (finished_) return;
   const uint64_t now = NowPs();
   double written = 0;
-  for (auto& j : jobs_) written += static_cast<double>(j->record().stats.direction(IoDirection::kWrite).bytes);
+  for (auto& j : jobs_)
+    written += static_cast<double>(j->record().stats.direction(IoDirection::kWrite).bytes);
   if (result_.thermal.empty()) {
     for (size_t i = 0; i < system_->controller_count() && i < scenario_.controllers.size(); ++i) {
       if (system_->thermal(i)) result_.thermal.push_back({scenario_.controllers[i].name, {}});
@@ -296,7 +297,8 @@ void Run::SampleThermal() {
     p.throttle = static_cast<uint32_t>(tm->throttle_level());
     p.power_state = tm->power_state();
     p.written_bytes = written;
-    if (driver::advanced::AdvancedFeatures* a = system_->advanced(i)) p.deferred = a->stats().deferred;
+    if (driver::advanced::AdvancedFeatures* a = system_->advanced(i))
+      p.deferred = a->stats().deferred;
     if (options_.keep_event_log) {
       const std::string& name = result_.thermal[k].controller;
       result_.samples.push_back({name + ".thermal_kelvin", now, p.kelvin});

@@ -60,11 +60,11 @@ struct CounterSample {
 // One point of a controller's temperature curve ([thermal] sample_interval).
 struct ThermalPoint {
   uint64_t time_ps = 0;
-  double kelvin = 0;           // the model's temperature
-  uint32_t throttle = 0;       // 0 none, 1 light, 2 heavy, 3 shut down
+  double kelvin = 0;      // the model's temperature
+  uint32_t throttle = 0;  // 0 none, 1 light, 2 heavy, 3 shut down
   uint32_t power_state = 0;
-  double written_bytes = 0;    // host writes completed so far (all jobs)
-  uint64_t deferred = 0;       // requests the driver's thermal gate held back so far
+  double written_bytes = 0;  // host writes completed so far (all jobs)
+  uint64_t deferred = 0;     // requests the driver's thermal gate held back so far
 };
 
 struct ThermalSeries {

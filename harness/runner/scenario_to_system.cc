@@ -143,8 +143,10 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
       if (t.capacitance_j_per_k) tc->capacitance_j_per_k = *t.capacitance_j_per_k;
       if (t.wctemp) tc->wctemp = static_cast<uint16_t>(*t.wctemp);
       if (t.cctemp) tc->cctemp = static_cast<uint16_t>(*t.cctemp);
-      if (t.device_light_kelvin) tc->device_light_kelvin = static_cast<uint16_t>(*t.device_light_kelvin);
-      if (t.device_heavy_kelvin) tc->device_heavy_kelvin = static_cast<uint16_t>(*t.device_heavy_kelvin);
+      if (t.device_light_kelvin)
+        tc->device_light_kelvin = static_cast<uint16_t>(*t.device_light_kelvin);
+      if (t.device_heavy_kelvin)
+        tc->device_heavy_kelvin = static_cast<uint16_t>(*t.device_heavy_kelvin);
       if (t.light_factor) tc->light_factor = *t.light_factor;
       if (t.heavy_factor) tc->heavy_factor = *t.heavy_factor;
       if (t.hysteresis_kelvin) tc->hysteresis_kelvin = *t.hysteresis_kelvin;
@@ -165,17 +167,22 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     driver::advanced::AdvancedOptions& a = spec.advanced;
     const ThermalSectionSpec& t = scenario.thermal;
     if (t.poll_interval_ps) a.thermal_options.poll_interval_ns = *t.poll_interval_ps / 1000;
-    if (t.horizon_ps) a.thermal_options.forecaster.horizon_s = static_cast<double>(*t.horizon_ps) / 1e12;
+    if (t.horizon_ps)
+      a.thermal_options.forecaster.horizon_s = static_cast<double>(*t.horizon_ps) / 1e12;
     if (t.tmt1) a.thermal_options.tmt1 = static_cast<uint16_t>(*t.tmt1);
     if (t.tmt2) a.thermal_options.tmt2 = static_cast<uint16_t>(*t.tmt2);
-    if (t.apst_max_latency_ps) a.thermal_options.apst.max_latency_us = *t.apst_max_latency_ps / 1'000'000;
+    if (t.apst_max_latency_ps)
+      a.thermal_options.apst.max_latency_us = *t.apst_max_latency_ps / 1'000'000;
     // The adaptive optimizer re-plans APST ten times per SMART period scale.
     a.thermal_options.replan_interval_ns = a.thermal_options.poll_interval_ns * 10;
     const OptimizerSectionSpec& o = scenario.optimizer;
-    if (o.p99_target_ps) a.optimizer_settings.goal.p99_target_us = static_cast<double>(*o.p99_target_ps) / 1e6;
-    if (o.throughput_goal && *o.throughput_goal) a.optimizer_settings.goal.kind = driver::optimizer::TunerGoalKind::kThroughput;
+    if (o.p99_target_ps)
+      a.optimizer_settings.goal.p99_target_us = static_cast<double>(*o.p99_target_ps) / 1e6;
+    if (o.throughput_goal && *o.throughput_goal)
+      a.optimizer_settings.goal.kind = driver::optimizer::TunerGoalKind::kThroughput;
     if (o.epoch_ps) a.optimizer_settings.epoch_ns = *o.epoch_ps / 1000;
-    if (o.warn_margin_hours) a.optimizer_settings.maintenance_config.warn_margin_hours = *o.warn_margin_hours;
+    if (o.warn_margin_hours)
+      a.optimizer_settings.maintenance_config.warn_margin_hours = *o.warn_margin_hours;
     if (o.hours_per_second) a.maintenance_hours_per_second = *o.hours_per_second;
   }
 
@@ -202,8 +209,10 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
   if (d.max_transfer_bytes) o.max_transfer_bytes = static_cast<uint32_t>(*d.max_transfer_bytes);
   if (d.use_interrupts) o.use_interrupts = *d.use_interrupts;
   if (d.prefer_sgl) o.prefer_sgl = *d.prefer_sgl;
-  if (d.coalescing_completions) o.coalescing_threshold = static_cast<uint8_t>(*d.coalescing_completions - 1);
-  if (d.coalescing_time_ps) o.coalescing_time_100us = static_cast<uint8_t>(*d.coalescing_time_ps / 100'000'000ull);
+  if (d.coalescing_completions)
+    o.coalescing_threshold = static_cast<uint8_t>(*d.coalescing_completions - 1);
+  if (d.coalescing_time_ps)
+    o.coalescing_time_100us = static_cast<uint8_t>(*d.coalescing_time_ps / 100'000'000ull);
   (void)ToDeviceAna;
   return out;
 }

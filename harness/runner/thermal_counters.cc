@@ -34,7 +34,8 @@ void AddThermalCounters(SimSystem& system, const ScenarioSpec& scenario,
       c[q + "shutdowns"] = static_cast<double>(s.shutdowns);
       c[q + "power_state"] = static_cast<double>(tm->power_state());
       for (size_t ps = 0; ps < s.time_per_state_ps.size(); ++ps) {
-        c[q + "ps" + std::to_string(ps) + "_s"] = static_cast<double>(s.time_per_state_ps[ps]) / 1e12;
+        c[q + "ps" + std::to_string(ps) + "_s"] =
+            static_cast<double>(s.time_per_state_ps[ps]) / 1e12;
       }
     }
     driver::advanced::AdvancedFeatures* adv = system.advanced(i);

@@ -482,7 +482,8 @@ class Parser {
     if (auto v = r.Duration("coalescing_time")) {
       constexpr uint64_t k100us = 100'000'000ull;  // ps
       if (*v % k100us != 0 || *v / k100us > 255) {
-        r.Fail("coalescing_time", "expected a multiple of 100us up to 25.5ms (TIME is 8 bits of 100 us)");
+        r.Fail("coalescing_time",
+               "expected a multiple of 100us up to 25.5ms (TIME is 8 bits of 100 us)");
       }
       d.coalescing_time_ps = *v;
     }

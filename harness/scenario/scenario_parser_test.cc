@@ -164,8 +164,8 @@ size = "1MiB"
   EXPECT_EQ(s.namespaces[2047].controllers.size(), 17u);
   EXPECT_EQ(s.namespaces[2048].nsid, 2058u);  // the next free NSID after the run
 
-  const Diagnostic past = ScenarioErrorOf(Replace(kMinimal, "size = \"64MiB\"",
-                                                  "size = \"64MiB\"\nnsid = 4294967290\ncount = 6"));
+  const Diagnostic past = ScenarioErrorOf(
+      Replace(kMinimal, "size = \"64MiB\"", "size = \"64MiB\"\nnsid = 4294967290\ncount = 6"));
   EXPECT_EQ(past.key, "namespace[0].count");
   const Diagnostic zero = ScenarioErrorOf(Replace(kMinimal, "name = \"ctrl0\"", "count = 0"));
   EXPECT_EQ(zero.key, "controller[0].count");

@@ -165,17 +165,17 @@ struct ThermalSectionSpec {
   bool present = false;
   std::optional<double> ambient_kelvin, initial_kelvin;
   std::optional<double> resistance_k_per_w, capacitance_j_per_k;
-  std::optional<uint32_t> wctemp, cctemp;            // kelvin (Identify Controller)
+  std::optional<uint32_t> wctemp, cctemp;  // kelvin (Identify Controller)
   std::optional<uint32_t> device_light_kelvin, device_heavy_kelvin;
   std::optional<double> light_factor, heavy_factor, hysteresis_kelvin;
   std::optional<double> joules_per_byte;
   std::optional<double> throttle_reference_gbps;  // GB/s the throttle factors scale
   std::optional<bool> apst_supported, hctm_supported;
   // Driver side.
-  std::optional<uint64_t> poll_interval_ps;   // SMART read period
-  std::optional<uint64_t> horizon_ps;         // forecast look-ahead
-  std::optional<uint32_t> tmt1, tmt2;         // HCTM thresholds the driver programs
-  std::optional<uint64_t> apst_max_latency_ps;  // APST exit-latency tolerance
+  std::optional<uint64_t> poll_interval_ps;         // SMART read period
+  std::optional<uint64_t> horizon_ps;               // forecast look-ahead
+  std::optional<uint32_t> tmt1, tmt2;               // HCTM thresholds the driver programs
+  std::optional<uint64_t> apst_max_latency_ps;      // APST exit-latency tolerance
   uint64_t sample_interval_ps = 10'000'000'000ull;  // temperature series in the result (10 ms)
   int line = 0;
 };

@@ -14,8 +14,8 @@ void SimLog::Write(driver::hal::LogLevel level, std::string_view message) {
                        message.compare(0, source_.size(), source_) == 0 &&
                        message[source_.size()] == ':';
     std::fprintf(echo_, "[%10.3f us] %-7s %s%s%.*s\n", static_cast<double>(now_ns) / 1000.0,
-                 driver::hal::LogLevelName(level), named ? "" : source_.c_str(),
-                 named ? "" : ": ", static_cast<int>(message.size()), message.data());
+                 driver::hal::LogLevelName(level), named ? "" : source_.c_str(), named ? "" : ": ",
+                 static_cast<int>(message.size()), message.data());
   }
 }
 

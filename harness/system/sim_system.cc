@@ -155,8 +155,8 @@ void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {
     driver::ControllerOptions options = spec_.driver;
     options.name = name.c_str();
     slot.driver = std::make_unique<driver::Controller>(platform, options);
-    driver::advanced::AdvancedOptions adv = driver::advanced::AdvancedOptions::FromConfig(
-        spec_.driver.config, slot.thermal != nullptr);
+    driver::advanced::AdvancedOptions adv =
+        driver::advanced::AdvancedOptions::FromConfig(spec_.driver.config, slot.thermal != nullptr);
     {
       // Enable bits from [advanced_nvme]; the tunables from the spec.
       const driver::advanced::AdvancedOptions& t = spec_.advanced;
@@ -187,8 +187,8 @@ void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {
     slot.driver->Start([this, i, adv, progress](spec::Status s) {
       Slot& sl = slots_[i];
       if (s.ok() && adv.any() && !sl.advanced) {
-        sl.advanced = std::make_unique<driver::advanced::AdvancedFeatures>(
-            *sl.driver, *clock_, adv);
+        sl.advanced =
+            std::make_unique<driver::advanced::AdvancedFeatures>(*sl.driver, *clock_, adv);
         sl.advanced->Start([progress](spec::Status a) {
           if (!a.ok() && !progress->failed) {
             progress->failed = true;
