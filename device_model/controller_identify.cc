@@ -64,6 +64,10 @@ Status NvmeController::Identify(Command& c) {
       id->ver = spec::kNvmeVersion2_0;
       id->oaes = spec::kOaesNamespaceAttributeNotices | spec::kOaesFirmwareActivationNotices |
                  spec::kOaesAnaChangeNotices;
+      // With the Zoned command set: Zone Descriptor Changed Notices (ZNS 1.1,
+      // Identify Controller OAES bit 27), which the controller sends.
+      if (command_sets_[static_cast<uint8_t>(spec::CommandSetIdentifier::kZoned)])
+        id->oaes |= spec::kOaesZoneDescriptorChangedNotices;
       id->cntrltype = static_cast<uint8_t>(spec::ControllerType::kIo);
       id->oacs = spec::kOacsFormatNvm | spec::kOacsFirmware | spec::kOacsNamespaceManagement;
       id->acl = cfg_.acl;

@@ -6,6 +6,7 @@
 
 #include "driver/commands.h"
 #include "driver/zoned/zns_commands.h"
+#include "spec/identify_controller.h"
 #include "tests/support/sim_test.h"
 #include "tests/zns/zns_rig.h"
 
@@ -335,6 +336,20 @@ NVMESIM_SIM_TEST(ZnsE2e, ZoneErrorCodesEndToEnd) {
 
 // nvme-zns-create / nvme-zns-info / nvme-zns-delete through Namespace
 // Management with CSI 02h.
+NVMESIM_SIM_TEST(ZnsE2e, ZonedControllerAdvertisesZoneDescriptorChangedNotices) {
+  ZnsRig rig(ZnsRigOptions{});
+  uint32_t oaes = 0;
+  bool finished = false;
+  rig.Run([&] {
+    oaes = rig.driver().info().oaes;
+    finished = true;
+    rig.Halt();
+  });
+  ASSERT_TRUE(finished);
+  EXPECT_NE(oaes & spec::kOaesZoneDescriptorChangedNotices, 0u);  // ZNS 1.1 OAES bit 27
+  EXPECT_NE(oaes & spec::kOaesNamespaceAttributeNotices, 0u);
+}
+
 NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
   ZnsRigOptions o;
   o.zones = 4;
