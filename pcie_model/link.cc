@@ -1,7 +1,6 @@
 #include "pcie_model/link.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -39,7 +38,6 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
   if (!error.empty()) throw std::invalid_argument(error);
   down_target.register_b_transport(this, &Link::TransportDown);
   up_target.register_b_transport(this, &Link::TransportUp);
-  resolution_is_ps_ = sc_core::sc_get_time_resolution() == sc_core::sc_time(1, sc_core::SC_PS);
   steps_.push_back(Step{0, LinkTiming(config)});
   auto init = [](DirState& s, const FlowControlCredits& c) {
     const uint32_t h[3] = {c.posted_header, c.non_posted_header, c.completion_header};
@@ -64,9 +62,6 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
 
 // --- Time helpers -----------------------------------------------------------
 
-uint64_t Link::ToPs(const sc_core::sc_time& t) const {
-  return resolution_is_ps_ ? t.value() : static_cast<uint64_t>(std::llround(t.to_seconds() * 1e12));
-}
 uint64_t Link::NowPs() const { return ToPs(sc_core::sc_time_stamp()); }
 
 const LinkTiming& Link::TimingAt(uint64_t t_ps) const {

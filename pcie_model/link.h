@@ -178,11 +178,10 @@ class Link : public sc_core::sc_module {
 
   uint64_t NowPs() const;
   sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
-  uint64_t ToPs(const sc_core::sc_time& t) const;
+  uint64_t ToPs(const sc_core::sc_time& t) const { return ps_clock_.ToPs(t); }
 
   LinkConfig config_;
   spec::TraceSink* trace_;
-  bool resolution_is_ps_ = true;
   PsClock ps_clock_;
   DirState dir_[2];
   std::vector<Step> steps_;  // sorted by time; steps_[0] at 0 with the configured speed

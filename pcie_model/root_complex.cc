@@ -1,7 +1,6 @@
 #include "pcie_model/root_complex.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <sstream>
 
@@ -38,7 +37,6 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexConfig& 
     ports_.push_back(std::make_unique<RootPort>(n.c_str(), *this, i));
   }
   windows_.resize(config.ports);
-  resolution_is_ps_ = sc_core::sc_get_time_resolution() == sc_core::sc_time(1, sc_core::SC_PS);
   read_latency_ = Ps(config.memory_read_latency_ps);
   write_latency_ = Ps(config.memory_write_latency_ps);
   cpu_latency_ = Ps(config.cpu_access_latency_ps);
@@ -51,10 +49,6 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexConfig& 
 }
 
 RootComplex::~RootComplex() = default;  // config_payload_ frees config_ext_
-
-uint64_t RootComplex::ToPs(const sc_core::sc_time& t) const {
-  return resolution_is_ps_ ? t.value() : static_cast<uint64_t>(std::llround(t.to_seconds() * 1e12));
-}
 
 std::string RootComplex::SetPortWindow(unsigned port, uint64_t base, uint64_t size) {
   std::ostringstream os;

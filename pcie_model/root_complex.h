@@ -139,12 +139,11 @@ class RootComplex : public sc_core::sc_module {
   void DeliverMsis();
   void TraceMsi(uint64_t at_ps, unsigned port, uint64_t address, uint32_t data);
   static void FillOnes(tlm::tlm_generic_payload& trans);
-  uint64_t ToPs(const sc_core::sc_time& t) const;
+  uint64_t ToPs(const sc_core::sc_time& t) const { return ps_clock_.ToPs(t); }
   sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
 
   RootComplexConfig config_;
   spec::TraceSink* trace_;
-  bool resolution_is_ps_ = true;
   PsClock ps_clock_;
   sc_core::sc_time read_latency_, write_latency_, cpu_latency_;
   std::vector<std::unique_ptr<RootPort>> ports_;

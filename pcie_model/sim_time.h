@@ -1,4 +1,4 @@
-// Picoseconds to sc_time without a library call on the hot path.
+// Picoseconds to and from sc_time, without a library call on the hot path.
 //
 // sc_time::from_value and sc_time(double, unit) are out of line in SystemC
 // 2.3; `sc_time * double` is inline and exact while the product is below
@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include <cmath>
 #include <cstdint>
 
 namespace nvmesim::pcie {
@@ -19,6 +20,11 @@ class PsClock {
         one_ps_(1, sc_core::SC_PS) {}
 
   bool resolution_is_ps() const { return resolution_is_ps_; }
+
+  uint64_t ToPs(const sc_core::sc_time& t) const {
+    return resolution_is_ps_ ? t.value()
+                             : static_cast<uint64_t>(std::llround(t.to_seconds() * 1e12));
+  }
 
   sc_core::sc_time Time(uint64_t ps) const {
     if (resolution_is_ps_ && ps < kExactLimit) return one_ps_ * static_cast<double>(ps);
