@@ -3,6 +3,7 @@
 // Uncorrectable, Verify, Copy; namespace and path (ANA) checks.
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "device_model/controller.h"
 #include "spec/opcodes.h"
@@ -199,11 +200,16 @@ Status NvmeController::NvmSimple(Command& c) {
       uint8_t* ranges = bounce_.data();
       Status st = FromHost(s, ranges, uint64_t{nr} * 16);
       if (!st.ok()) return st;
-      for (uint32_t i = 0; i < nr; ++i) {
+      // Range i: Length in logical blocks at bytes 4-7, Starting LBA at 8-15.
+      auto range_at = [ranges](uint32_t i) {
         uint32_t len = 0;
         uint64_t slba = 0;
         std::memcpy(&len, ranges + 16 * i + 4, 4);
         std::memcpy(&slba, ranges + 16 * i + 8, 8);
+        return std::pair<uint64_t, uint32_t>{slba, len};
+      };
+      for (uint32_t i = 0; i < nr; ++i) {
+        const auto [slba, len] = range_at(i);
         if (!InRange(ns, slba, len)) return Status(GenericStatus::kLbaOutOfRange, true);
       }
       if (!deallocate) {
@@ -214,10 +220,7 @@ Status NvmeController::NvmSimple(Command& c) {
       // command is done when the last range is.
       uint64_t media_ps = 0;
       for (uint32_t i = 0; i < nr; ++i) {
-        uint32_t len = 0;
-        uint64_t slba = 0;
-        std::memcpy(&len, ranges + 16 * i + 4, 4);
-        std::memcpy(&slba, ranges + 16 * i + 8, 8);
+        const auto [slba, len] = range_at(i);
         // Deallocated blocks read back as zeroes (DLFEAT = 001b).
         ns.store().Zero(slba * ns.lba_bytes(), uint64_t{len} * ns.lba_bytes(), false);
         ns.uncorrectable().Remove(slba, len);
