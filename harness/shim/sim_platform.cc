@@ -115,10 +115,6 @@ void SimInterrupts::Unmask(uint32_t vector) {
     enumerator_.SetMsixVectorMasked(fn_, static_cast<uint16_t>(vector), false);
 }
 
-void SimInterrupts::OnMessage(uint64_t address, uint32_t data) {
-  OnMessageAt(address, data, static_cast<uint64_t>(cpu_.Now().value()));
-}
-
 void SimInterrupts::OnMessageAt(uint64_t address, uint32_t data, uint64_t deliver_at_ps) {
   ++messages_;
   if (address != pcie::kMsiWindowBase || data >= vectors_.size()) {

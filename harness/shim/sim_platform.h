@@ -85,9 +85,8 @@ class SimInterrupts final : public driver::hal::Interrupts {
   void Mask(uint32_t vector) override;
   void Unmask(uint32_t vector) override;
 
-  // An MSI-X message for this function arrived (root complex MSI handler).
-  void OnMessage(uint64_t address, uint32_t data);
-  // The same for a message that reaches the CPU at deliver_at_ps (>= now).
+  // An MSI-X message for this function, handed over by the root complex on
+  // receipt (RootComplex::SetMsiSink); it reaches the CPU at deliver_at_ps.
   void OnMessageAt(uint64_t address, uint32_t data, uint64_t deliver_at_ps);
 
   uint64_t messages() const { return messages_; }
