@@ -24,6 +24,12 @@ using sc_core::sc_time;
 
 uint64_t NowPs() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value()); }
 
+// Host wall time, the one clock outside the simulated world. It feeds only the
+// wall-time guard (which can stop a run, never steer it), the progress line
+// and the reported host and elaboration seconds; nothing the simulation decides
+// and nothing in the trace hash depends on it.
+std::chrono::steady_clock::time_point HostNow() { return std::chrono::steady_clock::now(); }
+
 // SplitMix64: a per-instance seed from the run's seed and the job's position.
 uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
   uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (a * 1315423911ULL + b + 1);
@@ -63,9 +69,7 @@ class Run {
   uint64_t write_generation_ = 0;
   uint64_t submitted_ = 0;
   bool finished_ = false;
-  // Host wall time, outside the simulated world: it only feeds the wall-time guard (which can
-  // stop a run, never steer it), the progress line and the reported host seconds. Nothing the
-  // simulation decides, and nothing in the trace hash, depends on it.
+  // Host wall time at the start (see HostNow: guard and report only).
   std::chrono::steady_clock::time_point wall_start_;
   uint64_t wall_limit_ms_ = 0;
 };
@@ -89,7 +93,7 @@ void AddMaintenanceLead(const ScenarioSpec& scenario, const driver::advanced::Ad
 }
 
 RunResult Run::Execute() {
-  wall_start_ = std::chrono::steady_clock::now();  // host time: guard and report only
+  wall_start_ = HostNow();  // host time: guard and report only
   result_.scenario = scenario_.info.name;
   result_.path = scenario_.path;
   result_.seed = options_.seed.value_or(scenario_.info.seed);
@@ -105,10 +109,9 @@ RunResult Run::Execute() {
   build.spec.trace = &hasher_;
   build.spec.echo = options_.log;
   try {
-    const auto build_start = std::chrono::steady_clock::now();  // host time: report only
+    const auto build_start = HostNow();  // host time: report only
     system_ = std::make_unique<SimSystem>(build.spec);
-    result_.elaboration_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+    result_.elaboration_seconds = std::chrono::duration<double>(HostNow() - build_start).count();
   } catch (const std::exception& e) {
     result_.error = scenario_.path + ": cannot build the system: " + e.what();
     return result_;
@@ -170,8 +173,7 @@ RunResult Run::Execute() {
   result_.trace_hash_hex = hasher_.HexHash();
   result_.trace_events = hasher_.event_count();
   if (options_.keep_event_log) result_.event_log = hasher_.log();
-  result_.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  result_.wall_seconds = std::chrono::duration<double>(HostNow() - wall_start_).count();
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) {
     result_.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux: KiB
@@ -329,10 +331,11 @@ void Run::ScheduleGuards() {
   // clock only ever stops a run; it never changes what the run does before that.
   const sc_time period(100, sc_core::SC_US);
   auto tick = std::make_shared<std::function<void()>>();
+  // Host time of the last progress line (report only, see HostNow).
   auto last_progress = std::make_shared<std::chrono::steady_clock::time_point>(wall_start_);
   *tick = [this, period, tick, last_progress] {
     if (finished_) return;
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = HostNow();
     const auto elapsed_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - wall_start_).count();
     if (wall_limit_ms_ != 0 && static_cast<uint64_t>(elapsed_ms) > wall_limit_ms_) {
