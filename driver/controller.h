@@ -174,6 +174,13 @@ class Controller : public AdminChannel {
   void SetIoHooks(IoHooks* hooks) { hooks_ = hooks; }
   // Requests held back by the IoHooks gate.
   uint32_t gated_commands() const { return gated_.size(); }
+  // Software queue depth (the block layer's nr_requests): at most `limit`
+  // commands in flight on each I/O queue; the rest wait in the driver, in
+  // order. 0 = only the queue size limits. The admin queue is not limited.
+  // Takes effect at once: a raised limit submits waiting commands now, a
+  // lowered one lets the commands already in flight finish.
+  void SetIoDepthLimit(uint32_t limit);
+  uint32_t io_depth_limit() const { return io_depth_limit_; }
 
  private:
   using Command = internal::Command;
@@ -211,6 +218,9 @@ class Controller : public AdminChannel {
   void SubmitNow(Command* cmd, QueuePair& q);
   void ReapQueue(uint16_t qid);
   void DrainWaiting(uint16_t qid);
+  // Room for one more command on `q` now: a free CID and SQ entry, and
+  // under the software depth limit for an I/O queue.
+  bool CanIssue(const QueuePair& q) const;
   void OnCqe(Command* cmd, const spec::Cqe& cqe);
   void FinishCommand(Command* cmd, const spec::Status& status);
   void RetryLater(Command* cmd, uint64_t delay_ns);
@@ -269,6 +279,7 @@ class Controller : public AdminChannel {
   hal::DmaBuffer identify_page_;
   hal::DmaBuffer log_page_;
   uint32_t batch_depth_ = 0;
+  uint32_t io_depth_limit_ = 0;  // 0 = none (SetIoDepthLimit)
   uint32_t aer_outstanding_ = 0;
   uint32_t aborts_in_flight_ = 0;
   uint32_t reset_attempts_ = 0;  // consecutive, cleared by a successful I/O

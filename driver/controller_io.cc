@@ -342,7 +342,7 @@ void Controller::Issue(Command* cmd) {
     return;
   }
   QueuePair& q = *queues_[cmd->queue];
-  if (waiting_[cmd->queue].empty() && q.CanSubmit()) {
+  if (waiting_[cmd->queue].empty() && CanIssue(q)) {
     SubmitNow(cmd, q);
   } else {
     waiting_[cmd->queue].PushBack(cmd);
@@ -372,8 +372,20 @@ void Controller::DrainWaiting(uint16_t qid) {
   if (w.empty() || (qid != 0 && state_ != ControllerState::kReady)) return;
   QueuePair& q = *queues_[qid];
   BeginBatch();
-  while (!w.empty() && q.CanSubmit()) SubmitNow(w.PopFront(), q);
+  while (!w.empty() && CanIssue(q)) SubmitNow(w.PopFront(), q);
   EndBatch();
+}
+
+bool Controller::CanIssue(const QueuePair& q) const {
+  if (!q.CanSubmit()) return false;
+  return io_depth_limit_ == 0 || q.qid() == 0 || q.stats().outstanding < io_depth_limit_;
+}
+
+void Controller::SetIoDepthLimit(uint32_t limit) {
+  const bool raised = limit == 0 || (io_depth_limit_ != 0 && limit > io_depth_limit_);
+  io_depth_limit_ = limit;
+  if (!raised) return;
+  for (uint16_t qid = 1; qid < queues_.size(); ++qid) DrainWaiting(qid);
 }
 
 void Controller::ReapQueue(uint16_t qid) {

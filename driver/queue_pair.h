@@ -22,7 +22,7 @@ struct QueueStats {
   uint64_t completed = 0;     // CQEs matched to a command
   uint64_t sq_doorbells = 0;  // SQ tail doorbell writes
   uint64_t cq_doorbells = 0;  // CQ head doorbell writes
-  uint64_t queue_full = 0;    // submissions deferred: no free CID or SQ slot
+  uint64_t queue_full = 0;    // submissions deferred: no free CID or SQ slot, or depth limit
   uint64_t ignored_cqes = 0;  // unknown, out-of-range or stale CID, wrong SQ id
   uint64_t bad_sq_head = 0;   // CQEs whose SQHD was out of range (ignored)
   uint64_t empty_reaps = 0;   // interrupts/polls that found no new CQE

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "driver/commands.h"
 #include "driver/controller.h"
 #include "driver/testing/driver_rig.h"
 #include "spec/opcodes.h"
@@ -65,6 +66,76 @@ TEST(QueueProtocol, BackPressureWhenQueueIsFull) {
   b.rig.RunUntil([&] { return done == 10; });
   EXPECT_EQ(done, 10);
   EXPECT_EQ(q->stats().max_outstanding, 3u);
+}
+
+TEST(QueueProtocol, SoftwareDepthLimitHoldsTheRestInOrder) {
+  Booted b({}, Depth(64));
+  const QueuePair* q = b.ctrl->queue(1);
+  // The device holds every I/O command so the in-flight count is visible.
+  b.rig.dev.swallow = [](uint16_t qid, const spec::Sqe&) { return qid == 1; };
+  b.ctrl->SetIoDepthLimit(4);
+  EXPECT_EQ(b.ctrl->io_depth_limit(), 4u);
+  std::vector<int> order;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(b.ctrl->Submit(Flush(), [&, i](const BlockResult& r) {
+                  if (r.status.ok()) order.push_back(i);
+                }).ok());
+  }
+  b.rig.RunUntil([&] { return b.rig.dev.held() == 4; });
+  EXPECT_EQ(q->stats().outstanding, 4u);
+  EXPECT_EQ(q->stats().queue_full, 6u);
+  // Completing two lets exactly two of the waiting ones out.
+  auto io_cids = [&] {
+    std::vector<uint16_t> cids;
+    for (const auto& r : b.rig.dev.received()) {
+      if (r.qid == 1) cids.push_back(r.sqe.cid);
+    }
+    return cids;
+  };
+  std::vector<uint16_t> cids = io_cids();
+  ASSERT_EQ(cids.size(), 4u);
+  for (int i = 0; i < 2; ++i) b.rig.dev.InjectCqe(1, cids[i], 1, false, spec::Status::Ok(), 0);
+  b.rig.RunUntil([&] { return order.size() == 2 && b.rig.dev.held() == 6; },
+                 b.rig.clock.NowNs() + 1000);
+  EXPECT_EQ(q->stats().outstanding, 4u);
+  EXPECT_EQ(q->stats().submitted, 6u);
+  // Raising the limit submits the four waiting commands at once (the device
+  // now serves them); then the four it held are completed.
+  b.rig.dev.swallow = nullptr;
+  b.ctrl->SetIoDepthLimit(8);
+  EXPECT_EQ(q->stats().submitted, 10u);
+  EXPECT_EQ(q->stats().max_outstanding, 8u);
+  cids = io_cids();
+  ASSERT_GE(cids.size(), 6u);
+  for (size_t i = 2; i < 6; ++i) b.rig.dev.InjectCqe(1, cids[i], 1, false, spec::Status::Ok(), 0);
+  b.rig.RunUntil([&] { return order.size() == 10; });
+  ASSERT_EQ(order.size(), 10u);
+  EXPECT_EQ(order[0], 0);
+  EXPECT_EQ(order[1], 1);
+}
+
+TEST(QueueProtocol, DepthLimitDoesNotApplyToTheAdminQueueAndZeroLifts) {
+  Booted b({}, Depth(16));
+  b.ctrl->SetIoDepthLimit(1);
+  // Admin commands are not limited (the AERs stay outstanding beside them).
+  // Get Features 08h (Interrupt Coalescing, base 2.0 5.27.1.8), current value.
+  const spec::Sqe id = commands::GetFeatures(0x08, 0);
+  bool admin_done = false;
+  ASSERT_TRUE(b.ctrl->SubmitAdmin(id, [&](const spec::Cqe&) { admin_done = true; }).ok());
+  int done = 0;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(b.ctrl->Submit(Flush(), [&](const BlockResult& r) { done += r.status.ok(); }).ok());
+  }
+  b.rig.RunUntil([&] { return done == 6 && admin_done; });
+  EXPECT_TRUE(admin_done);
+  EXPECT_EQ(b.ctrl->queue(1)->stats().max_outstanding, 1u);
+  b.ctrl->SetIoDepthLimit(0);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(b.ctrl->Submit(Flush(), [&](const BlockResult& r) { done += r.status.ok(); }).ok());
+  }
+  EXPECT_GT(b.ctrl->queue(1)->stats().outstanding, 1u);
+  b.rig.RunUntil([&] { return done == 12; });
+  EXPECT_EQ(done, 12);
 }
 
 TEST(QueueProtocol, DoorbellBatching) {
