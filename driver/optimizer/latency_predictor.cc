@@ -5,7 +5,11 @@
 
 namespace nvmesim::driver::optimizer {
 
-LatencyPredictor::LatencyPredictor(double lambda) : rls_(lambda, 1e4, 1e10) {}
+// Covariance trace capped at 1e6: under a closed loop the queue-state
+// features hardly move, their directions wind up, and with a looser cap
+// (1e10) a shift of a few commands made the predictions swing by orders of
+// magnitude (test: StaysCalibratedAfterALongUnexcitedStretch).
+LatencyPredictor::LatencyPredictor(double lambda) : rls_(lambda, 1e4, 1e6) {}
 
 Rls<LatencyPredictor::kFeatures>::Vector LatencyPredictor::Features(
     const RequestFeatures& r) const {

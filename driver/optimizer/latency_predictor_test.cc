@@ -53,3 +53,28 @@ TEST(LatencyPredictor, LearnsQueueStateAndSize) {
 
 }  // namespace
 }  // namespace nvmesim::driver::optimizer
+
+namespace nvmesim::driver::optimizer {
+namespace {
+
+TEST(LatencyPredictor, StaysCalibratedAfterALongUnexcitedStretch) {
+  // A closed loop: every request sees the same queue state for a long time,
+  // so the model's unexcited directions wind up. A small change afterwards
+  // (the queue state moves by a few commands, latency the same) must not
+  // turn into wild predictions.
+  LatencyPredictor p;
+  RequestFeatures steady;
+  steady.queue_outstanding = steady.total_outstanding = 128;
+  for (int i = 0; i < 50000; ++i) p.Observe(steady, i % 2 ? 63.5 : 64.5);
+  EXPECT_LT(p.relative_error(), 0.02);
+  RequestFeatures moved = steady;
+  for (int i = 0; i < 2000; ++i) {
+    moved.queue_outstanding = moved.total_outstanding = 124 + i % 8;
+    p.Observe(moved, 64.0);
+    ASSERT_NEAR(p.Predict(moved).mean_us, 64.0, 16.0) << "after " << i;
+  }
+  EXPECT_LT(p.relative_error(), 0.05);
+}
+
+}  // namespace
+}  // namespace nvmesim::driver::optimizer

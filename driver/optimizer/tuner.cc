@@ -33,6 +33,17 @@ TunerKnobs CoalescingTuner::Decide(const EpochMetrics& m) {
 
 TunerKnobs CoalescingTuner::DecideLatency(const EpochMetrics& m, const char** why) {
   TunerKnobs k = knobs_;
+  if (cut_on_trial_) {
+    cut_on_trial_ = false;
+    if (m.p99_us > 0.95 * p99_before_cut_) {
+      // The shallower queue did not shorten the tail: the requests only
+      // waited in the driver instead of the device. Undo it; cut no more.
+      k.queue_depth = depth_before_cut_;
+      depth_cuts_off_ = true;
+      *why = "shallower queue did not lower p99: depth restored";
+      return k;
+    }
+  }
   if (m.p99_us > goal_.p99_target_us) {
     if (k.coalescing_time_100us > 0) {
       k.coalescing_time_100us = static_cast<uint8_t>(k.coalescing_time_100us / 2);
@@ -40,13 +51,16 @@ TunerKnobs CoalescingTuner::DecideLatency(const EpochMetrics& m, const char** wh
     } else if (k.coalescing_threshold > 0) {
       k.coalescing_threshold = static_cast<uint8_t>(k.coalescing_threshold / 2);
       *why = "p99 over goal: lower coalescing threshold";
-    } else {
+    } else if (!depth_cuts_off_ && k.queue_depth > limits_.min_depth) {
+      cut_on_trial_ = true;
+      p99_before_cut_ = m.p99_us;
+      depth_before_cut_ = k.queue_depth;
       k.queue_depth =
           std::max(limits_.min_depth, k.queue_depth - std::max<uint32_t>(1, k.queue_depth / 4));
       *why = "p99 over goal: shallower queue";
     }
   } else if (m.p99_us < 0.8 * goal_.p99_target_us) {
-    if (k.queue_depth < limits_.max_depth) {
+    if (k.queue_depth < limits_.max_depth && !depth_cuts_off_) {
       k.queue_depth =
           std::min(limits_.max_depth, k.queue_depth + std::max<uint32_t>(1, k.queue_depth / 8));
       *why = "p99 well under goal: deeper queue";

@@ -4,7 +4,9 @@
 //
 // Latency goal (p99 <= target): over target -> take away the largest added
 // delay first (halve coalescing time, then threshold, then cut depth by a
-// quarter); comfortably under target (below 80 %) -> grow depth by an eighth
+// quarter - and put the depth back, for good, when the next epoch's p99 did
+// not fall by 5 %: a closed-loop load only moves its wait from the device
+// into the driver); comfortably under target (below 80 %) -> grow depth by an eighth
 // for throughput, then coalesce more to save interrupts, while the goal holds.
 // Throughput goal: pattern search - from the current setting try a doubled
 // depth, one more coalesced completion, and both, one epoch each; move to the
@@ -79,6 +81,11 @@ class CoalescingTuner {
   double trial_iops_[3] = {0, 0, 0};
   TunerKnobs trial_knobs_[3];
   bool settled_ = false;
+  // latency goal: a depth cut on trial (p99 before it, depth before it)
+  bool cut_on_trial_ = false;
+  bool depth_cuts_off_ = false;
+  double p99_before_cut_ = 0;
+  uint32_t depth_before_cut_ = 0;
   std::vector<TunerChange> changes_;
 };
 
