@@ -79,6 +79,8 @@ void AdvancedFeatures::Stop() {
   if (!running_) return;
   running_ = false;
   controller_.SetIoHooks(nullptr);
+  if (depth_applied_) controller_.SetIoDepthLimit(0);  // the tuned depth ends with the tuner
+  depth_applied_ = false;
   if (thermal_) thermal_->Stop();
   if (epoch_timer_ != hal::Clock::kNoTimer) clock_.CancelTimer(epoch_timer_);
   epoch_timer_ = hal::Clock::kNoTimer;
@@ -178,8 +180,16 @@ void AdvancedFeatures::EndEpoch() {
 void AdvancedFeatures::ApplyKnobs(const optimizer::TunerKnobs& k) {
   const bool coalescing = k.coalescing_threshold != knobs_.coalescing_threshold ||
                           k.coalescing_time_100us != knobs_.coalescing_time_100us;
+  const bool depth = k.queue_depth != knobs_.queue_depth;
   knobs_ = k;
   if (coalescing) SendCoalescing();
+  if (depth && options_.optimizer_settings.adaptive_depth) {
+    // queue_adaptive_sizing: every I/O queue keeps at most this many commands
+    // in flight; the rest wait in the driver (Controller::SetIoDepthLimit).
+    controller_.SetIoDepthLimit(knobs_.queue_depth);
+    depth_applied_ = true;
+    ++stats_.depth_sets;
+  }
 }
 
 void AdvancedFeatures::SendCoalescing() {

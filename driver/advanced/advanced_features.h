@@ -56,6 +56,7 @@ struct AdvancedStats {
   uint64_t held_ns = 0;   // total hold time the gate asked for
   uint64_t knob_changes = 0;
   uint64_t coalescing_sets = 0;       // Set Features 08h sent
+  uint64_t depth_sets = 0;            // software queue depth handed to the controller
   uint64_t reinits = 0;               // controller resets after which features were set again
   double maintenance_warning_s = -1;  // simulated time of the first warning; -1: none
 };
@@ -122,6 +123,7 @@ class AdvancedFeatures : public IoHooks {
   std::vector<EpochRecord> epochs_;
   hal::Clock::TimerId epoch_timer_ = hal::Clock::kNoTimer;
   bool running_ = false;
+  bool depth_applied_ = false;  // a tuned depth is in force on the controller
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -83,6 +83,55 @@ TEST(AdvancedFeatures, EpochOverGoalShortensCoalescingOnTheDevice) {
   adv.Stop();
 }
 
+TEST(AdvancedFeatures, AdaptiveSizingHandsTheTunedDepthToTheController) {
+  Booted b;
+  ASSERT_TRUE(b.start_status.ok());
+  AdvancedNvmeConfig cfg;
+  cfg.thermal_monitoring = false;
+  cfg.ai_optimization_enabled = true;
+  cfg.queue_adaptive_sizing = true;
+  AdvancedOptions o = AdvancedOptions::FromConfig(cfg, false);
+  o.optimizer_settings.goal.p99_target_us = 500;
+  o.optimizer_settings.epoch_ns = 10'000'000;
+  // No coalescing to take away: over the goal, the tuner cuts the depth.
+  o.initial_knobs.coalescing_threshold = 0;
+  o.initial_knobs.coalescing_time_100us = 0;
+  o.initial_knobs.queue_depth = 64;
+  {
+    AdvancedFeatures adv(*b.ctrl, b.rig.clock, o);
+    adv.Start([](spec::Status) {});
+    EXPECT_EQ(b.ctrl->io_depth_limit(), 0u);  // nothing decided yet: no limit
+    for (uint32_t i = 1; i <= 1000; ++i) {
+      const uint32_t t = adv.OnIssued(b.rig.clock.NowNs(), 1, 4096, false);
+      adv.OnFinished(b.rig.clock.NowNs(), 1, 4096, false, uint64_t{i} * 1000, t,
+                     spec::Status::Ok());
+    }
+    b.rig.RunFor(10'000'000);
+    ASSERT_EQ(adv.epochs().size(), 1u);
+    EXPECT_EQ(adv.knobs().queue_depth, 48u);  // cut by a quarter
+    EXPECT_EQ(b.ctrl->io_depth_limit(), 48u);
+    EXPECT_EQ(adv.stats().depth_sets, 1u);
+    EXPECT_EQ(adv.stats().coalescing_sets, 0u);
+    adv.Stop();
+    EXPECT_EQ(b.ctrl->io_depth_limit(), 0u);  // the limit ends with the tuner
+  }
+  // Without queue_adaptive_sizing the same epoch leaves the controller alone.
+  cfg.queue_adaptive_sizing = false;
+  AdvancedOptions fixed = AdvancedOptions::FromConfig(cfg, false);
+  fixed.optimizer_settings.goal = o.optimizer_settings.goal;
+  fixed.optimizer_settings.epoch_ns = o.optimizer_settings.epoch_ns;
+  fixed.initial_knobs = o.initial_knobs;
+  AdvancedFeatures adv(*b.ctrl, b.rig.clock, fixed);
+  adv.Start([](spec::Status) {});
+  for (uint32_t i = 1; i <= 1000; ++i) {
+    const uint32_t t = adv.OnIssued(b.rig.clock.NowNs(), 1, 4096, false);
+    adv.OnFinished(b.rig.clock.NowNs(), 1, 4096, false, uint64_t{i} * 1000, t, spec::Status::Ok());
+  }
+  b.rig.RunFor(10'000'000);
+  EXPECT_EQ(b.ctrl->io_depth_limit(), 0u);
+  EXPECT_EQ(adv.stats().depth_sets, 0u);
+}
+
 TEST(AdvancedFeatures, HooksInstalledOnlyWhileRunning) {
   Booted b;
   AdvancedNvmeConfig cfg;

@@ -70,6 +70,7 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
       c[p + "driver.resets"] = static_cast<double>(s.resets);
       c[p + "driver.io_queues"] = static_cast<double>(d->info().io_queues);
       c[p + "driver.namespaces"] = static_cast<double>(d->namespaces().table().size());
+      c[p + "driver.io_depth_limit"] = static_cast<double>(d->io_depth_limit());
       c[p + "driver.init_failures"] = static_cast<double>(s.init_failures);
       c[p + "driver.timeouts"] = static_cast<double>(s.timeouts);
       c[p + "driver.aborts_sent"] = static_cast<double>(s.aborts_sent);

@@ -61,6 +61,7 @@ void AddThermalCounters(SimSystem& system, const ScenarioSpec& scenario,
       c[q + "coalescing_threshold"] = adv->knobs().coalescing_threshold;
       c[q + "coalescing_time_100us"] = adv->knobs().coalescing_time_100us;
       c[q + "queue_depth"] = adv->knobs().queue_depth;
+      c[q + "depth_sets"] = static_cast<double>(as.depth_sets);
       if (!adv->epochs().empty()) {
         c[q + "last_epoch_p99_us"] = adv->epochs().back().metrics.p99_us;
         c[q + "first_epoch_p99_us"] = adv->epochs().front().metrics.p99_us;
