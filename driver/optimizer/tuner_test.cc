@@ -48,6 +48,30 @@ TEST(CoalescingTuner, ReachesALatencyGoalTheDefaultMisses) {
   EXPECT_NE(std::string(t.changes().front().reason).find("coalescing time"), std::string::npos);
 }
 
+// The same device under a closed-loop load of 256 requests, measured from
+// submission to the driver: a software depth limit only moves the wait from
+// the device into the driver, so the tail cannot follow the depth.
+EpochMetrics ClosedLoopPlant(const TunerKnobs& k) {
+  const double served = std::min<double>(k.queue_depth, 32);
+  const double iops = served / 80.0 * 1e6;
+  EpochMetrics m;
+  m.iops = iops;
+  m.mean_us = 256 / iops * 1e6;
+  m.p99_us = 1.5 * m.mean_us;
+  return m;
+}
+
+TEST(CoalescingTuner, PutsBackADepthCutThatDidNotLowerTheTail) {
+  const TunerKnobs start{0, 0, 256};
+  CoalescingTuner t(TunerGoal{TunerGoalKind::kLatency, 400}, TunerLimits{}, start);
+  TunerKnobs k = start;
+  for (int e = 0; e < 20; ++e) k = t.Decide(ClosedLoopPlant(k));
+  EXPECT_EQ(k.queue_depth, 256u);
+  ASSERT_EQ(t.changes().size(), 2u);  // one trial cut, one restore, nothing after
+  EXPECT_EQ(t.changes()[0].after.queue_depth, 192u);
+  EXPECT_NE(std::string(t.changes()[1].reason).find("depth restored"), std::string::npos);
+}
+
 TEST(CoalescingTuner, ThroughputGoalClimbsToTheCeiling) {
   const TunerKnobs start{0, 0, 4};
   CoalescingTuner t(TunerGoal{TunerGoalKind::kThroughput, 0}, TunerLimits{}, start);
