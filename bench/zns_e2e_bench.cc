@@ -118,6 +118,7 @@ Result Measure(const Case& c, uint64_t ops_per_zone, bool nand) {
     driver::zoned::ZoneManagerOptions zo;
     zo.config.zns_enabled = true;
     zo.config.zns_zone_size = kZoneLbas * 4096;
+    zo.zone_notices_supported = (system.driver(0)->info().oaes >> 27) & 1;  // OAES bit 27 (ZNS 1.1)
     zm = std::make_unique<driver::zoned::ZoneManager>(io.get(), zo);
     buf = system.dma().Allocate(kBlocksPerOp * 4096, 4096);
     seg = {buf.bus, static_cast<uint32_t>(buf.size)};

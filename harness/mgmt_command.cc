@@ -116,6 +116,7 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
       zone_io = std::make_unique<driver::zoned::ControllerZoneIo>(*c, &system->clock());
       driver::zoned::ZoneManagerOptions zo;
       zo.config = system->spec().driver.config;
+      zo.zone_notices_supported = (c->info().oaes >> 27) & 1;  // OAES bit 27 (ZNS 1.1)
       zones = std::make_unique<driver::zoned::ZoneManager>(zone_io.get(), zo);
       zones->Discover([&, c](spec::Status st) {
         if (!st.ok()) {

@@ -159,6 +159,7 @@ void ZoneManager::EnableZoneNotices(Done done) {
   // the manager's own reports.
   constexpr uint8_t kFidAsyncEventConfig = 0x0B;
   constexpr uint32_t kZoneDescriptorChangedNotices = 1u << 27;
+  if (!options_.zone_notices_supported) return DiscoverList(0, done);
   const spec::Status s = io_->admin().SubmitAdmin(
       commands::GetFeatures(kFidAsyncEventConfig, 0), [this, done](const spec::Cqe& cqe) {
         if (!cqe.status_value().ok()) return DiscoverList(0, done);

@@ -72,6 +72,9 @@ struct ZoneManagerOptions {
   AdvancedNvmeConfig config;  // zns_enabled, zns_zone_size, zns_max_zones
   uint32_t page_size = 4096;  // CC.MPS bytes, for ZASL (2^ZASL x MPSMIN pages)
   bool explicit_open = true;  // Open Zone before the first write/append
+  // OAES bit 27 of Identify Controller (ZNS 1.1): the controller sends Zone
+  // Descriptor Changed Notices. Clear: the manager does not ask for them.
+  bool zone_notices_supported = true;
 };
 
 struct ZoneManagerStats {

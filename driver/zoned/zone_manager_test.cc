@@ -282,6 +282,19 @@ TEST(ZoneManager, DiscoversGeometryAndLimits) {
   EXPECT_EQ(r.dev.aec, 1u << 27);  // Zone Descriptor Changed Notices enabled
 }
 
+TEST(ZoneManager, AsksForZoneNoticesOnlyWhenTheControllerSendsThem) {
+  MockDevice dev;
+  ZoneManagerOptions o = Options();
+  o.zone_notices_supported = false;  // OAES bit 27 clear
+  ZoneManager zm(&dev, o);
+  spec::Status st(spec::GenericStatus::kInternalError);
+  zm.Discover([&](spec::Status s) { st = s; });
+  dev.clk.Drain();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(dev.aec, 0u);  // no Set Features 0Bh with bit 27
+  EXPECT_EQ(zm.namespaces(), std::vector<uint32_t>{1});
+}
+
 TEST(ZoneManager, RejectsConfigThatContradictsDevice) {
   MockDevice dev;
   ZoneManagerOptions o = Options();
