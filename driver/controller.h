@@ -103,6 +103,7 @@ struct ControllerStats {
   uint64_t async_events = 0;
   uint64_t requeued_on_reset = 0;
   uint64_t failed_on_reset = 0;
+  uint64_t failed_over_on_reset = 0;  // block I/O handed back to the multipath layer
 };
 
 class Controller : public AdminChannel {

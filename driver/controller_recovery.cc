@@ -183,6 +183,13 @@ void Controller::RecoverCommands(bool keep_retryable, spec::Status fail) {
       synthetic.cid = c->sqe.cid;
       FreeCommand(c);
       done(synthetic);
+    } else if (keep_retryable && path_handler_ && c->request) {
+      // A multipath layer owns this I/O: hand it back with a path status at
+      // once so it goes out on another path instead of waiting for this
+      // controller's re-initialisation (Base 2.0 Figure 103: Command Aborted
+      // By Host, path related).
+      ++stats_.failed_over_on_reset;
+      FinishCommand(c, fail);
     } else if (keep_retryable && c->retry_allowed && c->retries < options_.max_retries) {
       ++c->retries;
       if (c->request) ++c->request->retries;

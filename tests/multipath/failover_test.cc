@@ -179,6 +179,29 @@ NVMESIM_SIM_TEST(MultipathE2E, ControllerFatalOnOnePath) {
   EXPECT_GT(rig.ns().path(1).counters.completed_ok, 0u);
 }
 
+// A host-requested reset of one controller at QD 128: the I/O it held goes
+// back to the multipath layer with Command Aborted By Host at once and
+// completes on the other path, instead of waiting in that controller for
+// its re-initialisation.
+NVMESIM_SIM_TEST(MultipathE2E, ResetHandsHeldIoToTheOtherPath) {
+  MpRigOptions ro;
+  ro.controllers = 2;
+  MpRig rig(ro);
+  WorkloadOptions wo;
+  wo.ios = 12000;
+  const WorkloadResult w = Run(rig, wo, [&](mp::MultipathNamespace&) {
+    rig.After(1'000'000, [&] { rig.system().driver(0)->Reset([](spec::Status) {}); });
+  });
+  Report("controller reset on one path", rig, w);
+  ExpectClean(w);
+  const driver::ControllerStats& st = rig.system().driver(0)->stats();
+  EXPECT_EQ(st.resets, 1u);
+  EXPECT_GT(st.failed_over_on_reset, 0u);
+  EXPECT_EQ(st.requeued_on_reset, 0u);  // nothing waited in the resetting controller
+  EXPECT_GE(rig.ns().counters().failovers, st.failed_over_on_reset);
+  EXPECT_EQ(rig.ns().path(0).StateName(), std::string("live"));  // back after the reset
+}
+
 // All four paths down (two links pulled, the other two ANA Inaccessible),
 // then one comes back: the waiting I/O completes on it.
 NVMESIM_SIM_TEST(MultipathE2E, AllPathsDownThenOneBack) {
