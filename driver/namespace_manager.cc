@@ -149,14 +149,18 @@ void NamespaceManager::FinishScan(spec::Status status) {
     std::map<uint32_t, NamespaceInfo> old;
     old.swap(table_);
     table_.swap(next_);
-    if (on_change_) {
+    auto notify = [this](const NamespaceInfo& ns, bool present) {
+      if (on_change_) on_change_(ns, present);
+      for (const ChangeHandler& l : listeners_) l(ns, present);
+    };
+    if (on_change_ || !listeners_.empty()) {
       for (const auto& [nsid, ns] : old) {
-        if (table_.find(nsid) == table_.end()) on_change_(ns, false);
+        if (table_.find(nsid) == table_.end()) notify(ns, false);
       }
       for (const auto& [nsid, ns] : table_) {
         auto it = old.find(nsid);
         if (it == old.end() || it->second.nsze != ns.nsze || it->second.lba_size != ns.lba_size) {
-          on_change_(ns, true);
+          notify(ns, true);
         }
       }
     }

@@ -55,6 +55,9 @@ class NamespaceManager {
   }
   const std::map<uint32_t, NamespaceInfo>& table() const { return table_; }
   void SetChangeHandler(ChangeHandler h) { on_change_ = std::move(h); }
+  // Further listeners (e.g. the multipath manager): each sees every change
+  // after the handler above.
+  void AddChangeListener(ChangeHandler h) { listeners_.push_back(std::move(h)); }
 
   void Create(const NamespaceCreateParams& params,
               std::function<void(spec::Status, uint32_t nsid)> done);
@@ -83,6 +86,7 @@ class NamespaceManager {
   bool again_ = false;
   std::vector<Done> waiters_;
   ChangeHandler on_change_;
+  std::vector<ChangeHandler> listeners_;
 };
 
 }  // namespace nvmesim::driver

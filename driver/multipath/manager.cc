@@ -62,6 +62,11 @@ struct MultipathManager::PortState {
   bool ana_reading = false;
   bool ana_again = false;
   std::vector<PathRef> paths;
+  // After discovery: paths whose namespace left this controller (dead until
+  // it is attached again), and NSIDs that arrived and wait to be identified.
+  std::vector<PathRef> detached;
+  std::vector<uint32_t> arrivals;
+  bool identifying = false;
 };
 
 const ControllerPort& MultipathManager::port(size_t i) const { return ports_.at(i)->port; }
@@ -94,6 +99,10 @@ void MultipathManager::AddController(const ControllerPort& port) {
   port.controller->SetPathEventHandler([this, i, alive](const PathEvent& e) {
     if (!alive.expired() && *alive.lock()) OnPathEvent(i, e);
   });
+  port.controller->namespaces().AddChangeListener(
+      [this, i, alive](const NamespaceInfo& ns, bool present) {
+        if (!alive.expired() && *alive.lock()) OnNamespaceChange(i, ns, present);
+      });
   ports_.push_back(std::move(st));
 }
 
@@ -235,8 +244,12 @@ void MultipathManager::ApplyAna(size_t i, const AnaLog& log) {
 }
 
 void MultipathManager::Build() {
+  built_ = true;
   subsystems_.clear();
-  for (auto& p : ports_) p->paths.clear();
+  for (auto& p : ports_) {
+    p->paths.clear();
+    p->detached.clear();
+  }
   for (size_t i = 0; i < ports_.size(); ++i) {
     PortState& ps = *ports_[i];
     Subsystem* sub = nullptr;
@@ -326,6 +339,161 @@ void MultipathManager::OnPathEvent(size_t i, const PathEvent& e) {
       for (const PathRef& ref : ps.paths) ref.ns->SetLive(ref.path, false);
       break;
   }
+}
+
+// A Namespace Attribute Changed notice made controller i's driver rescan
+// (NamespaceManager change listener). Discovery sees the namespaces present
+// at its time; after it, a namespace that leaves a controller takes that
+// path down for good, and one that arrives gets identified and joins (or
+// creates) its multipath namespace.
+void MultipathManager::OnNamespaceChange(size_t i, const NamespaceInfo& info, bool present) {
+  if (!built_) return;
+  PortState& ps = *ports_[i];
+  auto on_port = std::find_if(ps.paths.begin(), ps.paths.end(),
+                              [&](const PathRef& r) { return r.ns->nsid() == info.nsid; });
+  if (!present) {
+    if (on_port == ps.paths.end()) return;
+    on_port->ns->SetLive(on_port->path, false);
+    ps.detached.push_back(*on_port);
+    ps.paths.erase(on_port);
+    ps.namespaces.erase(std::remove_if(ps.namespaces.begin(), ps.namespaces.end(),
+                                       [&](const auto& n) { return n.first == info.nsid; }),
+                        ps.namespaces.end());
+    ++paths_detached_;
+    Logf(hal::LogLevel::kInfo, ps.port.name + ": NSID " + std::to_string(info.nsid) +
+                                   " detached: its path is down");
+    return;
+  }
+  if (on_port != ps.paths.end()) return;  // a size change: the path stays
+  if (std::find(ps.arrivals.begin(), ps.arrivals.end(), info.nsid) == ps.arrivals.end()) {
+    ps.arrivals.push_back(info.nsid);
+  }
+  if (!ps.identifying) IdentifyArrival(i);
+}
+
+// Identify Namespace (CNS 00h) and its descriptor list (CNS 03h) for the next
+// arrival on controller i, one at a time through the port's page.
+void MultipathManager::IdentifyArrival(size_t i) {
+  PortState& ps = *ports_[i];
+  if (ps.arrivals.empty()) {
+    ps.identifying = false;
+    return;
+  }
+  ps.identifying = true;
+  const uint32_t nsid = ps.arrivals.front();
+  ps.arrivals.erase(ps.arrivals.begin());
+  const NamespaceInfo* info = ps.port.controller->namespaces().Find(nsid);
+  if (info == nullptr) return IdentifyArrival(i);  // gone again meanwhile
+  NamespaceIds ids;
+  ids.anagrpid = info->anagrpid;
+  auto give_up = [this, i, nsid](const spec::Status& st) {
+    Logf(hal::LogLevel::kWarning, ports_[i]->port.name + ": NSID " + std::to_string(nsid) +
+                                      " arrived but could not be identified: " + st.ToString());
+    IdentifyArrival(i);
+  };
+  Controller* c = ps.port.controller;
+  const spec::Status st = c->SubmitAdmin(
+      commands::Identify(static_cast<uint8_t>(spec::Cns::kNamespace), nsid, 0, 0, ps.page.bus),
+      [this, i, nsid, ids, give_up](const spec::Cqe& cqe) mutable {
+        PortState& p = *ports_[i];
+        if (!cqe.status_value().ok()) return give_up(cqe.status_value());
+        ParseIdentifyNamespaceIds(p.page.cpu, &ids);
+        const spec::Status st2 = p.port.controller->SubmitAdmin(
+            commands::Identify(static_cast<uint8_t>(spec::Cns::kNamespaceIdDescriptorList), nsid, 0,
+                               0, p.page.bus),
+            [this, i, nsid, ids](const spec::Cqe& cqe2) mutable {
+              PortState& q = *ports_[i];
+              if (cqe2.status_value().ok() && !ParseDescriptorList(q.page.cpu, &ids)) {
+                Logf(hal::LogLevel::kWarning,
+                     q.port.name + ": malformed namespace descriptor list");
+              }
+              JoinArrival(i, nsid, ids);
+              IdentifyArrival(i);
+            });
+        if (!st2.ok()) give_up(st2);
+      });
+  if (!st.ok()) give_up(st);
+}
+
+void MultipathManager::JoinArrival(size_t i, uint32_t nsid, const NamespaceIds& ids) {
+  PortState& ps = *ports_[i];
+  if (ps.port.controller->namespaces().Find(nsid) == nullptr) return;  // left again
+  Subsystem* sub = nullptr;
+  for (Subsystem& s : subsystems_) {
+    if (std::find(s.controllers.begin(), s.controllers.end(), i) != s.controllers.end()) sub = &s;
+  }
+  if (sub == nullptr) return;
+  // The ids another controller of the subsystem shows for this NSID, if any.
+  const NamespaceIds* ref = nullptr;
+  for (size_t j : sub->controllers) {
+    if (j == i) continue;
+    for (const auto& [n2, ids2] : ports_[j]->namespaces) {
+      if (n2 == nsid && ref == nullptr) ref = &ids2;
+    }
+  }
+  if (ref != nullptr && !SameNamespace(*ref, ids)) {
+    ++identity_mismatches_;
+    Logf(hal::LogLevel::kError, ps.port.name + ": NSID " + std::to_string(nsid) +
+                                    " is not the namespace other controllers show (" +
+                                    ids.ToString() + " vs " + ref->ToString() + "): no path");
+    return;
+  }
+  auto pos = std::find_if(ps.namespaces.begin(), ps.namespaces.end(),
+                          [nsid](const auto& n) { return n.first >= nsid; });
+  if (pos != ps.namespaces.end() && pos->first == nsid) {
+    pos->second = ids;
+  } else {
+    ps.namespaces.insert(pos, {nsid, ids});
+  }
+  MultipathNamespace* ns = nullptr;
+  for (auto& n : sub->namespaces) {
+    if (n->nsid() == nsid) ns = n.get();
+  }
+  // Attached again: the path it had comes back.
+  auto old = std::find_if(ps.detached.begin(), ps.detached.end(),
+                          [&](const PathRef& r) { return r.ns == ns; });
+  if (ns != nullptr && old != ps.detached.end()) {
+    ns->SetLive(old->path, ps.target->Live());
+    ps.paths.push_back(*old);
+    ps.detached.erase(old);
+    ++paths_added_;
+    ReadAnaLog(i, nullptr);
+    return;
+  }
+  if (ns == nullptr) {
+    const size_t sub_index = static_cast<size_t>(sub - subsystems_.data());
+    MultipathOptions o = options_;
+    if (ps.identity.anatt != 0) o.anatt_s = ps.identity.anatt;
+    auto made = std::make_unique<MultipathNamespace>(
+        "nvme" + std::to_string(sub_index) + "n" + std::to_string(nsid), nsid, clock_, o);
+    ns = made.get();
+    auto at = std::find_if(sub->namespaces.begin(), sub->namespaces.end(),
+                           [nsid](const auto& n) { return n->nsid() > nsid; });
+    sub->namespaces.insert(at, std::move(made));
+  }
+  AnaState ana = AnaState::kOptimized;
+  if (ids.anagrpid != 0 && ps.ana_known) {
+    auto it = ps.ana.groups.find(ids.anagrpid);
+    if (it != ps.ana.groups.end()) ana = it->second;
+  }
+  PathDescriptor d;
+  d.name = ps.port.name;
+  d.address = ps.port.address;
+  d.cntlid = ps.identity.cntlid;
+  d.numa_node = ps.port.numa_node;
+  d.target = ps.target.get();
+  const int idx = ns->AddPath(d, ids.anagrpid, ana);
+  if (idx < 0) {
+    Logf(hal::LogLevel::kWarning, ps.port.name + ": NSID " + std::to_string(nsid) +
+                                      ": more than multipath_max_paths paths; ignored");
+    return;
+  }
+  if (!ps.target->Live()) ns->SetLive(idx, false);
+  ps.paths.push_back({ns, idx});
+  ++paths_added_;
+  Logf(hal::LogLevel::kInfo, ps.port.name + ": NSID " + std::to_string(nsid) + " attached: path " +
+                                 std::to_string(idx) + " of " + ns->name());
+  ReadAnaLog(i, nullptr);  // the group it joined may have its own state
 }
 
 MultipathNamespace* MultipathManager::Find(uint32_t nsid, const std::string& subnqn) {

@@ -66,6 +66,10 @@ class MultipathManager {
   const ControllerIdentity& identity(size_t i) const;
   uint64_t ana_log_reads() const { return ana_log_reads_; }
   uint64_t identity_mismatches() const { return identity_mismatches_; }
+  // After discovery: paths that joined on a namespace arrival, and paths
+  // taken down because their namespace left the controller.
+  uint64_t paths_added() const { return paths_added_; }
+  uint64_t paths_detached() const { return paths_detached_; }
   const MultipathOptions& options() const { return options_; }
   hal::Clock& clock() { return clock_; }
 
@@ -82,6 +86,9 @@ class MultipathManager {
   void PortDone(size_t i, spec::Status st);
   void Build();
   void OnPathEvent(size_t i, const PathEvent& e);
+  void OnNamespaceChange(size_t i, const NamespaceInfo& info, bool present);
+  void IdentifyArrival(size_t i);
+  void JoinArrival(size_t i, uint32_t nsid, const NamespaceIds& ids);
   void Logf(hal::LogLevel level, const std::string& text);
 
   hal::Clock& clock_;
@@ -94,6 +101,9 @@ class MultipathManager {
   spec::Status first_error_;
   uint64_t ana_log_reads_ = 0;
   uint64_t identity_mismatches_ = 0;
+  uint64_t paths_added_ = 0;
+  uint64_t paths_detached_ = 0;
+  bool built_ = false;
   std::shared_ptr<bool> alive_;
 };
 

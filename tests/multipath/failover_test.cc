@@ -202,6 +202,75 @@ NVMESIM_SIM_TEST(MultipathE2E, ResetHandsHeldIoToTheOtherPath) {
   EXPECT_EQ(rig.ns().path(0).StateName(), std::string("live"));  // back after the reset
 }
 
+// NSID 2 starts on controller 0 only. Attached to controller 1 after
+// discovery, the Namespace Attribute Changed notice makes that driver rescan
+// and the manager gives nvme0n2 a second path, which then carries I/O.
+// Detached from controller 0 afterwards, its path goes down for good (it
+// does not come back when that controller is reset) and I/O runs on the other.
+NVMESIM_SIM_TEST(MultipathE2E, NamespaceAttachedAfterDiscoveryGainsAPath) {
+  MpRigOptions ro;
+  ro.controllers = 2;
+  device::NamespaceConfig extra;
+  extra.nsid = 2;
+  extra.size_lbas = 1u << 14;
+  extra.lba_bytes = 4096;
+  extra.ana_group = 1;
+  extra.attached = {1};  // CNTLID 1 = controller 0
+  ro.extra_namespaces = {extra};
+  MpRig rig(ro);
+  WorkloadOptions wo;
+  wo.ios = 4000;
+  mp::MultipathNamespace* ns2 = nullptr;
+  int paths_at_discovery = -1;
+  spec::Status attach(spec::GenericStatus::kInternalError);
+  spec::Status detach(spec::GenericStatus::kInternalError);
+  std::unique_ptr<VerifyingWorkload> first, second;
+  uint64_t path0_after_first = 0;
+  bool reset_done = false, finished = false;
+  rig.Start([&](mp::MultipathNamespace&) {
+    ns2 = rig.manager().Find(2);
+    if (ns2 == nullptr) return rig.system().cpu().Halt();
+    paths_at_discovery = ns2->path_count();
+    rig.system().driver(0)->namespaces().Attach(2, {rig.cntlid(1)}, true,
+                                                [&](spec::Status s) { attach = s; });
+    rig.After(2'000'000, [&] {
+      first = std::make_unique<VerifyingWorkload>(rig.system(), *ns2, wo);
+      first->Start([&] {
+        path0_after_first = ns2->path(0).counters.completed_ok;
+        rig.system().driver(0)->namespaces().Attach(2, {rig.cntlid(0)}, false,
+                                                    [&](spec::Status s) { detach = s; });
+        rig.After(2'000'000, [&] {
+          rig.system().driver(0)->Reset([&](spec::Status) { reset_done = true; });
+          rig.After(2'000'000, [&] {
+            second = std::make_unique<VerifyingWorkload>(rig.system(), *ns2, wo);
+            second->Start([&] {
+              finished = true;
+              rig.system().cpu().Halt();
+            });
+          });
+        });
+      });
+    });
+  });
+  sc_core::sc_start(sc_core::sc_time(2000.0, sc_core::SC_MS));
+  ASSERT_NE(ns2, nullptr);
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(paths_at_discovery, 1);
+  EXPECT_TRUE(attach.ok()) << attach.ToString();
+  EXPECT_TRUE(detach.ok()) << detach.ToString();
+  EXPECT_TRUE(reset_done);
+  ASSERT_EQ(ns2->path_count(), 2);
+  EXPECT_EQ(rig.manager().paths_added(), 1u);
+  EXPECT_EQ(rig.manager().paths_detached(), 1u);
+  ExpectClean(first->result());
+  ExpectClean(second->result());
+  EXPECT_GT(path0_after_first, 0u);
+  EXPECT_GT(ns2->path(1).counters.completed_ok, 0u);  // the joined path carried I/O
+  EXPECT_EQ(ns2->path(0).StateName(), std::string("dead"));
+  EXPECT_EQ(ns2->path(0).counters.completed_ok, path0_after_first);  // none after the detach
+  Report("namespace attached after discovery", rig, second->result());
+}
+
 // All four paths down (two links pulled, the other two ANA Inaccessible),
 // then one comes back: the waiting I/O completes on it.
 NVMESIM_SIM_TEST(MultipathE2E, AllPathsDownThenOneBack) {

@@ -199,6 +199,7 @@ MpRig::MpRig(const MpRigOptions& options) : options_(options) {
   sub.namespaces[0].size_lbas = options.namespace_blocks;
   sub.namespaces[0].lba_bytes = kBlock;
   sub.namespaces[0].ana_group = 1;
+  for (const device::NamespaceConfig& n : options.extra_namespaces) sub.namespaces.push_back(n);
   spec.subsystems.push_back(sub);
   for (int i = 0; i < options.controllers; ++i) {
     harness::SimControllerSpec c;

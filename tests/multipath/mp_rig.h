@@ -29,6 +29,8 @@ struct MpRigOptions {
   uint32_t queue_depth = 256;
   uint64_t watchdog_ns = 1'000'000;  // driver timeout scan / CSTS check
   uint64_t io_timeout_ns = 5'000'000;
+  // Namespaces beside NSID 1 (e.g. attached to some controllers only).
+  std::vector<device::NamespaceConfig> extra_namespaces;
 };
 
 struct WorkloadOptions {
