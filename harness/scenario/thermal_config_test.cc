@@ -246,6 +246,23 @@ light_factor = 0.4
   EXPECT_EQ(hot->line, s.controllers[0].thermal.line);
 }
 
+TEST(ControllerThermal, PowerStatesInline) {
+  const ScenarioSpec s = ParseScenario(R"([scenario]
+name = "t"
+[[controller]]
+name = "c0"
+thermal = { power_state = [{ max_watts = 9 }, { max_watts = 0.05, operational = false }] }
+[[namespace]]
+size = "64MiB"
+)",
+                                       "t.toml");
+  const std::optional<ThermalSectionSpec> t = EffectiveThermal(s, s.controllers[0]);
+  ASSERT_TRUE(t && t->power_states);
+  ASSERT_EQ(t->power_states->size(), 2u);
+  EXPECT_DOUBLE_EQ((*t->power_states)[0].max_watts, 9);
+  EXPECT_FALSE((*t->power_states)[1].operational);
+}
+
 TEST(ControllerThermal, AProfileAloneGivesNoModel) {
   const ScenarioSpec s = ParseWithProfile(kProfile, R"([scenario]
 name = "t"
