@@ -142,6 +142,11 @@ ProfileLoad ParseProfile(std::string_view text, const std::string& source) {
       auto v = node.value_exact<bool>();
       if (!v) return out.error = At(source, &node) + ": unlimited: expects true or false", out;
       p.unlimited = *v;
+    } else if (key == "thermal") {
+      // The drive's thermal character: read with the scenario's thermal
+      // settings (docs/profiles.md), not part of the media timing.
+      if (!node.is_table())
+        return out.error = At(source, &node) + ": thermal: expects a table", out;
     } else {
       const Section* sec = nullptr;
       for (const Section& s : Sections())
@@ -149,7 +154,7 @@ ProfileLoad ParseProfile(std::string_view text, const std::string& source) {
       if (!sec) {
         out.error = At(source, &node) + ": " + key +
                     ": unknown key (known: name, unlimited, [link], [nand], [controller], "
-                    "[cache], [ftl])";
+                    "[cache], [ftl], [thermal])";
         return out;
       }
       const toml::table* t = node.as_table();

@@ -2,6 +2,8 @@
 // it. Errors name the file, the line, the key and the limit:
 //   "scenarios/profiles/x.toml:12: nand.channel_mts: 4000 is not 1..3600 (ONFI 5.1 NV-LPDDR4)".
 // Unknown keys and tables are errors (a typo must not silently keep a default).
+// A [thermal] table (the drive's thermal character) is left to the scenario
+// loader's thermal settings and skipped here.
 #pragma once
 
 #include <string>

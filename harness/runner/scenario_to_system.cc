@@ -1,6 +1,7 @@
 #include "harness/runner/scenario_to_system.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
@@ -16,7 +17,75 @@ std::string At(const ScenarioSpec& s, int line, const std::string& key) {
 }
 
 device::AnaState ToDeviceAna(AnaStateSpec a) { return static_cast<device::AnaState>(a); }
+
+// A 16-bit power field and its scale (Power State Descriptor MXPS, IPS / APS
+// 10b = 0.01 W, 01b = 0.0001 W, Figure 276): 0.01 W units when the value is a
+// whole number of them, else 0.0001 W units while they reach.
+struct ScaledPower {
+  uint16_t value;
+  bool fine;  // 0.0001 W units
+};
+ScaledPower Scale(double watts) {
+  const double coarse = std::round(watts * 100);
+  if (std::fabs(coarse - watts * 100) < 1e-6 && coarse <= 65535) {
+    return {static_cast<uint16_t>(coarse), false};
+  }
+  const double fine = std::round(watts * 10000);
+  if (fine <= 65535) return {static_cast<uint16_t>(fine), true};
+  return {static_cast<uint16_t>(std::min(65535.0, coarse)), false};
+}
 }  // namespace
+
+spec::PowerStateDescriptor ToPowerStateDescriptor(const PowerStateSpec& ps, uint8_t index) {
+  spec::PowerStateDescriptor d;
+  const ScaledPower mp = Scale(ps.max_watts);
+  d.mp = mp.value;
+  if (mp.fine) d.flags |= spec::kPsdFlagMxps;
+  if (!ps.operational) d.flags |= spec::kPsdFlagNops;
+  d.enlat = static_cast<uint32_t>(ps.entry_latency_ps / 1'000'000);  // microseconds
+  d.exlat = static_cast<uint32_t>(ps.exit_latency_ps / 1'000'000);
+  // Relative throughput / latency: states in table order, fastest first (5 bits).
+  d.rrt = d.rrl = d.rwt = d.rwl = static_cast<uint8_t>(index & 0x1F);
+  if (ps.idle_watts) {
+    const ScaledPower p = Scale(*ps.idle_watts);
+    d.idlp = p.value;
+    d.ips = static_cast<uint8_t>((p.fine ? 1u : 2u) << 6);  // IPS bits 7:6
+  }
+  if (ps.active_watts) {
+    const ScaledPower p = Scale(*ps.active_watts);
+    d.actp = p.value;
+    d.apws = static_cast<uint8_t>((p.fine ? 1u : 2u) << 6);  // APS bits 7:6
+  }
+  return d;
+}
+
+device::thermal::ThermalConfig ToThermalConfig(const ThermalSectionSpec& t) {
+  device::thermal::ThermalConfig tc;
+  if (t.ambient_kelvin) tc.ambient_kelvin = *t.ambient_kelvin;
+  if (t.initial_kelvin) tc.initial_kelvin = *t.initial_kelvin;
+  if (t.resistance_k_per_w) tc.resistance_k_per_w = *t.resistance_k_per_w;
+  if (t.capacitance_j_per_k) tc.capacitance_j_per_k = *t.capacitance_j_per_k;
+  if (t.wctemp) tc.wctemp = static_cast<uint16_t>(*t.wctemp);
+  if (t.cctemp) tc.cctemp = static_cast<uint16_t>(*t.cctemp);
+  if (t.mntmt) tc.mntmt = static_cast<uint16_t>(*t.mntmt);
+  if (t.mxtmt) tc.mxtmt = static_cast<uint16_t>(*t.mxtmt);
+  if (t.device_light_kelvin) tc.device_light_kelvin = static_cast<uint16_t>(*t.device_light_kelvin);
+  if (t.device_heavy_kelvin) tc.device_heavy_kelvin = static_cast<uint16_t>(*t.device_heavy_kelvin);
+  if (t.light_factor) tc.light_factor = *t.light_factor;
+  if (t.heavy_factor) tc.heavy_factor = *t.heavy_factor;
+  if (t.hysteresis_kelvin) tc.hysteresis_kelvin = *t.hysteresis_kelvin;
+  if (t.joules_per_byte) tc.power.joules_per_byte = *t.joules_per_byte;
+  if (t.throttle_reference_gbps) tc.throttle_reference_bps = *t.throttle_reference_gbps * 1e9;
+  if (t.apst_supported) tc.apst_supported = *t.apst_supported;
+  if (t.hctm_supported) tc.hctm_supported = *t.hctm_supported;
+  if (t.power_states) {
+    for (size_t i = 0; i < t.power_states->size(); ++i) {
+      tc.power_states.push_back(
+          ToPowerStateDescriptor((*t.power_states)[i], static_cast<uint8_t>(i)));
+    }
+  }
+  return tc;
+}
 
 pcie::Fidelity ToPcieFidelity(ScenarioFidelity f) {
   switch (f) {
@@ -134,28 +203,10 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     if (std::string e = pcie::ValidateLinkConfig(cs.link); !e.empty()) {
       out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".link") + e);
     }
-    if (scenario.thermal.present) {
-      const ThermalSectionSpec& t = scenario.thermal;
-      auto tc = std::make_shared<device::thermal::ThermalConfig>();
-      if (t.ambient_kelvin) tc->ambient_kelvin = *t.ambient_kelvin;
-      if (t.initial_kelvin) tc->initial_kelvin = *t.initial_kelvin;
-      if (t.resistance_k_per_w) tc->resistance_k_per_w = *t.resistance_k_per_w;
-      if (t.capacitance_j_per_k) tc->capacitance_j_per_k = *t.capacitance_j_per_k;
-      if (t.wctemp) tc->wctemp = static_cast<uint16_t>(*t.wctemp);
-      if (t.cctemp) tc->cctemp = static_cast<uint16_t>(*t.cctemp);
-      if (t.device_light_kelvin)
-        tc->device_light_kelvin = static_cast<uint16_t>(*t.device_light_kelvin);
-      if (t.device_heavy_kelvin)
-        tc->device_heavy_kelvin = static_cast<uint16_t>(*t.device_heavy_kelvin);
-      if (t.light_factor) tc->light_factor = *t.light_factor;
-      if (t.heavy_factor) tc->heavy_factor = *t.heavy_factor;
-      if (t.hysteresis_kelvin) tc->hysteresis_kelvin = *t.hysteresis_kelvin;
-      if (t.joules_per_byte) tc->power.joules_per_byte = *t.joules_per_byte;
-      if (t.throttle_reference_gbps) tc->throttle_reference_bps = *t.throttle_reference_gbps * 1e9;
-      if (t.apst_supported) tc->apst_supported = *t.apst_supported;
-      if (t.hctm_supported) tc->hctm_supported = *t.hctm_supported;
+    if (std::optional<ThermalSectionSpec> t = EffectiveThermal(scenario, c)) {
+      auto tc = std::make_shared<device::thermal::ThermalConfig>(ToThermalConfig(*t));
       if (std::string e = device::thermal::ValidateThermalConfig(*tc); !e.empty()) {
-        out.errors.push_back(At(scenario, t.line, "thermal") + e);
+        out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".thermal") + e);
       }
       cs.thermal = std::move(tc);
     }
@@ -184,6 +235,15 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     if (o.warn_margin_hours)
       a.optimizer_settings.maintenance_config.warn_margin_hours = *o.warn_margin_hours;
     if (o.hours_per_second) a.maintenance_hours_per_second = *o.hours_per_second;
+  }
+  // A controller's own HCTM thresholds for its driver's thermal manager.
+  for (size_t i = 0; i < scenario.controllers.size(); ++i) {
+    const ThermalSectionSpec& ct = scenario.controllers[i].thermal;
+    if (!ct.tmt1 && !ct.tmt2) continue;
+    driver::thermal::ThermalManagerOptions to = spec.advanced.thermal_options;
+    if (ct.tmt1) to.tmt1 = static_cast<uint16_t>(*ct.tmt1);
+    if (ct.tmt2) to.tmt2 = static_cast<uint16_t>(*ct.tmt2);
+    spec.controllers[i].thermal_manager = to;
   }
 
   // ANA states as the scenario starts them are applied after elaboration (runner).

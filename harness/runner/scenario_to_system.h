@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "device_model/thermal/thermal_model.h"
 #include "harness/scenario/scenario_spec.h"
 #include "harness/system/sim_system.h"
 #include "pcie_model/fidelity.h"
@@ -22,6 +23,13 @@ pcie::Fidelity ToPcieFidelity(ScenarioFidelity f);
 
 // `fidelity` overrides the scenario's own level.
 SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidelity);
+
+// A controller's combined thermal table (EffectiveThermal) as the device model's
+// configuration: unset keys keep the model's defaults.
+device::thermal::ThermalConfig ToThermalConfig(const ThermalSectionSpec& t);
+// One power state of a thermal table as the Identify Controller descriptor;
+// `index` gives the relative throughput / latency fields.
+spec::PowerStateDescriptor ToPowerStateDescriptor(const PowerStateSpec& ps, uint8_t index);
 
 // Index of the controller named `name` in the built system, or -1.
 int ControllerIndex(const ScenarioSpec& scenario, const std::string& name);

@@ -326,7 +326,19 @@ class Parser {
       c.arbitration = arb == "round_robin" ? ArbitrationSpec::kRoundRobin
                                            : ArbitrationSpec::kWeightedRoundRobin;
       c.profile = r.String("profile").value_or("");
-      if (!c.profile.empty()) c.profile_resolved = Resolve(c.profile);
+      if (!c.profile.empty()) {
+        c.profile_resolved = Resolve(c.profile);
+        if (!std::ifstream(c.profile_resolved, std::ios::binary)) {
+          r.Fail("profile", "cannot open the profile file \"" + c.profile_resolved + "\"");
+        }
+        // The drive's thermal character; the media tables are read with the system.
+        LoadProfileThermal(c.profile_resolved, &c.profile_thermal);
+      }
+      // The drive in its slot: `thermal = { ... }` or [controller.thermal].
+      if (const toml::table* t = r.Table("thermal")) {
+        TomlReader tr(*t, path_, r.KeyPath("thermal"));
+        ParseThermalTable(tr, ThermalScope::kController, &c.thermal);
+      }
       r.RejectUnknown();
       if (count == 1) {
         spec_.controllers.push_back(c);

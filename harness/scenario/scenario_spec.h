@@ -70,6 +70,44 @@ struct LinkSpec {
   uint32_t max_read_request_size = 512;  // bytes: 128..4096, a power of two
 };
 
+// One power state descriptor of Identify Controller (Base 2.0 Figure 276), in SI units.
+struct PowerStateSpec {
+  double max_watts = 0;                // MP
+  std::optional<double> idle_watts;    // IDLP; unset = not reported
+  std::optional<double> active_watts;  // ACTP; unset = not reported
+  uint64_t entry_latency_ps = 0;       // ENLAT (whole microseconds)
+  uint64_t exit_latency_ps = 0;        // EXLAT (whole microseconds)
+  bool operational = true;             // NOPS clear
+  int line = 0;
+};
+
+// A thermal table: the scenario's [thermal], a device profile's [thermal] or a
+// controller's `thermal`. Unset = taken from the level below (model default <
+// profile < scenario < controller); docs/scenario-reference.md lists which keys
+// each level accepts.
+struct ThermalSectionSpec {
+  bool present = false;
+  // Device side (the thermal and power model of the controller).
+  std::optional<double> ambient_kelvin, initial_kelvin;
+  std::optional<double> resistance_k_per_w, capacitance_j_per_k;
+  std::optional<uint32_t> wctemp, cctemp;  // kelvin (Identify Controller)
+  std::optional<uint32_t> mntmt, mxtmt;    // kelvin: HCTM range (Identify Controller)
+  std::optional<uint32_t> device_light_kelvin, device_heavy_kelvin;
+  std::optional<double> light_factor, heavy_factor, hysteresis_kelvin;
+  std::optional<double> joules_per_byte;
+  std::optional<double> throttle_reference_gbps;  // GB/s the throttle factors scale
+  std::optional<bool> apst_supported, hctm_supported;
+  std::optional<std::vector<PowerStateSpec>> power_states;  // replaced as a whole
+  // Driver side.
+  std::optional<uint64_t> poll_interval_ps;         // SMART read period
+  std::optional<uint64_t> horizon_ps;               // forecast look-ahead
+  std::optional<uint32_t> tmt1, tmt2;               // HCTM thresholds the driver programs
+  std::optional<uint64_t> apst_max_latency_ps;      // APST exit-latency tolerance
+  uint64_t sample_interval_ps = 10'000'000'000ull;  // temperature series in the result (10 ms)
+  std::string file;  // the file the table is in (scenario or profile)
+  int line = 0;
+};
+
 enum class ArbitrationSpec { kRoundRobin, kWeightedRoundRobin };
 
 struct ControllerSpec {
@@ -83,8 +121,10 @@ struct ControllerSpec {
   uint32_t mdts = 5;                  // 2^mdts * 4 KiB per command; 0 = no limit
   bool volatile_write_cache = true;
   ArbitrationSpec arbitration = ArbitrationSpec::kRoundRobin;
-  std::string profile;           // as written; empty = built-in
-  std::string profile_resolved;  // relative to the scenario file
+  std::string profile;                 // as written; empty = built-in
+  std::string profile_resolved;        // relative to the scenario file
+  ThermalSectionSpec thermal;          // its own `thermal` table (present when given)
+  ThermalSectionSpec profile_thermal;  // its profile's [thermal] (present when the profile has one)
   int line = 0;
 };
 
@@ -159,27 +199,6 @@ struct DriverOptionsSpec {
   int line = 0;
 };
 
-// [thermal]: a thermal and power model on every controller (device side) and
-// the settings of the driver's thermal manager. Unset = the model's default.
-struct ThermalSectionSpec {
-  bool present = false;
-  std::optional<double> ambient_kelvin, initial_kelvin;
-  std::optional<double> resistance_k_per_w, capacitance_j_per_k;
-  std::optional<uint32_t> wctemp, cctemp;  // kelvin (Identify Controller)
-  std::optional<uint32_t> device_light_kelvin, device_heavy_kelvin;
-  std::optional<double> light_factor, heavy_factor, hysteresis_kelvin;
-  std::optional<double> joules_per_byte;
-  std::optional<double> throttle_reference_gbps;  // GB/s the throttle factors scale
-  std::optional<bool> apst_supported, hctm_supported;
-  // Driver side.
-  std::optional<uint64_t> poll_interval_ps;         // SMART read period
-  std::optional<uint64_t> horizon_ps;               // forecast look-ahead
-  std::optional<uint32_t> tmt1, tmt2;               // HCTM thresholds the driver programs
-  std::optional<uint64_t> apst_max_latency_ps;      // APST exit-latency tolerance
-  uint64_t sample_interval_ps = 10'000'000'000ull;  // temperature series in the result (10 ms)
-  int line = 0;
-};
-
 // [optimizer]: settings of the driver's learning engine and predictive maintenance.
 struct OptimizerSectionSpec {
   bool present = false;
@@ -215,6 +234,13 @@ struct ScenarioSpec {
   const JobSpec* FindJob(const std::string& name) const;
   const FaultSpec* FindFault(const std::string& name) const;
 };
+
+// The thermal settings controller `c` runs with: model default < its profile's [thermal] <
+// the scenario's [thermal] < its own `thermal`, key by key (a power-state table as a whole).
+// nullopt when neither the scenario nor the controller has a thermal table: no thermal model.
+// `file` and `line` name the most specific table present.
+std::optional<ThermalSectionSpec> EffectiveThermal(const ScenarioSpec& scenario,
+                                                   const ControllerSpec& c);
 
 // The geometry a job sees on a namespace (for IoGenerator, before the driver reports it).
 TargetGeometry GeometryOf(const NamespaceSpec& ns);

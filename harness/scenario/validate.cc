@@ -3,6 +3,7 @@
 #include <set>
 
 #include "harness/scenario/scenario_spec.h"
+#include "harness/scenario/thermal_section.h"
 #include "harness/scenario/units.h"
 #include "harness/workload/io_generator.h"
 
@@ -92,6 +93,14 @@ class Checker {
         Add(c.line, Key("controller", i, "cntlid"),
             "controller ID " + std::to_string(c.cntlid) + " is used twice in subsystem \"" +
                 c.subsystem + "\" (CNTLID is unique within an NVM subsystem)");
+      }
+      // The thermal levels may each be valid and still disagree once combined.
+      if (std::optional<ThermalSectionSpec> t = EffectiveThermal(s_, c)) {
+        if (std::string e = CheckThermalCombination(*t); !e.empty()) {
+          const size_t colon = e.find(':');
+          Add(c.line, Key("controller", i, "thermal.") + e.substr(0, colon),
+              e.substr(colon + 2) + " (profile, scenario and controller thermal tables combined)");
+        }
       }
     }
   }

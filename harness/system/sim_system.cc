@@ -31,6 +31,11 @@ std::string ValidateSystemSpec(const SimSystemSpec& spec) {
         return who + ": thermal: " + e;
       }
     }
+    if (c.thermal_manager && c.thermal_manager->tmt1 != 0 && c.thermal_manager->tmt2 != 0 &&
+        c.thermal_manager->tmt1 >= c.thermal_manager->tmt2) {
+      // With both set TMT1 < TMT2 (base 2.0 5.27.1.16).
+      return who + ": thermal manager: tmt1 must be below tmt2";
+    }
     for (size_t j = 0; j < i; ++j) {
       const SimControllerSpec& o = spec.controllers[j];
       if (o.subsystem == c.subsystem && o.device.cntlid == c.device.cntlid) {
@@ -160,7 +165,8 @@ void SimSystem::BootOnCpu(std::function<void(spec::Status)> done) {
     {
       // Enable bits from [advanced_nvme]; the tunables from the spec.
       const driver::advanced::AdvancedOptions& t = spec_.advanced;
-      driver::thermal::ThermalManagerOptions to = t.thermal_options;
+      driver::thermal::ThermalManagerOptions to =
+          c.thermal_manager ? *c.thermal_manager : t.thermal_options;
       to.thermal_monitoring = adv.thermal_options.thermal_monitoring;
       to.advanced_power_management = adv.thermal_options.advanced_power_management;
       to.predictive_thermal_management = adv.thermal_options.predictive_thermal_management;

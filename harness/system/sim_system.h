@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct SimControllerSpec {
   // Thermal and power model of the device (device_model/thermal); null = none
   // (the controller keeps its fixed SMART temperature).
   std::shared_ptr<const device::thermal::ThermalConfig> thermal;
+  // Settings of this controller's driver thermal manager (HCTM thresholds of
+  // the drive in its slot); unset = SimSystemSpec::advanced.thermal_options.
+  // Which features run still follows driver.config ([advanced_nvme]).
+  std::optional<driver::thermal::ThermalManagerOptions> thermal_manager;
 };
 
 struct SimSystemSpec {
