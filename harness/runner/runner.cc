@@ -130,7 +130,13 @@ RunResult Run::Execute() {
       injector_->Schedule(
           [this] { return CollectCounters(*system_, scenario_, jobs_, submitted_); });
       ScheduleGuards();
-      if (scenario_.thermal.present) SampleThermal();
+      // The temperature curve of every controller that has a thermal model
+      // (from the scenario's [thermal] or its own `thermal` table).
+      bool any_thermal = false;
+      for (size_t i = 0; i < system_->controller_count(); ++i) {
+        any_thermal = any_thermal || system_->thermal(i) != nullptr;
+      }
+      if (any_thermal) SampleThermal();
     };
     const driver::AdvancedNvmeConfig& cfg = system_->spec().driver.config;
     if (!cfg.multipath_enabled || system_->controller_count() < 2) {
