@@ -104,6 +104,7 @@ struct ControllerStats {
   uint64_t requeued_on_reset = 0;
   uint64_t failed_on_reset = 0;
   uint64_t failed_over_on_reset = 0;  // block I/O handed back to the multipath layer
+  uint64_t reprobes = 0;              // bring-ups after removal (Reprobe)
 };
 
 class Controller : public AdminChannel {
@@ -124,6 +125,12 @@ class Controller : public AdminChannel {
   // Controller reset on request: in-flight commands are re-issued or failed
   // by the retry rules, then the controller is re-initialised.
   void Reset(DoneCallback on_done);
+  // Bring-up again after the controller was removed (registers read all
+  // ones) or given up on, e.g. when hotplug saw its link come back: the
+  // same bring-up as a reset, with a fresh reset budget. `on_done` runs once
+  // with the outcome; the multipath layer sees kControllerReady on success.
+  // Refused (Command Sequence Error, callback run later) in any other state.
+  void Reprobe(DoneCallback on_done);
 
   // Block API. Returns success when accepted (the callback will run later,
   // never from inside this call), or the reason it was refused (no callback).

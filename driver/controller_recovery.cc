@@ -126,6 +126,26 @@ void Controller::Reset(DoneCallback on_done) {
   BeginReset("requested by the host");
 }
 
+void Controller::Reprobe(DoneCallback on_done) {
+  if (state_ != ControllerState::kRemoved && state_ != ControllerState::kFailed) {
+    if (on_done) {
+      platform_.clock->StartTimer(0, [cb = std::move(on_done)] {
+        cb(spec::GenericStatus::kCommandSequenceError);
+      });
+    }
+    return;
+  }
+  ++stats_.reprobes;
+  Logf(hal::LogLevel::kInfo, "re-probing the controller");
+  Trace("reprobe");
+  reset_attempts_ = 0;
+  aer_outstanding_ = 0;  // the AERs died with the controller (their epoch is gone)
+  aborts_in_flight_ = 0;
+  if (on_done) on_reset_.push_back(std::move(on_done));
+  Enter(ControllerState::kDisabling);
+  BeginInit();
+}
+
 void Controller::InitFailed(spec::Status status, const std::string& why) {
   ++stats_.init_failures;
   Logf(hal::LogLevel::kError, "initialisation failed: " + why + ": " + status.ToString());

@@ -193,6 +193,48 @@ TEST(Recovery, AllOnesRegistersMeanGoneAndIoFailsWithoutWaiting) {
   EXPECT_EQ(b.rig.log.Count(hal::LogLevel::kError, "all ones"), 1u);
 }
 
+TEST(Recovery, ReprobeAfterRemovalBringsTheControllerBack) {
+  Booted b;
+  int reinits = 0;
+  b.ctrl->AddReinitListener([&] { ++reinits; });
+  std::vector<PathEventKind> events;
+  b.ctrl->SetPathEventHandler([&](const PathEvent& e) { events.push_back(e.kind); });
+  // Refused while the controller is fine, and the answer comes later.
+  spec::Status refused;
+  bool refused_seen = false;
+  b.ctrl->Reprobe([&](spec::Status s) {
+    refused = s;
+    refused_seen = true;
+  });
+  EXPECT_FALSE(refused_seen);
+  b.rig.RunFor(1000);
+  EXPECT_TRUE(refused.Is(spec::GenericStatus::kCommandSequenceError));
+  Reader r(b);
+  b.rig.dev.SetGone(true);
+  r.Submit();
+  ASSERT_TRUE(b.rig.RunUntil([&] { return b.ctrl->state() == ControllerState::kRemoved; }));
+  // Still gone: the re-probe meets all ones and the controller stays removed.
+  spec::Status first(spec::GenericStatus::kInternalError);
+  b.ctrl->Reprobe([&](spec::Status s) { first = s; });
+  b.rig.RunFor(1'000'000);
+  EXPECT_TRUE(first.Is(spec::PathStatus::kHostPathingError)) << first.ToString();
+  EXPECT_EQ(b.ctrl->state(), ControllerState::kRemoved);
+  // Back: a second re-probe brings it up, I/O flows, layers re-program.
+  b.rig.dev.SetGone(false);
+  spec::Status second(spec::GenericStatus::kInternalError);
+  b.ctrl->Reprobe([&](spec::Status s) { second = s; });
+  ASSERT_TRUE(b.rig.RunUntil([&] { return second.ok(); })) << second.ToString();
+  EXPECT_EQ(b.ctrl->state(), ControllerState::kReady);
+  EXPECT_EQ(b.ctrl->stats().reprobes, 2u);
+  EXPECT_EQ(reinits, 1);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), PathEventKind::kControllerReady);
+  const int before = r.completions;
+  r.Submit();
+  ASSERT_TRUE(b.rig.RunUntil([&] { return r.completions == before + 1; }));
+  EXPECT_TRUE(r.result.status.ok()) << r.result.status.ToString();
+}
+
 TEST(Recovery, GoneAtStartFailsStart) {
   testing::TestRig rig;
   rig.dev.SetGone(true);

@@ -81,6 +81,8 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
       c[p + "driver.requeued_on_reset"] = static_cast<double>(s.requeued_on_reset);
       c[p + "driver.failed_on_reset"] = static_cast<double>(s.failed_on_reset);
       c[p + "driver.failed_over_on_reset"] = static_cast<double>(s.failed_over_on_reset);
+      c[p + "driver.reprobes"] = static_cast<double>(s.reprobes);
+      c[p + "driver.ready"] = d->state() == driver::ControllerState::kReady ? 1 : 0;
     }
     const device::ControllerStats& ds = system.device(i).stats();
     c[p + "device.commands_fetched"] = static_cast<double>(ds.commands_fetched);

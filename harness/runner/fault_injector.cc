@@ -206,6 +206,21 @@ void FaultInjector::WearStep(size_t ci, double spare_per_s, double wear_per_s, u
                      });
 }
 
+// Hotplug: the link of controller ci is up again. A driver that declared
+// the controller removed brings it up again after the settle time, as a
+// hotplug-capable host does once the Data Link Layer is active.
+void FaultInjector::ReprobeAfterLinkUp(size_t ci) {
+  const DriverOptionsSpec& d = scenario_.driver;
+  if (!d.reprobe_on_link_up.value_or(true)) return;
+  constexpr uint64_t kSettlePs = 100'000'000'000ull;  // 100 ms, PCIe 5.0 6.6.1
+  const uint64_t delay_ps = d.reprobe_delay_ps.value_or(kSettlePs);
+  system_.cpu().Post(sc_time::from_value(delay_ps), [this, ci] {
+    driver::Controller* c = system_.driver(ci);
+    if (stopped_ || c == nullptr || c->state() != driver::ControllerState::kRemoved) return;
+    c->Reprobe(nullptr);  // outcome: the controller's state, counters and log
+  });
+}
+
 std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
   const int ci = TargetController(f);
   auto need_controller = [&]() -> std::string {
@@ -216,10 +231,12 @@ std::string FaultInjector::Apply(const FaultSpec& f, bool start) {
     case FaultKind::kSurpriseRemoval:
       if (auto e = need_controller(); !e.empty()) return e;
       system_.link(static_cast<size_t>(ci)).SetLinkDown(start);
+      if (!start) ReprobeAfterLinkUp(static_cast<size_t>(ci));
       return "";
     case FaultKind::kLinkUp:
       if (auto e = need_controller(); !e.empty()) return e;
       system_.link(static_cast<size_t>(ci)).SetLinkDown(false);
+      ReprobeAfterLinkUp(static_cast<size_t>(ci));
       return "";
     case FaultKind::kLinkRetrain: {
       if (auto e = need_controller(); !e.empty()) return e;

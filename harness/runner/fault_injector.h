@@ -42,6 +42,7 @@ class FaultInjector {
   void Start(size_t index);
   void End(size_t index);
   std::string Apply(const FaultSpec& fault, bool start);
+  void ReprobeAfterLinkUp(size_t controller);
   void Poll();
   void WearStep(size_t controller, double spare_per_s, double wear_per_s, uint64_t step_ps,
                 double spare, double used);

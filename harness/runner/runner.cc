@@ -52,6 +52,7 @@ class Run {
   void ScheduleGuards();
   void SampleCounters();
   void SampleThermal();
+  void AddMultipathCounters();
   static constexpr size_t kMaxSlices = 1'000'000;
 
   const ScenarioSpec& scenario_;
@@ -172,6 +173,7 @@ RunResult Run::Execute() {
   for (auto& j : jobs_) result_.jobs.push_back(j->record());
   result_.counters = CollectCounters(*system_, scenario_, jobs_, submitted_);
   for (const auto& [k, v] : injector_->counters()) result_.counters[k] = v;
+  if (multipath_) AddMultipathCounters();
   AddMaintenanceLead(scenario_, system_->spec().advanced, result_.counters);
   result_.states = CollectStates(*system_, scenario_);
   result_.expectations = EvaluateExpectations(scenario_, result_);
@@ -280,6 +282,29 @@ void Run::SampleCounters() {
   uint64_t in_flight = 0;
   for (auto& j : jobs_) in_flight += j->in_flight();
   result_.samples.push_back({"host.requests_in_flight", now, static_cast<double>(in_flight)});
+}
+
+// mpath.<namespace>.* and mpath.<namespace>.<controller>.* for every
+// multipath namespace and its paths.
+void Run::AddMultipathCounters() {
+  std::map<std::string, double>& c = result_.counters;
+  for (driver::multipath::MultipathNamespace* ns : multipath_->all()) {
+    const std::string p = "mpath." + ns->name() + ".";
+    const driver::multipath::NamespaceCounters& n = ns->counters();
+    c[p + "completed"] = static_cast<double>(n.completed);
+    c[p + "failed"] = static_cast<double>(n.failed);
+    c[p + "failovers"] = static_cast<double>(n.failovers);
+    c[p + "waited"] = static_cast<double>(n.waited);
+    c[p + "paths"] = ns->path_count();
+    for (int i = 0; i < ns->path_count(); ++i) {
+      const driver::multipath::MultipathNamespace::PathView& v = ns->path(i);
+      const std::string q = p + v.desc.name + ".";
+      c[q + "completed_ok"] = static_cast<double>(v.counters.completed_ok);
+      c[q + "down_events"] = static_cast<double>(v.counters.down_events);
+      c[q + "up_events"] = static_cast<double>(v.counters.up_events);
+      c[q + "usable"] = v.usable() ? 1 : 0;
+    }
+  }
 }
 
 void Run::SampleThermal() {

@@ -196,6 +196,10 @@ struct DriverOptionsSpec {
   // (1..256, THR + 1) and aggregation time (100 us units, 0..25.5 ms).
   std::optional<uint32_t> coalescing_completions;
   std::optional<uint64_t> coalescing_time_ps;
+  // Hotplug: when a removed controller's link comes back, the host waits
+  // `reprobe_delay` (at least 100 ms, PCIe 5.0 6.6.1) and brings it up again.
+  std::optional<bool> reprobe_on_link_up;
+  std::optional<uint64_t> reprobe_delay_ps;
   int line = 0;
 };
 

@@ -114,6 +114,13 @@ TEST(ThermalSection, BadValuesNameTheKeyAndTheLimit) {
   EXPECT_NE(d.message.find("multiple of 100us"), std::string::npos) << d.message;
   d = ErrorOf("[driver]\ncoalescing_time = \"26ms\"\n");
   EXPECT_EQ(d.key, "driver.coalescing_time");
+
+  // Hotplug re-probe: no configuration request within 100 ms of link training.
+  d = ErrorOf("[driver]\nreprobe_delay = \"99ms\"\n");
+  EXPECT_EQ(d.key, "driver.reprobe_delay");
+  EXPECT_NE(d.message.find("PCIe 5.0 6.6.1"), std::string::npos) << d.message;
+  d = ErrorOf("[driver]\nreprobe_on_link_up = 1\n");
+  EXPECT_EQ(d.key, "driver.reprobe_on_link_up");
 }
 
 }  // namespace
