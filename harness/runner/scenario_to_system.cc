@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
@@ -169,7 +170,15 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     spec.subsystems.push_back(std::move(cfg));
   }
 
-  // Controllers behind their links.
+  // Controllers behind their links. The controllers of one subsystem are the
+  // ports of one drive: they share its media model (NAND, FTL, write cache,
+  // controller cores), so they must name the same profile.
+  struct SharedMedia {
+    std::string profile;       // resolved path
+    std::string first;         // the controller that named it first
+    std::shared_ptr<device::MediaTiming> media;
+  };
+  std::map<size_t, SharedMedia> media_of_subsystem;
   for (const ControllerSpec& c : scenario.controllers) {
     SimControllerSpec cs;
     for (size_t i = 0; i < scenario.subsystems.size(); ++i) {
@@ -187,15 +196,27 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     cs.link.max_payload_size = c.link.max_payload_size;
     cs.link.max_read_request_size = c.link.max_read_request_size;
     cs.link.seed = scenario.info.seed;
-    if (!c.profile_resolved.empty()) {
-      device::media::ProfileLoad profile = device::media::LoadProfile(c.profile_resolved);
-      std::string error = profile.error;
-      if (error.empty()) {
-        cs.media = device::media::MakeMediaTiming(profile.profile, &error);
+    auto shared = media_of_subsystem.find(cs.subsystem);
+    if (shared != media_of_subsystem.end() && shared->second.profile != c.profile_resolved) {
+      out.errors.push_back(
+          At(scenario, c.line, "controller " + c.name + ".profile") + "expected the profile of " +
+          shared->second.first + " (" +
+          (shared->second.profile.empty() ? "none" : shared->second.profile) +
+          "): the controllers of one subsystem are ports of one drive and share its media");
+    } else if (shared != media_of_subsystem.end()) {
+      cs.media = shared->second.media;
+    } else {
+      if (!c.profile_resolved.empty()) {
+        device::media::ProfileLoad profile = device::media::LoadProfile(c.profile_resolved);
+        std::string error = profile.error;
+        if (error.empty()) {
+          cs.media = device::media::MakeMediaTiming(profile.profile, &error);
+        }
+        if (!error.empty()) {
+          out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".profile") + error);
+        }
       }
-      if (!error.empty()) {
-        out.errors.push_back(At(scenario, c.line, "controller " + c.name + ".profile") + error);
-      }
+      media_of_subsystem[cs.subsystem] = {c.profile_resolved, c.name, cs.media};
     }
     if (std::string e = device::ValidateControllerConfig(cs.device); !e.empty()) {
       out.errors.push_back(At(scenario, c.line, "controller " + c.name) + e);

@@ -147,3 +147,57 @@ NVMESIM_SIM_TEST(SimSystemThermal, AControllerTmtOutsideOrderIsRejected) {
 
 }  // namespace
 }  // namespace nvmesim::harness
+
+namespace nvmesim::harness {
+namespace {
+
+// Two ports of one drive (one subsystem) and a second drive: profile paths
+// resolve against the scenario's directory.
+ScenarioSpec TwoDrives(const std::string& second_port_profile) {
+  return ParseScenario(R"(
+[[subsystem]]
+name = "dual"
+[[subsystem]]
+name = "other"
+[[controller]]
+name = "a"
+subsystem = "dual"
+profile = "../profiles/target.toml"
+[[controller]]
+name = "b"
+subsystem = "dual"
+)" + second_port_profile + R"(
+[[controller]]
+name = "c"
+subsystem = "other"
+profile = "../profiles/target.toml"
+[[namespace]]
+subsystem = "dual"
+size = "1GiB"
+[[namespace]]
+subsystem = "other"
+size = "1GiB"
+)",
+                       "scenarios/thermal/inline.toml");
+}
+
+TEST(ScenarioToSystemMedia, PortsOfOneDriveShareItsMedia) {
+  const SimSystemSpec spec = Build(TwoDrives("profile = \"../profiles/target.toml\""));
+  ASSERT_EQ(spec.controllers.size(), 3u);
+  ASSERT_NE(spec.controllers[0].media, nullptr);
+  EXPECT_EQ(spec.controllers[0].media, spec.controllers[1].media);  // one NAND behind both ports
+  EXPECT_NE(spec.controllers[0].media, spec.controllers[2].media);  // another drive, its own
+}
+
+TEST(ScenarioToSystemMedia, PortsNamingDifferentMediaAreRejected) {
+  for (const char* second : {"profile = \"../profiles/pcie4_990pro.toml\"", ""}) {
+    const SystemBuild b = BuildSystemSpec(TwoDrives(second), ScenarioFidelity::kApproximate);
+    ASSERT_FALSE(b.ok()) << second;
+    EXPECT_NE(b.errors.front().find("controller b.profile"), std::string::npos)
+        << b.errors.front();
+    EXPECT_NE(b.errors.front().find("share its media"), std::string::npos) << b.errors.front();
+  }
+}
+
+}  // namespace
+}  // namespace nvmesim::harness
