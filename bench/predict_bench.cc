@@ -32,9 +32,9 @@ struct Workload {
 // The workloads `nvme-performance-predict` is held to (docs/thermal-and-optimizer.md):
 // the five of the documentation table, then depths between calibration rungs.
 constexpr Workload kWorkloads[] = {
-    {4096, 32, 100},  {4096, 32, 0},    {131072, 16, 0}, {16384, 8, 50},
-    {4096, 1, 0},     {4096, 24, 0},    {4096, 48, 0},   {4096, 24, 100},
-    {4096, 48, 100},  {16384, 24, 50},  {16384, 48, 50}, {131072, 48, 0},
+    {4096, 32, 100}, {4096, 32, 0},   {131072, 16, 0}, {16384, 8, 50},
+    {4096, 1, 0},    {4096, 24, 0},   {4096, 48, 0},   {4096, 24, 100},
+    {4096, 48, 100}, {16384, 24, 50}, {16384, 48, 50}, {131072, 48, 0},
 };
 
 struct Figures {
@@ -92,8 +92,10 @@ int main(int argc, char** argv) {
   std::string scenario = "scenarios/perf/target_randread.toml";
   uint64_t ios = 20000;
   for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--scenario") == 0) scenario = argv[++i];
-    else if (std::strcmp(argv[i], "--ios") == 0) ios = std::strtoull(argv[++i], nullptr, 10);
+    if (std::strcmp(argv[i], "--scenario") == 0)
+      scenario = argv[++i];
+    else if (std::strcmp(argv[i], "--ios") == 0)
+      ios = std::strtoull(argv[++i], nullptr, 10);
   }
   std::printf("nvme-performance-predict against %s, %llu measured I/Os per workload\n",
               scenario.c_str(), static_cast<unsigned long long>(ios));
@@ -118,8 +120,8 @@ int main(int argc, char** argv) {
     int status = 0;
     waitpid(pid, &status, 0);
     char name[64];
-    std::snprintf(name, sizeof name, "%u KiB QD %u %u%% read", w.block_bytes / 1024,
-                  w.queue_depth, w.read_percent);
+    std::snprintf(name, sizeof name, "%u KiB QD %u %u%% read", w.block_bytes / 1024, w.queue_depth,
+                  w.read_percent);
     ++total;
     if (!got || !r.ok) {
       std::printf("%-24s failed\n", name);

@@ -254,7 +254,7 @@ class PredictRun : public std::enable_shared_from_this<PredictRun> {
                                            depth, w_.read_percent, ios, seed_ + 16 + k);
     auto seen = std::make_shared<uint64_t>(0);
     loop->set_observer([self = shared_from_this(), seen, depth](uint32_t bytes, bool write,
-                                                                 uint32_t inflight, double us) {
+                                                                uint32_t inflight, double us) {
       if (++*seen > depth) self->model_.Observe(bytes, write, inflight, us);
     });
     calibration_ios_ += ios;
@@ -287,10 +287,11 @@ class PredictRun : public std::enable_shared_from_this<PredictRun> {
     }
     out += ", same size and mix)\n";
     const double demand = model_.DemandUs(w_.block_bytes, d_.read_fraction);
-    out += Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f "
-               "us per command at this mix (%.0f IOPS saturated)\n",
-               model_.ServiceUs(w_.block_bytes, false), model_.ServiceUs(w_.block_bytes, true),
-               demand, demand > 0 ? 1e6 / demand : 0.0);
+    out +=
+        Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f "
+            "us per command at this mix (%.0f IOPS saturated)\n",
+            model_.ServiceUs(w_.block_bytes, false), model_.ServiceUs(w_.block_bytes, true), demand,
+            demand > 0 ? 1e6 / demand : 0.0);
     const driver::optimizer::DepthProfile pr = model_.ProfileAt(w_.queue_depth);
     out += "depth profile at QD " + std::to_string(w_.queue_depth);
     out += Fmt(" (from QD %.1f and %.1f): mean x %.3f of the bound, p99 / mean %.3f\n",

@@ -41,7 +41,8 @@ PerformancePredictor::PerformancePredictor()
     : service_(0.999, 1e4, 1e10), demand_(0.999, 1e3, 1e8) {}
 
 int PerformancePredictor::DepthClassOf(uint32_t inflight) {
-  const double k = std::round(2.0 * std::log2(static_cast<double>(std::max<uint32_t>(1, inflight))));
+  const double k =
+      std::round(2.0 * std::log2(static_cast<double>(std::max<uint32_t>(1, inflight))));
   return std::clamp(static_cast<int>(k), 0, kDepthClasses - 1);
 }
 
@@ -69,7 +70,8 @@ double PerformancePredictor::Parallelism(uint32_t bytes, bool write) const {
 double PerformancePredictor::StructuralMeanUs(double n, double read_service,
                                               double write_service) const {
   const double t = read_service + write_service;
-  const double d = windows_ == 0 ? 0.0 : std::max(0.0, demand_.Predict({read_service, write_service}));
+  const double d =
+      windows_ == 0 ? 0.0 : std::max(0.0, demand_.Predict({read_service, write_service}));
   return std::max(t, n * d);
 }
 
