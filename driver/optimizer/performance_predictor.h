@@ -15,8 +15,8 @@
 // read share rf has the structural mean latency
 //     L0(N) = max(t_mix, N x d_mix)      (t, d mixed by rf)
 // Depth profile. Completions are also kept per depth class half an octave
-// wide (class k: round(2 log2 N) = k, so 1, 2, 3, 4, 5-6, 7-8, 9-11, 12-16,
-// 17-22, 23-32, 33-45, 46-64, ... in flight), each with its mean depth, the
+// wide (class k: round(2 log2 N) = k, so 1, 2, 3, 4, 5-6, 7-9, 10-13, 14-19,
+// 20-26, 27-38, 39-53, 54-76, ... in flight), each with its mean depth, the
 // sizes and kinds it saw, its mean latency and a latency histogram. A class
 // gives two figures, measured against the model as it stands:
 //     c_k = mean latency / L0(class depth, class sizes and mix)
