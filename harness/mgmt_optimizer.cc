@@ -206,6 +206,118 @@ std::string EpochTable(const driver::advanced::AdvancedFeatures& adv) {
   return out;
 }
 
+// nvme-performance-predict: calibration on the predictor's fixed ladder of
+// depths (1, 2, 4, ..., 256) at the described size and mix, the prediction,
+// then the measurement at the described depth.
+//
+// Rung order: shallow and deep rungs alternate (1, 256, 2, 128, 4, 64, 8,
+// 32, 16). A device with a write buffer fills it while writes come faster
+// than its media drains them and empties it again at low depth, and its
+// tail depends on the fill; alternating makes every deep rung start from
+// the drained buffer a shallow rung leaves, as the measurement does after
+// the last, middle rung. Rung length: the 0.99 quantile needs samples, and
+// a tail made by slow media events (a program takes most of a millisecond)
+// needs time: each rung runs for about 2 ms of simulated time at the rate
+// the model predicts for it, at least 1500 and at most 8000 I/Os, plus the
+// fill of its own depth (not observed: those were submitted before the
+// loop reached its depth).
+class PredictRun : public std::enable_shared_from_this<PredictRun> {
+ public:
+  PredictRun(const WorkloadOptions& w, SimSystem& system, driver::Controller& ctrl, uint64_t seed,
+             MgmtDone done)
+      : w_(w), system_(system), ctrl_(ctrl), seed_(seed), done_(std::move(done)) {
+    d_.block_bytes = w.block_bytes;
+    d_.queue_depth = w.queue_depth;
+    d_.read_fraction = w.read_percent / 100.0;
+    const auto& ladder = driver::optimizer::CalibrationDepths();
+    for (size_t lo = 0, hi = ladder.size(); lo < hi;) {
+      order_.push_back(ladder[lo++]);
+      if (lo < hi) order_.push_back(ladder[--hi]);
+    }
+  }
+
+  void Start() { Rung(0); }
+
+ private:
+  static constexpr double kRungSeconds = 2e-3;
+  static constexpr double kRungMinIos = 1500, kRungMaxIos = 8000;
+
+  void Rung(size_t k) {
+    if (k == order_.size()) return Measure();
+    const uint32_t depth = order_[k];
+    driver::optimizer::WorkloadDescription at = d_;
+    at.queue_depth = depth;
+    const driver::optimizer::PerformancePrediction guess = model_.Predict(at);
+    const double want = guess.valid ? guess.iops * kRungSeconds : 0.0;
+    const uint64_t ios = static_cast<uint64_t>(std::clamp(want, kRungMinIos, kRungMaxIos)) + depth;
+    auto loop = std::make_shared<LoadLoop>(system_, ctrl_, std::vector<uint32_t>{w_.block_bytes},
+                                           depth, w_.read_percent, ios, seed_ + 16 + k);
+    auto seen = std::make_shared<uint64_t>(0);
+    loop->set_observer([self = shared_from_this(), seen, depth](uint32_t bytes, bool write,
+                                                                uint32_t inflight, double us) {
+      if (++*seen > depth) self->model_.Observe(bytes, write, inflight, us);
+    });
+    calibration_ios_ += ios;
+    loop->Start([self = shared_from_this(), k](const LoadResult& r) {
+      if (!r.status.ok())
+        return self->done_("calibration failed: " + r.status.ToString() + "\n", r.status);
+      self->Rung(k + 1);
+    });
+  }
+
+  void Measure() {
+    prediction_ = model_.Predict(d_);
+    auto loop = std::make_shared<LoadLoop>(system_, ctrl_, std::vector<uint32_t>{w_.block_bytes},
+                                           w_.queue_depth, w_.read_percent, w_.ios, seed_ + 2);
+    loop->Start([self = shared_from_this()](const LoadResult& m) { self->Report(m); });
+  }
+
+  void Report(const LoadResult& m) {
+    if (!m.status.ok()) return done_("measurement failed: " + m.status.ToString() + "\n", m.status);
+    driver::optimizer::PerformancePrediction meas;
+    meas.iops = m.iops;
+    meas.mean_us = m.mean_us;
+    meas.p99_us = m.p99_us;
+    meas.bandwidth_bps = m.bandwidth_bps;
+    meas.valid = true;
+    std::string out = "performance prediction (model learnt from " +
+                      std::to_string(calibration_ios_) + " calibration I/Os at QD";
+    for (size_t i = 0; i < order_.size(); ++i) {
+      out += (i == 0 ? " " : ", ") + std::to_string(order_[i]);
+    }
+    out += ", same size and mix)\n";
+    const double demand = model_.DemandUs(w_.block_bytes, d_.read_fraction);
+    out +=
+        Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f "
+            "us per command at this mix (%.0f IOPS saturated)\n",
+            model_.ServiceUs(w_.block_bytes, false), model_.ServiceUs(w_.block_bytes, true), demand,
+            demand > 0 ? 1e6 / demand : 0.0);
+    const driver::optimizer::DepthProfile pr = model_.ProfileAt(w_.queue_depth);
+    out += "depth profile at QD " + std::to_string(w_.queue_depth);
+    out += Fmt(" (from QD %.1f and %.1f): mean x %.3f of the bound, p99 / mean %.3f\n",
+               pr.lower_depth, pr.upper_depth, pr.mean_factor, pr.tail_ratio);
+    out += driver::optimizer::FormatPrediction(d_, prediction_, &meas);
+    done_(out, prediction_.valid ? spec::Status::Ok()
+                                 : spec::Status(spec::GenericStatus::kInternalError));
+  }
+
+  WorkloadOptions w_;
+  SimSystem& system_;
+  driver::Controller& ctrl_;
+  uint64_t seed_;
+  MgmtDone done_;
+  std::vector<uint32_t> order_;
+  driver::optimizer::PerformancePredictor model_;
+  driver::optimizer::WorkloadDescription d_;
+  driver::optimizer::PerformancePrediction prediction_;
+  uint64_t calibration_ios_ = 0;
+};
+
+void RunPerformancePredict(const WorkloadOptions& w, SimSystem& system, driver::Controller& ctrl,
+                           uint64_t seed, MgmtDone done) {
+  std::make_shared<PredictRun>(w, system, ctrl, seed, std::move(done))->Start();
+}
+
 }  // namespace
 
 std::string CheckWorkloadOptions(const WorkloadOptions& w, uint32_t lba_bytes) {
@@ -264,67 +376,7 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
   }
   const uint64_t seed = 0x5EED0000u + index;
   if (c == "nvme-performance-predict") {
-    // Learn service times at queue depth 1, then the device's per-command
-    // demand at queue depths 16 and 64; predict; then measure.
-    auto model = std::make_shared<driver::optimizer::PerformancePredictor>();
-    auto observe = [model](uint32_t bytes, bool write, uint32_t inflight, double us) {
-      model->Observe(bytes, write, inflight, us);
-    };
-    // Calibration at the described block size and read share (the model's
-    // service time and parallelism depend on the size); depth 1, 16, 64.
-    const std::vector<uint32_t> sizes = {w.block_bytes};
-    auto calib1 = std::make_shared<LoadLoop>(system, ctrl, sizes, 1, w.read_percent, 2000, seed);
-    calib1->set_observer(observe);
-    calib1->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r1) {
-      if (!r1.status.ok())
-        return done("calibration failed: " + r1.status.ToString() + "\n", r1.status);
-      auto calib2 =
-          std::make_shared<LoadLoop>(system, ctrl, sizes, 16, w.read_percent, 4000, seed + 1);
-      calib2->set_observer(observe);
-      calib2->Start([&system, &ctrl, w, model, observe, sizes, seed, done](const LoadResult& r2) {
-        if (!r2.status.ok())
-          return done("calibration failed: " + r2.status.ToString() + "\n", r2.status);
-        // A second loaded depth: the demand is learnt across the depths a
-        // workload may use, not at one point of the saturation curve.
-        auto calib3 =
-            std::make_shared<LoadLoop>(system, ctrl, sizes, 64, w.read_percent, 4000, seed + 3);
-        calib3->set_observer(observe);
-        calib3->Start([&system, &ctrl, w, model, seed, done](const LoadResult& r3) {
-          if (!r3.status.ok())
-            return done("calibration failed: " + r3.status.ToString() + "\n", r3.status);
-          driver::optimizer::WorkloadDescription d;
-          d.block_bytes = w.block_bytes;
-          d.queue_depth = w.queue_depth;
-          d.read_fraction = w.read_percent / 100.0;
-          const driver::optimizer::PerformancePrediction p = model->Predict(d);
-          auto measure =
-              std::make_shared<LoadLoop>(system, ctrl, std::vector<uint32_t>{w.block_bytes},
-                                         w.queue_depth, w.read_percent, w.ios, seed + 2);
-          measure->Start([w, model, d, p, done](const LoadResult& m) {
-            if (!m.status.ok())
-              return done("measurement failed: " + m.status.ToString() + "\n", m.status);
-            driver::optimizer::PerformancePrediction meas;
-            meas.iops = m.iops;
-            meas.mean_us = m.mean_us;
-            meas.p99_us = m.p99_us;
-            meas.bandwidth_bps = m.bandwidth_bps;
-            meas.valid = true;
-            std::string out =
-                "performance prediction (model learnt from 10000 calibration I/Os at QD 1, 16 and "
-                "64, same size and mix)\n";
-            const double demand = model->DemandUs(w.block_bytes, d.read_fraction);
-            out +=
-                Fmt("model: service %.1f us (read) / %.1f us (write) at this size; bottleneck %.3f "
-                    "us per command at this mix (%.0f IOPS saturated)\n",
-                    model->ServiceUs(w.block_bytes, false), model->ServiceUs(w.block_bytes, true),
-                    demand, demand > 0 ? 1e6 / demand : 0.0);
-            out += driver::optimizer::FormatPrediction(d, p, &meas);
-            done(out,
-                 p.valid ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInternalError));
-          });
-        });
-      });
-    });
+    RunPerformancePredict(w, system, ctrl, seed, std::move(done));
     return;
   }
   if (c == "nvme-ai-optimize" || c == "nvme-adaptive-tune") {

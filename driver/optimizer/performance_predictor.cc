@@ -1,7 +1,6 @@
 #include "driver/optimizer/performance_predictor.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -33,12 +32,27 @@ double RatioQuantile::Quantile(double q) const {
   return std::exp2(kLowOctave + kOctaves);
 }
 
+const std::array<uint32_t, 9>& CalibrationDepths() {
+  static constexpr std::array<uint32_t, 9> kDepths = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+  return kDepths;
+}
+
 PerformancePredictor::PerformancePredictor()
     : service_(0.999, 1e4, 1e10), demand_(0.999, 1e3, 1e8) {}
 
-double PerformancePredictor::ServiceUs(uint32_t bytes, bool write) const {
-  const double kib = bytes / 1024.0, w = write ? 1.0 : 0.0;
+int PerformancePredictor::DepthClassOf(uint32_t inflight) {
+  const double k =
+      std::round(2.0 * std::log2(static_cast<double>(std::max<uint32_t>(1, inflight))));
+  return std::clamp(static_cast<int>(k), 0, kDepthClasses - 1);
+}
+
+double PerformancePredictor::ServiceAt(double kib, bool write) const {
+  const double w = write ? 1.0 : 0.0;
   return std::max(1e-3, service_.Predict({1.0, kib, w, w * kib}));
+}
+
+double PerformancePredictor::ServiceUs(uint32_t bytes, bool write) const {
+  return ServiceAt(bytes / 1024.0, write);
 }
 
 double PerformancePredictor::DemandUs(uint32_t bytes, double read_fraction) const {
@@ -53,29 +67,40 @@ double PerformancePredictor::Parallelism(uint32_t bytes, bool write) const {
   return d > 0 ? ServiceUs(bytes, write) / d : 1e9;
 }
 
+double PerformancePredictor::StructuralMeanUs(double n, double read_service,
+                                              double write_service) const {
+  const double t = read_service + write_service;
+  const double d =
+      windows_ == 0 ? 0.0 : std::max(0.0, demand_.Predict({read_service, write_service}));
+  return std::max(t, n * d);
+}
+
 void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight,
                                    double latency_us) {
   ++n_;
   const double kib = bytes / 1024.0, w = write ? 1.0 : 0.0;
+  DepthClass& c = classes_[static_cast<size_t>(DepthClassOf(inflight))];
+  c.latency.Add(latency_us);
+  c.latency_sum += latency_us;
+  c.inflight += inflight;
+  (write ? c.writes : c.reads) += 1;
+  (write ? c.write_kib : c.read_kib) += kib;
+  if (++c.count >= 8192) {
+    // Fade the sums with the histogram so both follow a changing device.
+    c.latency_sum /= 2, c.inflight /= 2, c.reads /= 2, c.read_kib /= 2;
+    c.writes /= 2, c.write_kib /= 2, c.count /= 2;
+  }
   if (inflight <= 2) {
-    if (low_load_ > 0) tail_low_.Add(latency_us / ServiceUs(bytes, write));
     service_.Update({1.0, kib, w, w * kib}, latency_us);
     ++low_load_;
     return;
   }
   if (low_load_ == 0) return;
-  const double t = ServiceUs(bytes, write);
-  DepthTail& dt = tail_loaded_[static_cast<size_t>(
-      std::min<int>(std::bit_width(inflight - 1), kDepthClasses - 1))];
-  dt.latency.Add(latency_us);
-  dt.latency_sum += latency_us;
-  dt.inflight += inflight;
-  ++dt.count;
   Window& v = win_;
   ++v.count;
   v.latency += latency_us;
   v.inflight += inflight;
-  (write ? v.write_service : v.read_service) += t;
+  (write ? v.write_service : v.read_service) += ServiceUs(bytes, write);
   if (v.count < kWindow) return;
   // Little's law over the window: with N in flight, one command leaves the
   // bottleneck every mean(L) / N us. Only clearly queued windows bound it.
@@ -86,39 +111,51 @@ void PerformancePredictor::Observe(uint32_t bytes, bool write, uint32_t inflight
   win_ = Window{};
 }
 
-double PerformancePredictor::ExcessUs(double n) const {
+DepthProfile PerformancePredictor::ProfileOf(const DepthClass& c) const {
+  const double count = static_cast<double>(c.count);
+  const double rs = c.reads > 0 ? ServiceAt(c.read_kib / c.reads, false) * c.reads / count : 0;
+  const double ws = c.writes > 0 ? ServiceAt(c.write_kib / c.writes, true) * c.writes / count : 0;
+  const double mean = c.latency_sum / count;
+  DepthProfile p;
+  p.mean_factor = mean / StructuralMeanUs(c.inflight / count, rs, ws);
+  p.tail_ratio = mean > 0 ? c.latency.Quantile(0.99) / mean : 0;
+  p.lower_depth = p.upper_depth = c.inflight / count;
+  return p;
+}
+
+DepthProfile PerformancePredictor::ProfileAt(double n) const {
+  n = std::max(1.0, n);
   // The learnt classes next to n, by their mean depth.
-  const DepthTail* lo = nullptr;
-  const DepthTail* hi = nullptr;
+  const DepthClass* lo = nullptr;
+  const DepthClass* hi = nullptr;
   double lo_n = 0, hi_n = 0;
-  for (const DepthTail& dt : tail_loaded_) {
-    if (dt.count < kMinTailSamples) continue;
-    const double cn = dt.inflight / dt.count;
-    if (cn <= n && (!lo || cn > lo_n)) lo = &dt, lo_n = cn;
-    if (cn >= n && (!hi || cn < hi_n)) hi = &dt, hi_n = cn;
+  for (const DepthClass& c : classes_) {
+    if (c.count < kMinClassSamples) continue;
+    const double cn = c.inflight / static_cast<double>(c.count);
+    if (cn <= n && (!lo || cn > lo_n)) lo = &c, lo_n = cn;
+    if (cn >= n && (!hi || cn < hi_n)) hi = &c, hi_n = cn;
   }
-  auto excess = [](const DepthTail& dt) {
-    return std::max(0.0, dt.latency.Quantile(0.99) - dt.latency_sum / dt.count);
-  };
   if (lo && hi && hi != lo) {
-    const double lo_e = excess(*lo);
-    return lo_e + (excess(*hi) - lo_e) * (n - lo_n) / (hi_n - lo_n);
+    const DepthProfile a = ProfileOf(*lo), b = ProfileOf(*hi);
+    const double f = std::log(n / lo_n) / std::log(hi_n / lo_n);
+    return DepthProfile{a.mean_factor + (b.mean_factor - a.mean_factor) * f,
+                        a.tail_ratio + (b.tail_ratio - a.tail_ratio) * f, lo_n, hi_n};
   }
-  if (lo) return excess(*lo);
-  if (hi) return excess(*hi);
-  return -1;  // no loaded tail learnt
+  if (lo) return ProfileOf(*lo);
+  if (hi) return ProfileOf(*hi);
+  return DepthProfile{};
 }
 
 PerformancePrediction PerformancePredictor::Predict(const WorkloadDescription& w) const {
   PerformancePrediction p;
   if (low_load_ == 0 || w.queue_depth == 0) return p;
   const double rf = std::clamp(w.read_fraction, 0.0, 1.0);
-  const double t = rf * ServiceUs(w.block_bytes, false) + (1 - rf) * ServiceUs(w.block_bytes, true);
   const double n = w.queue_depth;
-  p.mean_us = std::max(t, n * DemandUs(w.block_bytes, rf));
+  const DepthProfile profile = ProfileAt(n);
+  p.mean_us = profile.mean_factor * StructuralMeanUs(n, rf * ServiceUs(w.block_bytes, false),
+                                                     (1 - rf) * ServiceUs(w.block_bytes, true));
   p.iops = n / p.mean_us * 1e6;
-  const double excess = w.queue_depth <= 2 ? -1 : ExcessUs(n);
-  p.p99_us = excess >= 0 ? p.mean_us + excess : p.mean_us * std::max(1.0, tail_low_.Quantile(0.99));
+  p.p99_us = p.mean_us * std::max(1.0, profile.tail_ratio);
   p.bandwidth_bps = p.iops * w.block_bytes;
   p.valid = true;
   return p;

@@ -12,13 +12,25 @@
 // from windows of 32 clearly queued completions: by Little's law a window's
 // mean latency / mean commands in flight is the mean of t_i / P_op(i) over
 // its own mix of reads and writes. A closed-loop workload of depth N and
-// read share rf then has
-//     L(N) = max(t_mix, N x d_mix),  IOPS = N / L      (t, d mixed by rf)
-// p99 at low load (N <= 2) is L x the 0.99 quantile of latency / t. Under
-// load the tail is an excess added to the mean, learnt per depth class
-// (3-4, 5-8, ..., 513-1024 in flight) as the class's 0.99 latency quantile
-// minus its mean latency; a depth between two learnt classes interpolates
-// linearly in N, outside them takes the nearest.
+// read share rf has the structural mean latency
+//     L0(N) = max(t_mix, N x d_mix)      (t, d mixed by rf)
+// Depth profile. Completions are also kept per depth class half an octave
+// wide (class k: round(2 log2 N) = k, so 1, 2, 3, 4, 5-6, 7-9, 10-13, 14-19,
+// 20-26, 27-38, 39-53, 54-76, ... in flight), each with its mean depth, the
+// sizes and kinds it saw, its mean latency and a latency histogram. A class
+// gives two figures, measured against the model as it stands:
+//     c_k = mean latency / L0(class depth, class sizes and mix)
+//     r_k = 0.99 latency quantile / mean latency
+// c_k is how far the device sits from the two-parameter bound at that depth
+// (a saturated rate that still climbs with depth, less overlap at low
+// depth); r_k is the shape of the tail there, which on a device with a
+// write buffer and parallel dies is neither linear nor monotone in N. Both
+// are interpolated linearly in log N between the two learnt classes around
+// the wanted depth (by their mean depths), and taken from the nearest learnt
+// class outside them:
+//     mean = L0(N) x c(N),   p99 = mean x max(1, r(N)),   IOPS = N / mean
+// A fixed ladder of depths an octave apart (`CalibrationDepths`: 1, 2, 4,
+// ..., 256) fills one class per rung, independent of the depth to predict.
 #pragma once
 
 #include <array>
@@ -41,6 +53,18 @@ struct PerformancePrediction {
   double p99_us = 0;
   double bandwidth_bps = 0;
   bool valid = false;  // false until the model has low-load samples
+};
+
+// The fixed calibration ladder: depths an octave apart, 1 to 256, ascending.
+// Independent of any workload to predict.
+const std::array<uint32_t, 9>& CalibrationDepths();
+
+// What the depth profile says at one depth (see above).
+struct DepthProfile {
+  double mean_factor = 1;  // c(N): mean latency / structural mean
+  double tail_ratio = 0;   // r(N): p99 / mean; 0 when no class is learnt
+  double lower_depth = 0;  // mean depths of the learnt classes it comes from
+  double upper_depth = 0;  // (equal when taken from one class; 0 when none)
 };
 
 // Quantile of a positive value (a ratio, or a latency in us) from a
@@ -75,25 +99,31 @@ class PerformancePredictor {
   double DemandUs(uint32_t bytes, double read_fraction) const;
   // Commands the device overlaps for one kind: service / demand.
   double Parallelism(uint32_t bytes, bool write) const;
+  DepthProfile ProfileAt(double queue_depth) const;
   uint64_t observations() const { return n_; }
   uint64_t demand_samples() const { return windows_; }
 
  private:
-  // The loaded latencies of one depth class.
-  struct DepthTail {
+  // The completions of one depth class.
+  struct DepthClass {
     RatioQuantile latency;  // us
     double latency_sum = 0;
     double inflight = 0;  // sum of commands in flight
+    // Sizes and kinds seen, so the structural mean of the class can be
+    // evaluated with the current model (service time is linear in them).
+    double reads = 0, read_kib = 0, writes = 0, write_kib = 0;
     uint64_t count = 0;
   };
-  static constexpr int kDepthClasses = 11;  // class c holds 2^(c-1) < N <= 2^c
-  static constexpr uint64_t kMinTailSamples = 200;
-  double ExcessUs(double n) const;
+  static constexpr int kDepthClasses = 21;  // class k: round(2 log2 N) = k, N <= 1024
+  static constexpr uint64_t kMinClassSamples = 200;
+  static int DepthClassOf(uint32_t inflight);
+  double ServiceAt(double kib, bool write) const;
+  double StructuralMeanUs(double n, double read_service, double write_service) const;
+  DepthProfile ProfileOf(const DepthClass& c) const;
 
   Rls<4> service_;
   Rls<2> demand_;  // 1 / P_read, 1 / P_write
-  RatioQuantile tail_low_;
-  std::array<DepthTail, kDepthClasses> tail_loaded_{};
+  std::array<DepthClass, kDepthClasses> classes_{};
   // The current window of loaded completions.
   struct Window {
     uint32_t count = 0;

@@ -89,6 +89,30 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictReportsPredictionMeasurement
   EXPECT_LT(std::abs(error), 10.0) << m.text;
 }
 
+// A depth between two rungs of the calibration ladder (32 and 64), a mix of
+// reads and writes: the prediction interpolates the learnt depth profile.
+NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictInterpolatesBetweenCalibrationDepths) {
+  MgmtRequest r;
+  r.command = "nvme-performance-predict";
+  r.workload.block_bytes = 4096;
+  r.workload.queue_depth = 48;
+  r.workload.read_percent = 70;
+  r.workload.ios = 4000;
+  MgmtResult m = Run(r, kPlain);
+  EXPECT_TRUE(m.ok) << m.error << m.text;
+  EXPECT_NE(m.text.find("at QD 1, 256, 2, 128, 4, 64, 8, 32, 16,"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("depth profile at QD 48 (from QD 32.0 and 64.0)"), std::string::npos)
+      << m.text;
+  const size_t at = m.text.find("error:     IOPS ");
+  ASSERT_NE(at, std::string::npos) << m.text;
+  const double iops_error = std::stod(m.text.substr(at + 16));
+  const size_t p99 = m.text.find("p99 ", at);
+  ASSERT_NE(p99, std::string::npos) << m.text;
+  const double p99_error = std::stod(m.text.substr(p99 + 4));
+  EXPECT_LT(std::abs(iops_error), 10.0) << m.text;
+  EXPECT_LT(std::abs(p99_error), 10.0) << m.text;
+}
+
 NVMESIM_SIM_TEST(MgmtThermalTest, PredictiveStatsOnAHealthyDrive) {
   MgmtRequest r;
   r.command = "nvme-predictive-stats";
