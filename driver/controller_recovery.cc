@@ -129,9 +129,8 @@ void Controller::Reset(DoneCallback on_done) {
 void Controller::Reprobe(DoneCallback on_done) {
   if (state_ != ControllerState::kRemoved && state_ != ControllerState::kFailed) {
     if (on_done) {
-      platform_.clock->StartTimer(0, [cb = std::move(on_done)] {
-        cb(spec::GenericStatus::kCommandSequenceError);
-      });
+      platform_.clock->StartTimer(
+          0, [cb = std::move(on_done)] { cb(spec::GenericStatus::kCommandSequenceError); });
     }
     return;
   }

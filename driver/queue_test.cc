@@ -77,9 +77,12 @@ TEST(QueueProtocol, SoftwareDepthLimitHoldsTheRestInOrder) {
   EXPECT_EQ(b.ctrl->io_depth_limit(), 4u);
   std::vector<int> order;
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(b.ctrl->Submit(Flush(), [&, i](const BlockResult& r) {
-                  if (r.status.ok()) order.push_back(i);
-                }).ok());
+    ASSERT_TRUE(b.ctrl
+                    ->Submit(Flush(),
+                             [&, i](const BlockResult& r) {
+                               if (r.status.ok()) order.push_back(i);
+                             })
+                    .ok());
   }
   b.rig.RunUntil([&] { return b.rig.dev.held() == 4; });
   EXPECT_EQ(q->stats().outstanding, 4u);

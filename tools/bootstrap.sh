@@ -9,6 +9,7 @@ PACKAGES=(
   libboost-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev          # GoogleTest/GoogleMock, Google Benchmark
   gnuplot-nox                                         # nvmesim bench --plot (SVG)
+  clang-format                                        # tools/lint.sh, run by tools/test.sh
 )
 
 missing=()

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The README's test command: install what is missing, build everything, run every test.
+# The README's test command: install what is missing, check the style, build
+# everything, run every test.
 # Extra arguments go to `bazel test` (e.g. --config=asan). Ends with one line
 # "tests: N passed, N failed" counted from Bazel's per-target summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/bootstrap.sh
+# Style first: every tracked C++ file must be clang-formatted (.clang-format).
+echo "test: tools/lint.sh"
+bash tools/lint.sh
 echo "test: bazel test --test_summary=short $* //..."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

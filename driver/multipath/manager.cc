@@ -360,8 +360,8 @@ void MultipathManager::OnNamespaceChange(size_t i, const NamespaceInfo& info, bo
                                        [&](const auto& n) { return n.first == info.nsid; }),
                         ps.namespaces.end());
     ++paths_detached_;
-    Logf(hal::LogLevel::kInfo, ps.port.name + ": NSID " + std::to_string(info.nsid) +
-                                   " detached: its path is down");
+    Logf(hal::LogLevel::kInfo,
+         ps.port.name + ": NSID " + std::to_string(info.nsid) + " detached: its path is down");
     return;
   }
   if (on_port != ps.paths.end()) return;  // a size change: the path stays

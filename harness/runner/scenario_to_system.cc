@@ -174,8 +174,8 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
   // ports of one drive: they share its media model (NAND, FTL, write cache,
   // controller cores), so they must name the same profile.
   struct SharedMedia {
-    std::string profile;       // resolved path
-    std::string first;         // the controller that named it first
+    std::string profile;  // resolved path
+    std::string first;    // the controller that named it first
     std::shared_ptr<device::MediaTiming> media;
   };
   std::map<size_t, SharedMedia> media_of_subsystem;

@@ -193,8 +193,7 @@ TEST(ScenarioToSystemMedia, PortsNamingDifferentMediaAreRejected) {
   for (const char* second : {"profile = \"../profiles/pcie4_990pro.toml\"", ""}) {
     const SystemBuild b = BuildSystemSpec(TwoDrives(second), ScenarioFidelity::kApproximate);
     ASSERT_FALSE(b.ok()) << second;
-    EXPECT_NE(b.errors.front().find("controller b.profile"), std::string::npos)
-        << b.errors.front();
+    EXPECT_NE(b.errors.front().find("controller b.profile"), std::string::npos) << b.errors.front();
     EXPECT_NE(b.errors.front().find("share its media"), std::string::npos) << b.errors.front();
   }
 }

@@ -504,7 +504,8 @@ class Parser {
     // link training completes before its first Configuration Request.
     if (auto v = r.Duration("reprobe_delay")) {
       if (*v < 100 * kPsPerMs) {
-        r.Fail("reprobe_delay", "expected at least 100ms (PCIe 5.0 6.6.1: wait after link training)");
+        r.Fail("reprobe_delay",
+               "expected at least 100ms (PCIe 5.0 6.6.1: wait after link training)");
       }
       d.reprobe_delay_ps = *v;
     }

@@ -70,7 +70,8 @@ class ZnsRig {
       driver::zoned::ZoneManagerOptions zo;
       zo.config.zns_enabled = true;
       zo.config.zns_zone_size = options_.zone_lbas * 4096;
-      zo.zone_notices_supported = (system_->driver(0)->info().oaes >> 27) & 1;  // OAES bit 27 (ZNS 1.1)
+      zo.zone_notices_supported =
+          (system_->driver(0)->info().oaes >> 27) & 1;  // OAES bit 27 (ZNS 1.1)
       manager_ = std::make_unique<driver::zoned::ZoneManager>(io_.get(), zo);
       system_->driver(0)->SetAsyncEventHandler(
           [this](uint32_t dw0) { manager_->OnAsyncEvent(dw0); });
