@@ -31,6 +31,7 @@ NvmeController::NvmeController(sc_core::sc_module_name name, const ControllerCon
   if (!err.empty()) throw std::invalid_argument("ControllerConfig: " + err);
   pcie_target.register_b_transport(this, &NvmeController::b_transport);
   pcie_target.register_transport_dbg(this, &NvmeController::transport_dbg);
+  pcie_initiator.register_invalidate_direct_mem_ptr(this, &NvmeController::InvalidateDmi);
 
   // BAR0 layout: registers 0h-FFFh, doorbells from 1000h at the configured
   // stride (PCIe Transport 1.0 3.1.2), then MSI-X table and PBA, each on a
@@ -243,7 +244,9 @@ bool NvmeController::Dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uin
     Trace("dma_refused", addr, len);
     return false;
   }
+  if (dmi_seen_ && DmaDirect(cmd, addr, data, len)) return true;
   tlm::tlm_generic_payload& p = dma_payload_;
+  p.set_dmi_allowed(false);
   p.set_command(cmd);
   p.set_address(addr);
   p.set_data_ptr(data);
@@ -263,8 +266,43 @@ bool NvmeController::Dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uin
   if (!ok) {
     ++stats_.dma_errors;
     Trace("dma_error", addr, len);
+  } else if (p.is_dmi_allowed()) {
+    LearnDmi(p);
   }
   return ok;
+}
+
+bool NvmeController::DmaDirect(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len) {
+  const DmiWindow& w = dmi_[DmiSlot(addr)];
+  if (addr >= w.start && addr + (len - 1) <= w.end) {
+    uint8_t* host = w.ptr + (addr - w.start);
+    if (cmd == tlm::TLM_WRITE_COMMAND) {
+      std::memcpy(host, data, len);  // posted: the engine does not wait
+    } else {
+      std::memcpy(data, host, len);
+      local_ += w.read_latency;  // what the memory's completion would have cost
+    }
+    ++stats_.dma_direct;
+    return true;
+  }
+  return false;
+}
+
+void NvmeController::LearnDmi(tlm::tlm_generic_payload& p) {
+  tlm::tlm_dmi dmi;
+  if (!pcie_initiator->get_direct_mem_ptr(p, dmi) || !dmi.is_read_write_allowed()) return;
+  dmi_seen_ = true;
+  DmiWindow& w = dmi_[DmiSlot(p.get_address())];
+  w.start = dmi.get_start_address();
+  w.end = dmi.get_end_address();
+  w.ptr = dmi.get_dmi_ptr();
+  w.read_latency = dmi.get_read_latency();
+}
+
+void NvmeController::InvalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (DmiWindow& w : dmi_) {
+    if (w.start <= end && start <= w.end) w = DmiWindow{};
+  }
 }
 
 bool NvmeController::DmaRead(uint64_t addr, void* dst, uint64_t len) {

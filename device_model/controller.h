@@ -42,6 +42,7 @@ struct ControllerStats {
   uint64_t completions_posted = 0;
   uint64_t interrupts_sent = 0;
   uint64_t dma_errors = 0;                 // DMA refused (outside memory, own BAR, UR/CA)
+  uint64_t dma_direct = 0;                 // DMA done through a DMI grant (functional fidelity)
   uint64_t doorbell_errors = 0;            // invalid doorbell register / value
   uint64_t commands_aborted_by_reset = 0;  // in flight when the controller reset
   uint64_t completions_dropped = 0;        // fault hook
@@ -113,6 +114,11 @@ class NvmeController : public sc_core::sc_module,
   bool DmaRead(uint64_t addr, void* dst, uint64_t len) override;
   bool DmaWrite(uint64_t addr, const void* src, uint64_t len) override;
   bool Dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len);
+  // TLM-2.0 DMI: host memory regions the path offered for direct access
+  // (the link grants them only at functional fidelity with no fault ahead).
+  bool DmaDirect(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint64_t len);
+  void LearnDmi(tlm::tlm_generic_payload& p);
+  void InvalidateDmi(sc_dt::uint64 start, sc_dt::uint64 end);
   void SendMsix(uint16_t vector);
   void SendReleased(const std::vector<MsixMessage>& released, sc_core::sc_time& delay);
 
@@ -268,6 +274,17 @@ class NvmeController : public sc_core::sc_module,
   std::vector<uint8_t> bounce_;       // data staging buffer (sized once to MDTS)
   std::vector<uint8_t> log_scratch_;  // Get Log Page assembly
   tlm::tlm_generic_payload dma_payload_;
+  struct DmiWindow {
+    uint64_t start = 1, end = 0;  // empty
+    uint8_t* ptr = nullptr;
+    sc_core::sc_time read_latency;
+  };
+  // Direct-mapped by the 4 KiB page of an address: a queue's DMA touches a
+  // few hundred buffers (each its own region) over and over.
+  static constexpr size_t kDmiSlots = 1024;
+  static size_t DmiSlot(uint64_t addr) { return (addr >> 12) & (kDmiSlots - 1); }
+  std::vector<DmiWindow> dmi_ = std::vector<DmiWindow>(kDmiSlots);
+  bool dmi_seen_ = false;     // a grant was ever learnt (never, below functional fidelity)
   std::vector<Timed> timed_;  // min-heap on (due_ps, seq): std::push_heap with greater
   std::vector<Timed> held_;   // hung-queue fault: fetched, never completed
   uint64_t timed_seq_ = 0;

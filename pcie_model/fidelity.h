@@ -1,5 +1,6 @@
 // How much of the PCIe link is modelled (docs/pcie.md, "Timing model").
-//   kFunctional  : zero time; transactions, faults and counters only.
+//   kFunctional  : zero time; transactions, faults and counters only; device
+//                  DMA through TLM-2.0 DMI while no fault is ahead.
 //   kApproximate : one block of arithmetic per transaction (default).
 //   kCycle       : every TLP serialised on its direction, with flow-control credits.
 #pragma once

@@ -37,6 +37,7 @@ uint8_t* HostMemory::Map(uint64_t bus, uint64_t size, std::string* error) {
 bool HostMemory::Unmap(uint64_t bus) {
   auto it = regions_.find(bus);
   if (it == regions_.end()) return false;
+  if (unmap_observer_) unmap_observer_(it->first, it->second.size);
   for (CacheEntry& e : cache_) {
     if (e.region == &it->second) e = CacheEntry{};
   }
@@ -62,6 +63,14 @@ const HostMemory::Region* HostMemory::Find(uint64_t bus, uint64_t length, uint64
   e.region = &it->second;
   *base = it->first;
   return e.region;
+}
+
+bool HostMemory::RegionOf(uint64_t bus, uint64_t length, Extent* out) {
+  uint64_t base = 0;
+  const Region* r = Find(bus, length, &base);
+  if (r == nullptr) return false;
+  *out = Extent{base, r->size, r->bytes.get()};
+  return true;
 }
 
 uint8_t* HostMemory::Translate(uint64_t bus, uint64_t length) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,18 @@ class HostMemory {
   bool Unmap(uint64_t bus);
   uint8_t* Translate(uint64_t bus, uint64_t length);
   const uint8_t* Translate(uint64_t bus, uint64_t length) const;
+
+  // The whole mapped region holding [bus, bus + length): for a direct memory
+  // interface (TLM-2.0 DMI) grant. False when no one region holds it.
+  struct Extent {
+    uint64_t base = 0, size = 0;
+    uint8_t* bytes = nullptr;
+  };
+  bool RegionOf(uint64_t bus, uint64_t length, Extent* out);
+  // Told of every region before it is unmapped (its pointer dies with it).
+  void SetUnmapObserver(std::function<void(uint64_t base, uint64_t size)> observer) {
+    unmap_observer_ = std::move(observer);
+  }
 
   size_t regions() const { return regions_.size(); }
   uint64_t mapped_bytes() const { return mapped_bytes_; }
@@ -44,6 +57,7 @@ class HostMemory {
   static size_t CacheSlot(uint64_t bus) { return (bus >> 12) & (kCacheEntries - 1); }
 
   std::map<uint64_t, Region> regions_;
+  std::function<void(uint64_t, uint64_t)> unmap_observer_;
   uint64_t mapped_bytes_ = 0;
   mutable std::array<CacheEntry, kCacheEntries> cache_{};
 };

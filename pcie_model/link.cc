@@ -38,6 +38,8 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
   if (!error.empty()) throw std::invalid_argument(error);
   down_target.register_b_transport(this, &Link::TransportDown);
   up_target.register_b_transport(this, &Link::TransportUp);
+  up_target.register_get_direct_mem_ptr(this, &Link::GetDmiUp);
+  up_initiator.register_invalidate_direct_mem_ptr(this, &Link::InvalidateDmiUp);
   steps_.push_back(Step{0, LinkTiming(config)});
   auto init = [](DirState& s, const FlowControlCredits& c) {
     const uint32_t h[3] = {c.posted_header, c.non_posted_header, c.completion_header};
@@ -108,6 +110,26 @@ void Link::UpdateFaultHorizon() {
     }
   }
   fault_until_ps_ = until;
+  if (dmi_granted_ && !DmiGrantable()) {
+    // A fault window opens now or later: DMA must go through the link again.
+    dmi_granted_ = false;
+    up_target->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
+  }
+}
+
+bool Link::DmiGrantable() const {
+  return config_.fidelity == Fidelity::kFunctional &&
+         (fault_until_ps_ == 0 || fault_until_ps_ <= NowPs());
+}
+
+bool Link::GetDmiUp(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  if (!DmiGrantable() || !up_initiator->get_direct_mem_ptr(trans, dmi)) return false;
+  dmi_granted_ = true;
+  return true;
+}
+
+void Link::InvalidateDmiUp(sc_dt::uint64 start, sc_dt::uint64 end) {
+  up_target->invalidate_direct_mem_ptr(start, end);
 }
 
 void Link::SetLinkDown(bool down) {
@@ -393,6 +415,7 @@ void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   const bool posted = trans.is_write() && !config;
   if (config_.fidelity == Fidelity::kFunctional) {
     Functional(d, trans, delay, posted);
+    if (fault_until_ps_ != 0 && !DmiGrantable()) trans.set_dmi_allowed(false);
     return;
   }
   const uint64_t now = NowPs();
@@ -404,6 +427,7 @@ void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   } else {
     NonPosted(d, trans, delay, now, t0);
   }
+  trans.set_dmi_allowed(false);  // timed: every TLP crosses the link
 }
 
 void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,

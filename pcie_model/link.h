@@ -139,6 +139,12 @@ class Link : public sc_core::sc_module {
 
   void TransportDown(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void TransportUp(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // TLM-2.0 DMI for the device's DMA into host memory: passed through only
+  // at functional fidelity with no fault window open now or ahead (a DMI
+  // access bypasses the link, so it must not matter); revoked when one opens.
+  bool DmiGrantable() const;
+  bool GetDmiUp(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void InvalidateDmiUp(sc_dt::uint64 start, sc_dt::uint64 end);
   void Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void Forward(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
@@ -187,6 +193,7 @@ class Link : public sc_core::sc_module {
   std::vector<Step> steps_;  // sorted by time; steps_[0] at 0 with the configured speed
   std::vector<Interval> down_, lcrc_, cpl_loss_;
   uint64_t fault_until_ps_ = 0;  // no fault window is open at or after this time
+  bool dmi_granted_ = false;     // a DMI grant passed to the device may be live
   boost::random::mt19937 rng_;
   std::function<void(const LinkState&)> listener_;
   std::vector<uint64_t> change_times_;  // future state changes, for the listener

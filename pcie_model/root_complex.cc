@@ -22,10 +22,15 @@ RootPort::RootPort(sc_core::sc_module_name name, RootComplex& rc, unsigned index
       rc_(rc),
       index_(index) {
   upstream.register_b_transport(this, &RootPort::Upstream);
+  upstream.register_get_direct_mem_ptr(this, &RootPort::GetDmi);
 }
 
 void RootPort::Upstream(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   rc_.Upstream(index_, trans, delay);
+}
+
+bool RootPort::GetDmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  return rc_.GetDmi(index_, trans, dmi);
 }
 
 RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexConfig& config,
@@ -37,6 +42,9 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexConfig& 
     ports_.push_back(std::make_unique<RootPort>(n.c_str(), *this, i));
   }
   windows_.resize(config.ports);
+  dmi_granted_.assign(config.ports, false);
+  memory_.SetUnmapObserver(
+      [this](uint64_t base, uint64_t size) { RevokeDmi(base, base + (size - 1)); });
   read_latency_ = Ps(config.memory_read_latency_ps);
   write_latency_ = Ps(config.memory_write_latency_ps);
   cpu_latency_ = Ps(config.cpu_access_latency_ps);
@@ -205,6 +213,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
     SetCompletion(trans, CompletionStatus::kUnsupportedRequest);
     return;
   }
+  trans.set_dmi_allowed(true);  // plain host memory: a DMI grant is on offer
   if (write) {
     std::memcpy(mem, trans.get_data_ptr(), len);
     ++counters_.dma_writes;
@@ -217,6 +226,33 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
     delay += read_latency_;
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool RootComplex::GetDmi(unsigned port, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  const uint64_t addr = trans.get_address();
+  if (addr >= kMsiWindowBase && addr <= kMsiWindowEnd) return false;  // messages, not memory
+  HostMemory::Extent e;
+  if (!memory_.RegionOf(addr, 1, &e)) return false;
+  if (e.base <= kMsiWindowEnd && e.base + (e.size - 1) >= kMsiWindowBase) return false;
+  dmi.set_dmi_ptr(e.bytes);
+  dmi.set_start_address(e.base);
+  dmi.set_end_address(e.base + e.size - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(read_latency_);
+  dmi.set_write_latency(write_latency_);
+  dmi_granted_.at(port) = true;
+  return true;
+}
+
+void RootComplex::RevokeAllDmi() {
+  RevokeDmi(0, ~uint64_t{0});  // every address
+  dmi_granted_.assign(dmi_granted_.size(), false);
+}
+
+void RootComplex::RevokeDmi(uint64_t first, uint64_t last) {
+  for (size_t i = 0; i < ports_.size(); ++i) {
+    if (dmi_granted_[i]) ports_[i]->upstream->invalidate_direct_mem_ptr(first, last);
+  }
 }
 
 void RootComplex::TraceMsi(uint64_t at_ps, unsigned port, uint64_t address, uint32_t data) {

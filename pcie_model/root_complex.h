@@ -81,6 +81,7 @@ class RootPort : public sc_core::sc_module {
 
  private:
   void Upstream(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool GetDmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   RootComplex& rc_;
   unsigned index_;
 };
@@ -135,6 +136,18 @@ class RootComplex : public sc_core::sc_module {
   };
 
   void Upstream(unsigned port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // TLM-2.0 DMI into host memory: the whole mapped region holding the
+  // address, read and write, with the memory latencies; never the MSI
+  // window. Revoked on every port that was granted one when its region is
+  // unmapped.
+  bool GetDmi(unsigned port, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void RevokeDmi(uint64_t first, uint64_t last);  // inclusive
+ public:
+  // Revokes every DMI grant and forgets them: call before tearing down the
+  // links, so later unmaps do not reach modules that are gone.
+  void RevokeAllDmi();
+
+ private:
   void ConfigAccess(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void DeliverMsis();
   void TraceMsi(uint64_t at_ps, unsigned port, uint64_t address, uint32_t data);
@@ -149,6 +162,7 @@ class RootComplex : public sc_core::sc_module {
   std::vector<std::unique_ptr<RootPort>> ports_;
   std::vector<Window> windows_;
   HostMemory memory_;
+  std::vector<bool> dmi_granted_;  // per port: a DMI grant may be live
   MsiHandler msi_handler_;
   MsiSink msi_sink_;
   std::vector<PendingMsi> msi_queue_;  // min-heap on (at_ps, seq)

@@ -89,6 +89,7 @@ std::map<std::string, double> CollectCounters(SimSystem& system, const ScenarioS
     c[p + "device.completions_posted"] = static_cast<double>(ds.completions_posted);
     c[p + "device.interrupts_sent"] = static_cast<double>(ds.interrupts_sent);
     c[p + "device.dma_errors"] = static_cast<double>(ds.dma_errors);
+    c[p + "device.dma_direct"] = static_cast<double>(ds.dma_direct);
     c[p + "device.doorbell_errors"] = static_cast<double>(ds.doorbell_errors);
     c[p + "device.commands_aborted_by_reset"] = static_cast<double>(ds.commands_aborted_by_reset);
     c[p + "device.completions_dropped"] = static_cast<double>(ds.completions_dropped);

@@ -115,7 +115,11 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
   });
 }
 
-SimSystem::~SimSystem() = default;
+SimSystem::~SimSystem() {
+  // Drivers free their DMA memory as they go: revoke the devices' direct
+  // memory grants while every link is still there to carry the revocation.
+  rc_->RevokeAllDmi();
+}
 
 void SimSystem::Boot(std::function<void(spec::Status)> done) {
   cpu_->Post(sc_core::SC_ZERO_TIME,

@@ -83,6 +83,12 @@ void BootWriteReadVerify(pcie::Fidelity fidelity) {
   EXPECT_GE(system.driver(0)->io_queue_count(), 1u);
   EXPECT_GT(system.interrupts(0)->messages(), 0u);
   EXPECT_EQ(system.root_complex().counters().unsupported_requests, 0u);
+  // Functional fidelity moves DMA through TLM-2.0 DMI grants; timed ones never.
+  if (fidelity == pcie::Fidelity::kFunctional) {
+    EXPECT_GT(system.device(0).stats().dma_direct, 0u);
+  } else {
+    EXPECT_EQ(system.device(0).stats().dma_direct, 0u);
+  }
 }
 
 NVMESIM_SIM_TEST(BootIoTest, ApproximateFidelity) {
