@@ -36,6 +36,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "driver/optimizer/rls.h"
 
@@ -58,6 +59,19 @@ struct PerformancePrediction {
 // The fixed calibration ladder: depths an octave apart, 1 to 256, ascending.
 // Independent of any workload to predict.
 const std::array<uint32_t, 9>& CalibrationDepths();
+
+// Steady state after SNIA's Solid State Storage Performance Test
+// Specification (PTS 2.0, "Steady State"), on a series of per-round figures
+// (IOPS, p99): over the last `window` rounds the excursion max - min is at
+// most `max_range` of the window's average, and the excursion of the
+// least-squares line, |slope| x (window - 1), at most `max_slope` of it.
+struct SteadyCriteria {
+  size_t window = 5;
+  double max_range = 0.20;
+  double max_slope = 0.10;
+};
+// False while the series is shorter than the window or its average is not positive.
+bool IsSteady(const std::vector<double>& series, const SteadyCriteria& c = {});
 
 // What the depth profile says at one depth (see above).
 struct DepthProfile {

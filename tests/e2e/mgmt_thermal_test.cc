@@ -82,6 +82,18 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictReportsPredictionMeasurement
   r.workload.ios = 2000;
   MgmtResult m = Run(r, kPlain);
   EXPECT_TRUE(m.ok) << m.error << m.text;
+  // The measured figures are those of the last 5 rounds, each at least
+  // 2000 / 5 I/Os (about 1 ms at the predicted rate, 500 to 4000).
+  const size_t steady = m.text.find("measurement: steady after ");
+  ASSERT_NE(steady, std::string::npos) << m.text;
+  const size_t of = m.text.find("rounds of ", steady);
+  ASSERT_NE(of, std::string::npos) << m.text;
+  const unsigned long round = std::stoul(m.text.substr(of + 10));
+  EXPECT_GE(round, 500u) << m.text;
+  EXPECT_LE(round, 4000u) << m.text;
+  EXPECT_NE(m.text.find("figures over the last " + std::to_string(5 * round) + " I/Os"),
+            std::string::npos)
+      << m.text;
   const size_t at = m.text.find("error:     IOPS ");
   ASSERT_NE(at, std::string::npos) << m.text;
   // At queue depth 1 the model is the measured service time: within 10 %.
@@ -100,7 +112,12 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictInterpolatesBetweenCalibrati
   r.workload.ios = 4000;
   MgmtResult m = Run(r, kPlain);
   EXPECT_TRUE(m.ok) << m.error << m.text;
-  EXPECT_NE(m.text.find("at QD 1, 256, 2, 128, 4, 64, 8, 32, 16,"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("at QD 1, 2, 4, 8, 16, 32, 64, 128, 256,"), std::string::npos) << m.text;
+  // Both sides are the workload's steady state: the device preconditioned
+  // (there are writes), then rounds until the SNIA criterion holds.
+  EXPECT_NE(m.text.find("meaning: steady state at this workload"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("MiB of 128 KiB preconditioning writes"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("measurement: steady after "), std::string::npos) << m.text;
   EXPECT_NE(m.text.find("depth profile at QD 48 (from QD 32.0 and 64.0)"), std::string::npos)
       << m.text;
   const size_t at = m.text.find("error:     IOPS ");
