@@ -163,6 +163,25 @@ DepthProfile PerformancePredictor::ProfileAt(double n) const {
   return DepthProfile{};
 }
 
+std::vector<uint32_t> PerformancePredictor::RefinementDepths(double max_step) const {
+  std::vector<uint32_t> out;
+  const DepthClass* prev = nullptr;
+  for (const DepthClass& c : classes_) {  // ascending depth
+    if (c.count < kMinClassSamples) continue;
+    if (prev) {
+      const DepthProfile a = ProfileOf(*prev), b = ProfileOf(c);
+      const double lo = std::min(a.tail_ratio, b.tail_ratio);
+      const double mid = std::round(std::sqrt(a.lower_depth * b.lower_depth));
+      if (lo > 0 && std::abs(a.tail_ratio - b.tail_ratio) > max_step * lo &&
+          mid > std::round(a.lower_depth) && mid < std::round(b.lower_depth)) {
+        out.push_back(static_cast<uint32_t>(mid));
+      }
+    }
+    prev = &c;
+  }
+  return out;
+}
+
 PerformancePrediction PerformancePredictor::Predict(const WorkloadDescription& w) const {
   PerformancePrediction p;
   if (low_load_ == 0 || w.queue_depth == 0) return p;

@@ -57,7 +57,10 @@ struct PerformancePrediction {
 };
 
 // The fixed calibration ladder: depths an octave apart, 1 to 256, ascending.
-// Independent of any workload to predict.
+// Independent of any workload to predict. `kRefineTailStep`: the difference
+// of tail ratio between neighbouring rungs above which a rung is added
+// between them (`RefinementDepths`).
+inline constexpr double kRefineTailStep = 0.03;
 const std::array<uint32_t, 9>& CalibrationDepths();
 
 // Steady state after SNIA's Solid State Storage Performance Test
@@ -114,6 +117,14 @@ class PerformancePredictor {
   // Commands the device overlaps for one kind: service / demand.
   double Parallelism(uint32_t bytes, bool write) const;
   DepthProfile ProfileAt(double queue_depth) const;
+  // Adaptive refinement of a calibration ladder: for each two neighbouring
+  // learnt depth classes (by mean depth) whose tail ratios r differ by more
+  // than `max_step` of the smaller, the depth between them on the log scale,
+  // round(sqrt(n_a x n_b)), when it lies strictly between them. Ascending.
+  // Where the learnt tail changes fast, a rung there tells the interpolation
+  // whether the change is a slope or a step. It depends only on what was
+  // learnt, never on a depth to predict.
+  std::vector<uint32_t> RefinementDepths(double max_step) const;
   uint64_t observations() const { return n_; }
   uint64_t demand_samples() const { return windows_; }
 

@@ -209,6 +209,35 @@ TEST(PerformancePredictor, DepthsBetweenCalibrationRungsFollowANonLinearTail) {
   EXPECT_NEAR(at512.upper_depth, 256, 0.01);
 }
 
+// A rung is added where the learnt tail changes fast between two rungs, at
+// their geometric middle, and nowhere else.
+TEST(PerformancePredictor, RefinesTheLadderWhereTheTailSteps) {
+  PerformancePredictor p;
+  // 2 % of the commands at each depth take `slow` x the others: p99 / mean
+  // is about `slow`. The tail steps between 16 and 32, and between 1 and 2
+  // (with no whole depth between them).
+  struct Rung {
+    uint32_t n;
+    double slow;
+  };
+  for (const Rung& r : {Rung{1, 2.0}, Rung{2, 1.1}, Rung{4, 1.1}, Rung{8, 1.1}, Rung{16, 1.1},
+                        Rung{32, 1.6}, Rung{64, 1.6}, Rung{128, 1.6}}) {
+    for (int i = 0; i < 1000; ++i)
+      p.Observe(4096, false, r.n, 10.0 * r.n * (i % 50 < 1 ? r.slow : 1.0));
+    for (int i = 0; i < 1000; ++i)
+      p.Observe(4096, false, r.n, 10.0 * r.n * (i % 50 == 25 ? r.slow : 1.0));
+  }
+  EXPECT_NEAR(p.ProfileAt(16).tail_ratio, 1.1, 0.05);
+  EXPECT_NEAR(p.ProfileAt(32).tail_ratio, 1.6, 0.07);
+  EXPECT_EQ(p.RefinementDepths(kRefineTailStep), std::vector<uint32_t>{23});
+  EXPECT_TRUE(p.RefinementDepths(1.0).empty());  // no step of 100 %
+  // Once the rung at 23 is learnt, 24 interpolates between 23 and 32.
+  for (int i = 0; i < 2000; ++i) p.Observe(4096, false, 23, 230.0 * (i % 50 == 0 ? 1.1 : 1.0));
+  EXPECT_NEAR(p.ProfileAt(24).lower_depth, 23, 0.01);
+  EXPECT_NEAR(p.ProfileAt(24).upper_depth, 32, 0.01);
+  EXPECT_LT(p.ProfileAt(24).tail_ratio, 1.2);  // from 16 and 32 it was about 1.4
+}
+
 // The SNIA PTS steady-state criterion over the last five rounds.
 TEST(SteadyState, RangeAndDriftOfTheLastRounds) {
   EXPECT_FALSE(IsSteady({100, 100, 100, 100}));  // shorter than the window
