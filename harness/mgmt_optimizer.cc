@@ -221,21 +221,23 @@ std::string EpochTable(const driver::advanced::AdvancedFeatures& adv) {
 // Specification: the device is brought to a defined state first, then the
 // workload runs in rounds until its figures stop moving, and only the last
 // rounds count.
-//  - Defined state: for a workload with writes, each phase (every rung,
-//    the measurement) starts after a preconditioning burst of 64 MiB of
-//    128 KiB random writes at QD 32, more than a DRAM write buffer holds
-//    (16 MiB on the target profile), so the buffer is full whatever ran
-//    before. From there a workload that writes faster than the media drains
-//    keeps it full, and a slower one drains it in its own rounds.
+//  - Defined state: an active range (the first 1 GiB of namespace 1, all of
+//    it when smaller) is written in full, in order, before anything else,
+//    so reads find data wherever they land. For a workload with writes,
+//    each phase (every rung, the measurement) then starts after a preconditioning burst of 64 MiB
+//    of 128 KiB random writes at QD 32, more than a DRAM write buffer holds (16 MiB on the target
+//    profile), so the buffer is full whatever ran before. From there a workload that writes faster
+//    than the media drains keeps it full, and a slower one drains it in its own rounds.
 //  - Steady state: rounds of about 1 ms of simulated time (the model's rate
-//    for the rung; 500 to 4000 I/Os; the measurement's rounds hold at least
+//    for the rung; 1000 to 4000 I/Os; the measurement's rounds hold at least
 //    --ios / 5 I/Os) until both the rounds' IOPS and their p99 meet the PTS
 //    criterion over the last 5 rounds (`IsSteady`: range within 20 % of the
 //    average, drift of the fitted line within 10 %), or a round limit. A
 //    rung teaches the model the completions of its last 5 rounds; the
 //    measurement reports its last 5 rounds.
 // Calibration runs the predictor's fixed ladder (1, 2, 4, ..., 256) at the
-// described size and mix; it never runs at the depth asked for.
+// described size and mix, then once the rungs `RefinementDepths` adds where
+// the learnt tail changes fast; it never runs at the depth asked for.
 struct Completion {
   uint32_t bytes = 0;
   bool write = false;

@@ -30,7 +30,11 @@
 // class outside them:
 //     mean = L0(N) x c(N),   p99 = mean x max(1, r(N)),   IOPS = N / mean
 // A fixed ladder of depths an octave apart (`CalibrationDepths`: 1, 2, 4,
-// ..., 256) fills one class per rung, independent of the depth to predict.
+// ..., 256) fills one class per rung, independent of the depth to predict;
+// `RefinementDepths` then names rungs to add where the learnt tail changes
+// fast between two rungs. What is learnt and predicted is a steady state:
+// the caller decides the device state and feeds steady windows only
+// (`IsSteady`; `nvme-performance-predict` in harness/mgmt_optimizer.cc).
 #pragma once
 
 #include <array>

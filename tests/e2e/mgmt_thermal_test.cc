@@ -84,13 +84,13 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictReportsPredictionMeasurement
   MgmtResult m = Run(r, kPlain);
   EXPECT_TRUE(m.ok) << m.error << m.text;
   // The measured figures are those of the last 5 rounds, each at least
-  // 2000 / 5 I/Os (about 1 ms at the predicted rate, 500 to 4000).
+  // 2000 / 5 I/Os (about 1 ms at the predicted rate, 1000 to 4000).
   const size_t steady = m.text.find("measurement: steady after ");
   ASSERT_NE(steady, std::string::npos) << m.text;
   const size_t of = m.text.find("rounds of ", steady);
   ASSERT_NE(of, std::string::npos) << m.text;
   const unsigned long round = std::stoul(m.text.substr(of + 10));
-  EXPECT_GE(round, 500u) << m.text;
+  EXPECT_GE(round, 1000u) << m.text;
   EXPECT_LE(round, 4000u) << m.text;
   EXPECT_NE(m.text.find("figures over the last " + std::to_string(5 * round) + " I/Os"),
             std::string::npos)
