@@ -30,12 +30,17 @@
 // class outside them:
 //     mean = L0(N) x c(N),   p99 = mean x max(1, r(N)),   IOPS = N / mean
 // A fixed ladder of depths an octave apart (`CalibrationDepths`: 1, 2, 4,
-// ..., 256) fills one class per rung, independent of the depth to predict.
+// ..., 256) fills one class per rung, independent of the depth to predict;
+// `RefinementDepths` then names rungs to add where the learnt tail changes
+// fast between two rungs. What is learnt and predicted is a steady state:
+// the caller decides the device state and feeds steady windows only
+// (`IsSteady`; `nvme-performance-predict` in harness/mgmt_optimizer.cc).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "driver/optimizer/rls.h"
 
@@ -56,8 +61,24 @@ struct PerformancePrediction {
 };
 
 // The fixed calibration ladder: depths an octave apart, 1 to 256, ascending.
-// Independent of any workload to predict.
+// Independent of any workload to predict. `kRefineTailStep`: the difference
+// of tail ratio between neighbouring rungs above which a rung is added
+// between them (`RefinementDepths`).
+inline constexpr double kRefineTailStep = 0.03;
 const std::array<uint32_t, 9>& CalibrationDepths();
+
+// Steady state after SNIA's Solid State Storage Performance Test
+// Specification (PTS 2.0, "Steady State"), on a series of per-round figures
+// (IOPS, p99): over the last `window` rounds the excursion max - min is at
+// most `max_range` of the window's average, and the excursion of the
+// least-squares line, |slope| x (window - 1), at most `max_slope` of it.
+struct SteadyCriteria {
+  size_t window = 5;
+  double max_range = 0.20;
+  double max_slope = 0.10;
+};
+// False while the series is shorter than the window or its average is not positive.
+bool IsSteady(const std::vector<double>& series, const SteadyCriteria& c = {});
 
 // What the depth profile says at one depth (see above).
 struct DepthProfile {
@@ -100,6 +121,14 @@ class PerformancePredictor {
   // Commands the device overlaps for one kind: service / demand.
   double Parallelism(uint32_t bytes, bool write) const;
   DepthProfile ProfileAt(double queue_depth) const;
+  // Adaptive refinement of a calibration ladder: for each two neighbouring
+  // learnt depth classes (by mean depth) whose tail ratios r differ by more
+  // than `max_step` of the smaller, the depth between them on the log scale,
+  // round(sqrt(n_a x n_b)), when it lies strictly between them. Ascending.
+  // Where the learnt tail changes fast, a rung there tells the interpolation
+  // whether the change is a slope or a step. It depends only on what was
+  // learnt, never on a depth to predict.
+  std::vector<uint32_t> RefinementDepths(double max_step) const;
   uint64_t observations() const { return n_; }
   uint64_t demand_samples() const { return windows_; }
 

@@ -209,6 +209,56 @@ TEST(PerformancePredictor, DepthsBetweenCalibrationRungsFollowANonLinearTail) {
   EXPECT_NEAR(at512.upper_depth, 256, 0.01);
 }
 
+// A rung is added where the learnt tail changes fast between two rungs, at
+// their geometric middle, and nowhere else.
+TEST(PerformancePredictor, RefinesTheLadderWhereTheTailSteps) {
+  PerformancePredictor p;
+  // 2 % of the commands at each depth take `slow` x the others: p99 / mean
+  // is about `slow`. The tail steps between 16 and 32, and between 1 and 2
+  // (with no whole depth between them).
+  struct Rung {
+    uint32_t n;
+    double slow;
+  };
+  for (const Rung& r : {Rung{1, 2.0}, Rung{2, 1.1}, Rung{4, 1.1}, Rung{8, 1.1}, Rung{16, 1.1},
+                        Rung{32, 1.6}, Rung{64, 1.6}, Rung{128, 1.6}}) {
+    for (int i = 0; i < 1000; ++i)
+      p.Observe(4096, false, r.n, 10.0 * r.n * (i % 50 < 1 ? r.slow : 1.0));
+    for (int i = 0; i < 1000; ++i)
+      p.Observe(4096, false, r.n, 10.0 * r.n * (i % 50 == 25 ? r.slow : 1.0));
+  }
+  EXPECT_NEAR(p.ProfileAt(16).tail_ratio, 1.1, 0.05);
+  EXPECT_NEAR(p.ProfileAt(32).tail_ratio, 1.6, 0.07);
+  EXPECT_EQ(p.RefinementDepths(kRefineTailStep), std::vector<uint32_t>{23});
+  EXPECT_TRUE(p.RefinementDepths(1.0).empty());  // no step of 100 %
+  // Once the rung at 23 is learnt, 24 interpolates between 23 and 32.
+  for (int i = 0; i < 2000; ++i) p.Observe(4096, false, 23, 230.0 * (i % 50 == 0 ? 1.1 : 1.0));
+  EXPECT_NEAR(p.ProfileAt(24).lower_depth, 23, 0.01);
+  EXPECT_NEAR(p.ProfileAt(24).upper_depth, 32, 0.01);
+  EXPECT_LT(p.ProfileAt(24).tail_ratio, 1.2);  // from 16 and 32 it was about 1.4
+}
+
+// The SNIA PTS steady-state criterion over the last five rounds.
+TEST(SteadyState, RangeAndDriftOfTheLastRounds) {
+  EXPECT_FALSE(IsSteady({100, 100, 100, 100}));  // shorter than the window
+  EXPECT_TRUE(IsSteady({100, 100, 100, 100, 100}));
+  EXPECT_FALSE(IsSteady({0, 0, 0, 0, 0}));
+  // Only the last five count: an early transient does not matter.
+  EXPECT_TRUE(IsSteady({300, 200, 100, 95, 105, 100, 98}));
+  // Range: 21 % of the average fails, 19 % holds (no trend in either).
+  EXPECT_FALSE(IsSteady({100, 89.5, 110.5, 100, 100}));
+  EXPECT_TRUE(IsSteady({100, 90.5, 109.5, 100, 100}));
+  // Drift: a line rising 2.6 % of the average per round stays within the
+  // range limit (10.4 %) but its excursion over four rounds (10.4 %) fails;
+  // 2.4 % per round holds.
+  EXPECT_FALSE(IsSteady({94.8, 97.4, 100, 102.6, 105.2}));
+  EXPECT_TRUE(IsSteady({95.2, 97.6, 100, 102.4, 104.8}));
+  // Other criteria.
+  EXPECT_TRUE(IsSteady({94.8, 97.4, 100, 102.6, 105.2}, SteadyCriteria{5, 0.2, 0.15}));
+  EXPECT_FALSE(IsSteady({100, 100, 100, 130}, SteadyCriteria{3, 0.2, 0.1}));
+  EXPECT_TRUE(IsSteady({130, 100, 100, 100}, SteadyCriteria{3, 0.2, 0.1}));
+}
+
 TEST(RatioQuantile, FindsTheQuantileWithinABin) {
   RatioQuantile q;
   EXPECT_EQ(q.Quantile(0.99), 0);

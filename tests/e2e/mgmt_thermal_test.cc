@@ -1,6 +1,7 @@
 // The thermal, optimizer and maintenance management commands through the
 // whole stack.
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "harness/mgmt_command.h"
@@ -82,6 +83,18 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictReportsPredictionMeasurement
   r.workload.ios = 2000;
   MgmtResult m = Run(r, kPlain);
   EXPECT_TRUE(m.ok) << m.error << m.text;
+  // The measured figures are those of the last 5 rounds, each at least
+  // 2000 / 5 I/Os (about 1 ms at the predicted rate, 1000 to 4000).
+  const size_t steady = m.text.find("measurement: steady after ");
+  ASSERT_NE(steady, std::string::npos) << m.text;
+  const size_t of = m.text.find("rounds of ", steady);
+  ASSERT_NE(of, std::string::npos) << m.text;
+  const unsigned long round = std::stoul(m.text.substr(of + 10));
+  EXPECT_GE(round, 1000u) << m.text;
+  EXPECT_LE(round, 4000u) << m.text;
+  EXPECT_NE(m.text.find("figures over the last " + std::to_string(5 * round) + " I/Os"),
+            std::string::npos)
+      << m.text;
   const size_t at = m.text.find("error:     IOPS ");
   ASSERT_NE(at, std::string::npos) << m.text;
   // At queue depth 1 the model is the measured service time: within 10 %.
@@ -100,9 +113,29 @@ NVMESIM_SIM_TEST(MgmtThermalTest, PerformancePredictInterpolatesBetweenCalibrati
   r.workload.ios = 4000;
   MgmtResult m = Run(r, kPlain);
   EXPECT_TRUE(m.ok) << m.error << m.text;
-  EXPECT_NE(m.text.find("at QD 1, 256, 2, 128, 4, 64, 8, 32, 16,"), std::string::npos) << m.text;
-  EXPECT_NE(m.text.find("depth profile at QD 48 (from QD 32.0 and 64.0)"), std::string::npos)
+  EXPECT_NE(m.text.find("at QD 1, 2, 4, 8, 16, 32, 64, 128, 256;"), std::string::npos) << m.text;
+  // Both sides are the workload's steady state on a defined device: the
+  // active range (here the whole 64 MiB namespace) written first, the write
+  // buffer preconditioned before every phase (there are writes), then
+  // rounds until the SNIA criterion holds.
+  EXPECT_NE(m.text.find("meaning: steady state at this workload on an active range of the first "
+                        "64 MiB, written in full first"),
+            std::string::npos)
       << m.text;
+  EXPECT_NE(m.text.find("MiB of 128 KiB preconditioning writes"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("preconditioning I/Os: 512 fill + "), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("measurement: steady after "), std::string::npos) << m.text;
+  // The profile at 48 comes from learnt depths either side, never from 48
+  // itself (refinement rungs included).
+  const size_t prof = m.text.find("depth profile at QD 48 (from QD ");
+  ASSERT_NE(prof, std::string::npos) << m.text;
+  double lower = 0, upper = 0;
+  ASSERT_EQ(std::sscanf(m.text.c_str() + prof, "depth profile at QD 48 (from QD %lf and %lf)",
+                        &lower, &upper),
+            2)
+      << m.text;
+  EXPECT_LT(lower, 47.5) << m.text;
+  EXPECT_GT(upper, 48.5) << m.text;
   const size_t at = m.text.find("error:     IOPS ");
   ASSERT_NE(at, std::string::npos) << m.text;
   const double iops_error = std::stod(m.text.substr(at + 16));
