@@ -234,7 +234,9 @@ int main(int argc, char** argv) {
   mgmt->add_option("--qd", wl.queue_depth, "optimizer commands: queue depth 1..1024 (32)");
   mgmt->add_option("--read-pct", wl.read_percent, "optimizer commands: percent reads (70)");
   CLI::Option* ios_option =
-      mgmt->add_option("--ios", wl.ios, "optimizer / thermal commands: I/Os to run (20000)");
+      mgmt->add_option("--ios", wl.ios,
+                       "optimizer / thermal commands: I/Os to run (20000); "
+                       "nvme-performance-predict: I/Os in its measured 5-round window");
   mgmt->add_option("--goal", wl.goal, "nvme-adaptive-tune: latency or throughput");
   mgmt->add_option("--target-p99", wl.target_p99_us,
                    "nvme-ai-optimize / nvme-adaptive-tune: p99 goal in us");

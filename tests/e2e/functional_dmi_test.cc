@@ -65,16 +65,20 @@ NVMESIM_SIM_TEST(FunctionalDmi, AnUnmappedBufferIsNeverWrittenThroughAStaleGrant
     buf = system.dma().Allocate(4096, 4096);
     seg = {buf.bus, 4096};
     driver::Controller& drv = *system.driver(0);
-    ASSERT_TRUE(drv.Submit(ReadInto(&seg), [&, finish](const driver::BlockResult& r) {
-                     first = r.status;
-                     direct_after_first = system.device(0).stats().dma_direct;
-                     // The host frees the buffer; a (buggy) request still names it.
-                     system.dma().Free(buf);
-                     ASSERT_TRUE(drv.Submit(ReadInto(&seg), [&, finish](const driver::BlockResult& r2) {
-                                      stale = r2.status;
-                                      finish();
-                                    }).ok());
-                   }).ok());
+    ASSERT_TRUE(drv.Submit(ReadInto(&seg),
+                           [&, finish](const driver::BlockResult& r) {
+                             first = r.status;
+                             direct_after_first = system.device(0).stats().dma_direct;
+                             // The host frees the buffer; a (buggy) request still names it.
+                             system.dma().Free(buf);
+                             ASSERT_TRUE(drv.Submit(ReadInto(&seg),
+                                                    [&, finish](const driver::BlockResult& r2) {
+                                                      stale = r2.status;
+                                                      finish();
+                                                    })
+                                             .ok());
+                           })
+                    .ok());
   });
   EXPECT_TRUE(first.ok()) << first.ToString();
   EXPECT_GT(direct_after_first, 0u);
@@ -94,23 +98,30 @@ NVMESIM_SIM_TEST(FunctionalDmi, AScheduledLinkFaultSendsDmaThroughTheLinkAgain) 
     buf = system.dma().Allocate(4096, 4096);
     seg = {buf.bus, 4096};
     driver::Controller& drv = *system.driver(0);
-    ASSERT_TRUE(drv.Submit(ReadInto(&seg), [&, finish](const driver::BlockResult&) {
-                     up_bytes_before =
-                         system.link(0).counters(pcie::Direction::kUpstream).payload_bytes;
-                     direct_before = system.device(0).stats().dma_direct;
-                     // A link-down window 1 ms ahead: the grant is revoked now.
-                     const sc_core::sc_time now = sc_core::sc_time_stamp();
-                     system.link(0).ScheduleLinkDown(now + sc_core::sc_time(1, sc_core::SC_MS),
-                                                     now + sc_core::sc_time(2, sc_core::SC_MS));
-                     ASSERT_TRUE(drv.Submit(ReadInto(&seg), [&, finish](const driver::BlockResult& r) {
-                                      second = r.status;
-                                      up_bytes_after = system.link(0)
-                                                           .counters(pcie::Direction::kUpstream)
-                                                           .payload_bytes;
-                                      direct_after = system.device(0).stats().dma_direct;
-                                      finish();
-                                    }).ok());
-                   }).ok());
+    ASSERT_TRUE(
+        drv.Submit(
+               ReadInto(&seg),
+               [&, finish](const driver::BlockResult&) {
+                 up_bytes_before =
+                     system.link(0).counters(pcie::Direction::kUpstream).payload_bytes;
+                 direct_before = system.device(0).stats().dma_direct;
+                 // A link-down window 1 ms ahead: the grant is revoked now.
+                 const sc_core::sc_time now = sc_core::sc_time_stamp();
+                 system.link(0).ScheduleLinkDown(now + sc_core::sc_time(1, sc_core::SC_MS),
+                                                 now + sc_core::sc_time(2, sc_core::SC_MS));
+                 ASSERT_TRUE(
+                     drv.Submit(
+                            ReadInto(&seg),
+                            [&, finish](const driver::BlockResult& r) {
+                              second = r.status;
+                              up_bytes_after =
+                                  system.link(0).counters(pcie::Direction::kUpstream).payload_bytes;
+                              direct_after = system.device(0).stats().dma_direct;
+                              finish();
+                            })
+                         .ok());
+               })
+            .ok());
   });
   EXPECT_TRUE(second.ok()) << second.ToString();
   EXPECT_GT(direct_before, 0u);
