@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "device_model/media/media_model.h"
@@ -186,6 +187,17 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     }
     cs.device.name = c.name;
     cs.device.cntlid = c.cntlid;
+    // SN and MN are the subsystem's (Base 2.0 Figure 275): every controller of
+    // it reports the same; each subsystem gets its own serial by default.
+    if (cs.subsystem < scenario.subsystems.size()) {
+      const SubsystemSpec& sub = scenario.subsystems[cs.subsystem];
+      char serial[21];
+      std::snprintf(serial, sizeof serial, "NVMESIM%04zu", cs.subsystem + 1);
+      cs.device.serial = sub.serial.value_or(serial);
+      if (sub.model) cs.device.model = *sub.model;
+      if (sub.vendor_id) cs.device.vendor_id = *sub.vendor_id;
+    }
+    if (c.firmware) cs.device.firmware = *c.firmware;
     cs.device.max_queue_entries = c.max_queue_entries;
     cs.device.max_io_queues = static_cast<uint16_t>(c.io_queues);
     cs.device.msix_vectors = static_cast<uint16_t>(std::min<uint32_t>(c.io_queues + 1, 2048));

@@ -189,6 +189,25 @@ TEST(ScenarioToSystemMedia, PortsOfOneDriveShareItsMedia) {
   EXPECT_NE(spec.controllers[0].media, spec.controllers[2].media);  // another drive, its own
 }
 
+TEST(ScenarioToSystemIdentity, SerialAndModelAreTheSubsystemsFirmwareTheControllers) {
+  ScenarioSpec sc = TwoDrives("profile = \"../profiles/target.toml\"");
+  sc.subsystems[0].serial = "DUALPORT-7";
+  sc.subsystems[0].model = "Example dual-port drive";
+  sc.subsystems[0].vendor_id = 0x1234;
+  sc.controllers[1].firmware = "2.1";
+  const SimSystemSpec spec = Build(sc);
+  EXPECT_EQ(spec.controllers[0].device.serial, "DUALPORT-7");
+  EXPECT_EQ(spec.controllers[1].device.serial, "DUALPORT-7");  // one subsystem, one SN
+  EXPECT_EQ(spec.controllers[1].device.model, "Example dual-port drive");
+  EXPECT_EQ(spec.controllers[1].device.vendor_id, 0x1234);
+  EXPECT_EQ(spec.controllers[1].device.firmware, "2.1");
+  EXPECT_EQ(spec.controllers[0].device.firmware, device::ControllerConfig{}.firmware);
+  // Another subsystem: its own default serial, the built-in model and vendor.
+  EXPECT_EQ(spec.controllers[2].device.serial, "NVMESIM0002");
+  EXPECT_EQ(spec.controllers[2].device.model, device::ControllerConfig{}.model);
+  EXPECT_EQ(spec.controllers[2].device.vendor_id, device::ControllerConfig{}.vendor_id);
+}
+
 TEST(ScenarioToSystemMedia, PortsNamingDifferentMediaAreRejected) {
   for (const char* second : {"profile = \"../profiles/pcie4_990pro.toml\"", ""}) {
     const SystemBuild b = BuildSystemSpec(TwoDrives(second), ScenarioFidelity::kApproximate);

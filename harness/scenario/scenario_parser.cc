@@ -200,6 +200,15 @@ class Parser {
       s.name = r.String("name").value_or(DefaultName("subsys", spec_.subsystems));
       s.nqn = r.String("nqn").value_or("nqn.2014-08.org.nvmexpress:nvmesim:" + s.name);
       CheckNqn(r, s.nqn);
+      // SN 20 and MN 40 bytes of printable ASCII, space padded (Base 2.0 Figure 275).
+      s.serial = r.String("serial");
+      if (s.serial) CheckAscii(r, "serial", *s.serial, 20, "SN");
+      s.model = r.String("model");
+      if (s.model) CheckAscii(r, "model", *s.model, 40, "MN");
+      // PCI Vendor ID: 0000h and FFFFh are not assigned (FFFFh reads as no function).
+      if (auto v = r.Int("vendor_id", 1, 0xFFFE, false, "PCI vendor id")) {
+        s.vendor_id = static_cast<uint16_t>(*v);
+      }
       std::vector<const toml::table*> groups = r.TableList("ana_group");
       for (size_t g = 0; g < groups.size(); ++g) {
         TomlReader gr(*groups[g], path_, r.KeyPath(Indexed("ana_group", g)));
@@ -243,6 +252,19 @@ class Parser {
              "expected an NVMe Qualified Name \"nqn.yyyy-mm.<reverse domain>:<id>\" of at "
              "most 223 bytes (Base 2.0 section 4.5), got \"" +
                  nqn + "\"");
+    }
+  }
+
+  // Identify strings: printable ASCII (20h-7Eh), at most `max` bytes.
+  void CheckAscii(TomlReader& r, const char* key, const std::string& v, size_t max,
+                  const char* field) {
+    const bool printable = std::all_of(v.begin(), v.end(), [](char ch) {
+      return static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) <= 0x7E;
+    });
+    if (v.empty() || v.size() > max || !printable) {
+      r.Fail(key, "expected 1.." + std::to_string(max) +
+                      " printable ASCII characters (Identify Controller " + field +
+                      ", Base 2.0 Figure 275), got \"" + v + "\"");
     }
   }
 
@@ -310,6 +332,8 @@ class Parser {
         }
         lr.RejectUnknown();
       }
+      c.firmware = r.String("firmware");
+      if (c.firmware) CheckAscii(r, "firmware", *c.firmware, 8, "FR");
       // CAP.MQES is 16 bits, 0's based, and 0 is illegal (Base 2.0 Figure 36).
       c.max_queue_entries = static_cast<uint32_t>(
           r.Int("max_queue_entries", 2, 65536, false, "CAP.MQES + 1").value_or(1024));

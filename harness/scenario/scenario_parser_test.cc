@@ -235,6 +235,14 @@ TEST(ParseScenario, ErrorsNameFileLineKeyAndExpectation) {
       {"size = \"64MiB\"", "size = \"64MiB\"\n[driver]\nio_timeout = \"0s\"", 15,
        "driver.io_timeout", "above zero"},
       {"size = \"64MiB\"", "size = \"64MiB\"\n[bogus]\nx = 1", 14, "bogus", "unknown key"},
+      {"name = \"t\"", "name = \"t\"\n[[subsystem]]\nserial = \"123456789012345678901\"", 4,
+       "subsystem[0].serial", "1..20 printable ASCII"},
+      {"name = \"t\"", "name = \"t\"\n[[subsystem]]\nmodel = \"tab\there\"", 4,
+       "subsystem[0].model", "Identify Controller MN"},
+      {"name = \"t\"", "name = \"t\"\n[[subsystem]]\nvendor_id = 0xFFFF", 4,
+       "subsystem[0].vendor_id", "1..65534"},
+      {"name = \"ctrl0\"", "name = \"ctrl0\"\nfirmware = \"1.2.3.4.5\"", 6,
+       "controller[0].firmware", "1..8 printable ASCII"},
   };
   for (const BadCase& c : cases) {
     Diagnostic d = ScenarioErrorOf(Replace(kMinimal, c.from, c.to));

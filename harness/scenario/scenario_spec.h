@@ -59,6 +59,12 @@ struct AnaGroupSpec {
 struct SubsystemSpec {
   std::string name;
   std::string nqn;
+  // Identify Controller SN / MN (Base 2.0 Figure 275: the NVM subsystem's,
+  // the same on each of its controllers) and the PCI vendor ids of its
+  // functions. Unset: "NVMESIM" + the subsystem's number, the built-in model
+  // name, the built-in vendor id.
+  std::optional<std::string> serial, model;
+  std::optional<uint16_t> vendor_id;
   std::vector<AnaGroupSpec> ana_groups;
   int line = 0;  // 0 when implied (no [[subsystem]] in the file)
 };
@@ -121,9 +127,10 @@ struct ControllerSpec {
   uint32_t mdts = 5;                  // 2^mdts * 4 KiB per command; 0 = no limit
   bool volatile_write_cache = true;
   ArbitrationSpec arbitration = ArbitrationSpec::kRoundRobin;
-  std::string profile;                 // as written; empty = built-in
-  std::string profile_resolved;        // relative to the scenario file
-  ThermalSectionSpec thermal;          // its own `thermal` table (present when given)
+  std::optional<std::string> firmware;  // Identify FR (8 ASCII characters at most)
+  std::string profile;                  // as written; empty = built-in
+  std::string profile_resolved;         // relative to the scenario file
+  ThermalSectionSpec thermal;           // its own `thermal` table (present when given)
   ThermalSectionSpec profile_thermal;  // its profile's [thermal] (present when the profile has one)
   int line = 0;
 };
