@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 #include "device_model/media/media_model.h"
@@ -191,9 +190,9 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
     // it reports the same; each subsystem gets its own serial by default.
     if (cs.subsystem < scenario.subsystems.size()) {
       const SubsystemSpec& sub = scenario.subsystems[cs.subsystem];
-      char serial[21];
-      std::snprintf(serial, sizeof serial, "NVMESIM%04zu", cs.subsystem + 1);
-      cs.device.serial = sub.serial.value_or(serial);
+      std::string number = std::to_string(cs.subsystem + 1);
+      if (number.size() < 4) number.insert(0, 4 - number.size(), '0');
+      cs.device.serial = sub.serial.value_or("NVMESIM" + number);
       if (sub.model) cs.device.model = *sub.model;
       if (sub.vendor_id) cs.device.vendor_id = *sub.vendor_id;
     }
