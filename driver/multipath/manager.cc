@@ -262,59 +262,76 @@ void MultipathManager::Build() {
       sub->subnqn = ps.identity.subnqn;
     }
     sub->controllers.push_back(i);
-    const size_t sub_index = static_cast<size_t>(sub - subsystems_.data());
     for (const auto& [nsid, ids] : ps.namespaces) {
-      MultipathNamespace* ns = nullptr;
-      for (auto& n : sub->namespaces) {
-        if (n->nsid() == nsid) ns = n.get();
-      }
-      // The ids of the namespace's first path are the reference.
-      const NamespaceIds* ref = nullptr;
-      if (ns != nullptr) {
-        for (size_t j : sub->controllers) {
-          if (j == i) continue;
-          for (const auto& [n2, ids2] : ports_[j]->namespaces) {
-            if (n2 == nsid && ref == nullptr) ref = &ids2;
-          }
-        }
-      }
-      if (ns != nullptr && ref != nullptr && !SameNamespace(*ref, ids)) {
-        ++identity_mismatches_;
-        Logf(hal::LogLevel::kError, ps.port.name + ": NSID " + std::to_string(nsid) +
-                                        " is not the namespace other controllers show (" +
-                                        ids.ToString() + " vs " + ref->ToString() + "): no path");
-        continue;
-      }
-      if (ns == nullptr) {
-        MultipathOptions o = options_;
-        if (ps.identity.anatt != 0) o.anatt_s = ps.identity.anatt;
-        auto made = std::make_unique<MultipathNamespace>(
-            "nvme" + std::to_string(sub_index) + "n" + std::to_string(nsid), nsid, clock_, o);
-        ns = made.get();
-        auto pos = std::find_if(sub->namespaces.begin(), sub->namespaces.end(),
-                                [nsid = nsid](const auto& n) { return n->nsid() > nsid; });
-        sub->namespaces.insert(pos, std::move(made));
-      }
-      AnaState ana = AnaState::kOptimized;  // ANA not reported: every path is optimized
-      if (ids.anagrpid != 0 && ps.ana_known) {
-        auto it = ps.ana.groups.find(ids.anagrpid);
-        if (it != ps.ana.groups.end()) ana = it->second;
-      }
-      PathDescriptor d;
-      d.name = ps.port.name;
-      d.address = ps.port.address;
-      d.cntlid = ps.identity.cntlid;
-      d.numa_node = ps.port.numa_node;
-      d.target = ps.target.get();
-      const int idx = ns->AddPath(d, ids.anagrpid, ana);
-      if (idx < 0) {
-        Logf(hal::LogLevel::kWarning, ps.port.name + ": NSID " + std::to_string(nsid) +
-                                          ": more than multipath_max_paths paths; ignored");
-        continue;
-      }
-      ps.paths.push_back({ns, idx});
+      if (SameAsOtherPorts(i, *sub, nsid, ids)) AddPath(i, *sub, nsid, ids);
     }
   }
+}
+
+// The namespace's ids as another controller of the subsystem shows them
+// must match (NGUID / EUI-64 / UUID): otherwise the NSID names another
+// namespace there and this controller gets no path for it.
+bool MultipathManager::SameAsOtherPorts(size_t i, const Subsystem& sub, uint32_t nsid,
+                                        const NamespaceIds& ids) {
+  for (size_t j : sub.controllers) {
+    if (j == i) continue;
+    for (const auto& [n2, ids2] : ports_[j]->namespaces) {
+      if (n2 != nsid) continue;
+      if (SameNamespace(ids2, ids)) return true;
+      ++identity_mismatches_;
+      Logf(hal::LogLevel::kError, ports_[i]->port.name + ": NSID " + std::to_string(nsid) +
+                                      " is not the namespace other controllers show (" +
+                                      ids.ToString() + " vs " + ids2.ToString() + "): no path");
+      return false;
+    }
+  }
+  return true;
+}
+
+MultipathNamespace* MultipathManager::FindIn(Subsystem& sub, uint32_t nsid) {
+  for (auto& n : sub.namespaces) {
+    if (n->nsid() == nsid) return n.get();
+  }
+  return nullptr;
+}
+
+// Controller i's path to `nsid` in `sub` (SameAsOtherPorts checked first),
+// added to the multipath namespace, which is made when it is the first.
+MultipathNamespace* MultipathManager::AddPath(size_t i, Subsystem& sub, uint32_t nsid,
+                                              const NamespaceIds& ids) {
+  PortState& ps = *ports_[i];
+  MultipathNamespace* ns = FindIn(sub, nsid);
+  if (ns == nullptr) {
+    const size_t sub_index = static_cast<size_t>(&sub - subsystems_.data());
+    MultipathOptions o = options_;
+    if (ps.identity.anatt != 0) o.anatt_s = ps.identity.anatt;
+    auto made = std::make_unique<MultipathNamespace>(
+        "nvme" + std::to_string(sub_index) + "n" + std::to_string(nsid), nsid, clock_, o);
+    ns = made.get();
+    auto pos = std::find_if(sub.namespaces.begin(), sub.namespaces.end(),
+                            [nsid](const auto& n) { return n->nsid() > nsid; });
+    sub.namespaces.insert(pos, std::move(made));
+  }
+  AnaState ana = AnaState::kOptimized;  // ANA not reported: every path is optimized
+  if (ids.anagrpid != 0 && ps.ana_known) {
+    auto it = ps.ana.groups.find(ids.anagrpid);
+    if (it != ps.ana.groups.end()) ana = it->second;
+  }
+  PathDescriptor d;
+  d.name = ps.port.name;
+  d.address = ps.port.address;
+  d.cntlid = ps.identity.cntlid;
+  d.numa_node = ps.port.numa_node;
+  d.target = ps.target.get();
+  const int idx = ns->AddPath(d, ids.anagrpid, ana);
+  if (idx < 0) {
+    Logf(hal::LogLevel::kWarning, ps.port.name + ": NSID " + std::to_string(nsid) +
+                                      ": more than multipath_max_paths paths; ignored");
+    return nullptr;
+  }
+  if (!ps.target->Live()) ns->SetLive(idx, false);
+  ps.paths.push_back({ns, idx});
+  return ns;
 }
 
 void MultipathManager::OnPathEvent(size_t i, const PathEvent& e) {
@@ -422,20 +439,19 @@ void MultipathManager::JoinArrival(size_t i, uint32_t nsid, const NamespaceIds& 
   for (Subsystem& s : subsystems_) {
     if (std::find(s.controllers.begin(), s.controllers.end(), i) != s.controllers.end()) sub = &s;
   }
-  if (sub == nullptr) return;
-  // The ids another controller of the subsystem shows for this NSID, if any.
-  const NamespaceIds* ref = nullptr;
-  for (size_t j : sub->controllers) {
-    if (j == i) continue;
-    for (const auto& [n2, ids2] : ports_[j]->namespaces) {
-      if (n2 == nsid && ref == nullptr) ref = &ids2;
-    }
-  }
-  if (ref != nullptr && !SameNamespace(*ref, ids)) {
-    ++identity_mismatches_;
-    Logf(hal::LogLevel::kError, ps.port.name + ": NSID " + std::to_string(nsid) +
-                                    " is not the namespace other controllers show (" +
-                                    ids.ToString() + " vs " + ref->ToString() + "): no path");
+  if (sub == nullptr || !SameAsOtherPorts(i, *sub, nsid, ids)) return;
+  // Attached again: the path it had comes back.
+  MultipathNamespace* had = FindIn(*sub, nsid);
+  auto old = std::find_if(ps.detached.begin(), ps.detached.end(),
+                          [&](const PathRef& r) { return had != nullptr && r.ns == had; });
+  if (old != ps.detached.end()) {
+    had->SetLive(old->path, ps.target->Live());
+    ps.paths.push_back(*old);
+    ps.detached.erase(old);
+  } else if (MultipathNamespace* ns = AddPath(i, *sub, nsid, ids)) {
+    Logf(hal::LogLevel::kInfo,
+         ps.port.name + ": NSID " + std::to_string(nsid) + " attached: a path of " + ns->name());
+  } else {
     return;
   }
   auto pos = std::find_if(ps.namespaces.begin(), ps.namespaces.end(),
@@ -445,54 +461,7 @@ void MultipathManager::JoinArrival(size_t i, uint32_t nsid, const NamespaceIds& 
   } else {
     ps.namespaces.insert(pos, {nsid, ids});
   }
-  MultipathNamespace* ns = nullptr;
-  for (auto& n : sub->namespaces) {
-    if (n->nsid() == nsid) ns = n.get();
-  }
-  // Attached again: the path it had comes back.
-  auto old = std::find_if(ps.detached.begin(), ps.detached.end(),
-                          [&](const PathRef& r) { return r.ns == ns; });
-  if (ns != nullptr && old != ps.detached.end()) {
-    ns->SetLive(old->path, ps.target->Live());
-    ps.paths.push_back(*old);
-    ps.detached.erase(old);
-    ++paths_added_;
-    ReadAnaLog(i, nullptr);
-    return;
-  }
-  if (ns == nullptr) {
-    const size_t sub_index = static_cast<size_t>(sub - subsystems_.data());
-    MultipathOptions o = options_;
-    if (ps.identity.anatt != 0) o.anatt_s = ps.identity.anatt;
-    auto made = std::make_unique<MultipathNamespace>(
-        "nvme" + std::to_string(sub_index) + "n" + std::to_string(nsid), nsid, clock_, o);
-    ns = made.get();
-    auto at = std::find_if(sub->namespaces.begin(), sub->namespaces.end(),
-                           [nsid](const auto& n) { return n->nsid() > nsid; });
-    sub->namespaces.insert(at, std::move(made));
-  }
-  AnaState ana = AnaState::kOptimized;
-  if (ids.anagrpid != 0 && ps.ana_known) {
-    auto it = ps.ana.groups.find(ids.anagrpid);
-    if (it != ps.ana.groups.end()) ana = it->second;
-  }
-  PathDescriptor d;
-  d.name = ps.port.name;
-  d.address = ps.port.address;
-  d.cntlid = ps.identity.cntlid;
-  d.numa_node = ps.port.numa_node;
-  d.target = ps.target.get();
-  const int idx = ns->AddPath(d, ids.anagrpid, ana);
-  if (idx < 0) {
-    Logf(hal::LogLevel::kWarning, ps.port.name + ": NSID " + std::to_string(nsid) +
-                                      ": more than multipath_max_paths paths; ignored");
-    return;
-  }
-  if (!ps.target->Live()) ns->SetLive(idx, false);
-  ps.paths.push_back({ns, idx});
   ++paths_added_;
-  Logf(hal::LogLevel::kInfo, ps.port.name + ": NSID " + std::to_string(nsid) + " attached: path " +
-                                 std::to_string(idx) + " of " + ns->name());
   ReadAnaLog(i, nullptr);  // the group it joined may have its own state
 }
 

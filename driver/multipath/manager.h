@@ -85,6 +85,9 @@ class MultipathManager {
   void ApplyAna(size_t i, const AnaLog& log);
   void PortDone(size_t i, spec::Status st);
   void Build();
+  bool SameAsOtherPorts(size_t i, const Subsystem& sub, uint32_t nsid, const NamespaceIds& ids);
+  static MultipathNamespace* FindIn(Subsystem& sub, uint32_t nsid);
+  MultipathNamespace* AddPath(size_t i, Subsystem& sub, uint32_t nsid, const NamespaceIds& ids);
   void OnPathEvent(size_t i, const PathEvent& e);
   void OnNamespaceChange(size_t i, const NamespaceInfo& info, bool present);
   void IdentifyArrival(size_t i);
