@@ -692,17 +692,7 @@ class Parser {
 }  // namespace
 
 ScenarioSpec ParseScenario(std::string_view text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, std::string_view(path));
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = path;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax: " + std::string(e.description());
-    throw ScenarioError(std::move(d));
-  }
+  const toml::table root = ParseTomlDocument(text, path);
   return Parser(root, path).Run();
 }
 

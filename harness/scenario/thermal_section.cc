@@ -184,17 +184,7 @@ void ParseThermalSection(TomlReader& top, const std::string& path, ThermalSectio
 }
 
 void ParseProfileThermal(std::string_view text, const std::string& path, ThermalSectionSpec* out) {
-  toml::table root;
-  try {
-    root = toml::parse(text, std::string_view(path));
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = path;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax: " + std::string(e.description());
-    throw ScenarioError(std::move(d));
-  }
+  const toml::table root = ParseTomlDocument(text, path);
   const toml::node* node = root.get("thermal");
   if (node == nullptr) return;
   const toml::table* t = node->as_table();

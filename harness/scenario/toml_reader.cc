@@ -239,4 +239,17 @@ void TomlReader::RejectUnknown() const {
   }
 }
 
+toml::table ParseTomlDocument(std::string_view text, const std::string& path) {
+  try {
+    return toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.file = path;
+    d.line = static_cast<int>(e.source().begin.line);
+    d.column = static_cast<int>(e.source().begin.column);
+    d.message = "TOML syntax: " + std::string(e.description());
+    throw ScenarioError(std::move(d));
+  }
+}
+
 }  // namespace nvmesim::harness

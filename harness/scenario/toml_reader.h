@@ -69,4 +69,8 @@ class TomlReader {
 // Describes a TOML value for an error message: `"abc"`, `6`, `a table`.
 std::string DescribeValue(const toml::node& node);
 
+// Parses a TOML document; a syntax error is a ScenarioError naming `path`,
+// line and column.
+toml::table ParseTomlDocument(std::string_view text, const std::string& path);
+
 }  // namespace nvmesim::harness
