@@ -229,9 +229,8 @@ class NvmeController : public sc_core::sc_module,
   ControllerStats stats_;
   Arbiter arbiter_;
   std::array<IoCommandSetHandler*, 256> command_sets_{};
-  uint64_t pending_media_ps_ = 0;
-  uint64_t throttle_free_ps_ = 0;  // thermal throttling pacer: next free instant  // AddMediaTime()
-                                   // during the current command
+  uint64_t pending_media_ps_ = 0;  // AddMediaTime() during the current command
+  uint64_t throttle_free_ps_ = 0;  // thermal throttling pacer: next free instant
 
   // ---- registers (Base 2.0 Figure 33)
   spec::CapRegister cap_;
