@@ -212,8 +212,7 @@ void FaultInjector::WearStep(size_t ci, double spare_per_s, double wear_per_s, u
 void FaultInjector::ReprobeAfterLinkUp(size_t ci) {
   const DriverOptionsSpec& d = scenario_.driver;
   if (!d.reprobe_on_link_up.value_or(true)) return;
-  constexpr uint64_t kSettlePs = 100'000'000'000ull;  // 100 ms, PCIe 5.0 6.6.1
-  const uint64_t delay_ps = d.reprobe_delay_ps.value_or(kSettlePs);
+  const uint64_t delay_ps = d.reprobe_delay_ps.value_or(kLinkSettlePs);
   system_.cpu().Post(sc_time::from_value(delay_ps), [this, ci] {
     driver::Controller* c = system_.driver(ci);
     if (stopped_ || c == nullptr || c->state() != driver::ControllerState::kRemoved) return;

@@ -524,10 +524,8 @@ class Parser {
       d.coalescing_time_ps = *v;
     }
     d.reprobe_on_link_up = r.Bool("reprobe_on_link_up");
-    // PCIe 5.0 6.6.1: above 5.0 GT/s, software waits at least 100 ms after
-    // link training completes before its first Configuration Request.
     if (auto v = r.Duration("reprobe_delay")) {
-      if (*v < 100 * kPsPerMs) {
+      if (*v < kLinkSettlePs) {
         r.Fail("reprobe_delay",
                "expected at least 100ms (PCIe 5.0 6.6.1: wait after link training)");
       }

@@ -187,6 +187,10 @@ struct ExpectSpec {
   int line = 0;
 };
 
+// PCIe 5.0 6.6.1: above 5.0 GT/s, software waits at least 100 ms after link
+// training completes before its first Configuration Request.
+inline constexpr uint64_t kLinkSettlePs = 100'000'000'000ull;
+
 // [driver]: options of the driver instance on each host controller; unset = the driver's default.
 struct DriverOptionsSpec {
   std::optional<uint64_t> io_timeout_ps;         // per I/O command attempt
