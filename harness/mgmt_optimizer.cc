@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "driver/optimizer/performance_predictor.h"
+#include "harness/bench/steady_state.h"
 
 namespace nvmesim::harness {
 
@@ -231,7 +232,7 @@ std::string EpochTable(const driver::advanced::AdvancedFeatures& adv) {
 //  - Steady state: rounds of about 1 ms of simulated time (the model's rate
 //    for the rung; 1000 to 4000 I/Os; the measurement's rounds hold at least
 //    --ios / 5 I/Os) until both the rounds' IOPS and their p99 meet the PTS
-//    criterion over the last 5 rounds (`IsSteady`: range within 20 % of the
+//    criterion over the last 5 rounds (`CheckSteadyState`: range within 20 % of the
 //    average, drift of the fitted line within 10 %), or a round limit. A
 //    rung teaches the model the completions of its last 5 rounds; the
 //    measurement reports its last 5 rounds.
@@ -254,7 +255,7 @@ struct PhaseResult {
   double iops = 0, mean_us = 0, p99_us = 0, bandwidth_bps = 0;  // over the window
 };
 
-constexpr driver::optimizer::SteadyCriteria kSteady{};
+constexpr SteadyStateCriteria kSteady{};  // SNIA PTS: 5 rounds, 20 % range, 10 % drift
 
 // One workload at one depth in rounds until steady (see above). The first
 // `depth` completions are not counted: they were submitted before the loop
@@ -311,8 +312,7 @@ class SteadyPhase : public std::enable_shared_from_this<SteadyPhase> {
     rounds_.push_back(std::move(current_));
     current_ = Round{};
     if (rounds_.size() > kSteady.window) rounds_.erase(rounds_.begin());
-    steady_ =
-        driver::optimizer::IsSteady(iops_, kSteady) && driver::optimizer::IsSteady(p99_, kSteady);
+    steady_ = CheckSteadyState(iops_, kSteady).reached && CheckSteadyState(p99_, kSteady).reached;
     if (steady_ || iops_.size() >= max_rounds_) {
       stopped_ = true;
       loop_->Stop();

@@ -32,23 +32,6 @@ double RatioQuantile::Quantile(double q) const {
   return std::exp2(kLowOctave + kOctaves);
 }
 
-bool IsSteady(const std::vector<double>& series, const SteadyCriteria& c) {
-  if (c.window < 2 || series.size() < c.window) return false;
-  const size_t first = series.size() - c.window;
-  const double n = static_cast<double>(c.window);
-  double sx = 0, sy = 0, sxy = 0, sxx = 0;
-  double lo = series[first], hi = series[first];
-  for (size_t i = 0; i < c.window; ++i) {
-    const double x = static_cast<double>(i), y = series[first + i];
-    sx += x, sy += y, sxy += x * y, sxx += x * x;
-    lo = std::min(lo, y), hi = std::max(hi, y);
-  }
-  const double average = sy / n;
-  if (!(average > 0)) return false;
-  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  return hi - lo <= c.max_range * average && std::abs(slope) * (n - 1) <= c.max_slope * average;
-}
-
 const std::array<uint32_t, 9>& CalibrationDepths() {
   static constexpr std::array<uint32_t, 9> kDepths = {1, 2, 4, 8, 16, 32, 64, 128, 256};
   return kDepths;

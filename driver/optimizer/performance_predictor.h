@@ -34,7 +34,7 @@
 // `RefinementDepths` then names rungs to add where the learnt tail changes
 // fast between two rungs. What is learnt and predicted is a steady state:
 // the caller decides the device state and feeds steady windows only
-// (`IsSteady`; `nvme-performance-predict` in harness/mgmt_optimizer.cc).
+// (harness::CheckSteadyState; `nvme-performance-predict` in harness/mgmt_optimizer.cc).
 #pragma once
 
 #include <array>
@@ -66,19 +66,6 @@ struct PerformancePrediction {
 // between them (`RefinementDepths`).
 inline constexpr double kRefineTailStep = 0.03;
 const std::array<uint32_t, 9>& CalibrationDepths();
-
-// Steady state after SNIA's Solid State Storage Performance Test
-// Specification (PTS 2.0, "Steady State"), on a series of per-round figures
-// (IOPS, p99): over the last `window` rounds the excursion max - min is at
-// most `max_range` of the window's average, and the excursion of the
-// least-squares line, |slope| x (window - 1), at most `max_slope` of it.
-struct SteadyCriteria {
-  size_t window = 5;
-  double max_range = 0.20;
-  double max_slope = 0.10;
-};
-// False while the series is shorter than the window or its average is not positive.
-bool IsSteady(const std::vector<double>& series, const SteadyCriteria& c = {});
 
 // What the depth profile says at one depth (see above).
 struct DepthProfile {

@@ -238,27 +238,6 @@ TEST(PerformancePredictor, RefinesTheLadderWhereTheTailSteps) {
   EXPECT_LT(p.ProfileAt(24).tail_ratio, 1.2);  // from 16 and 32 it was about 1.4
 }
 
-// The SNIA PTS steady-state criterion over the last five rounds.
-TEST(SteadyState, RangeAndDriftOfTheLastRounds) {
-  EXPECT_FALSE(IsSteady({100, 100, 100, 100}));  // shorter than the window
-  EXPECT_TRUE(IsSteady({100, 100, 100, 100, 100}));
-  EXPECT_FALSE(IsSteady({0, 0, 0, 0, 0}));
-  // Only the last five count: an early transient does not matter.
-  EXPECT_TRUE(IsSteady({300, 200, 100, 95, 105, 100, 98}));
-  // Range: 21 % of the average fails, 19 % holds (no trend in either).
-  EXPECT_FALSE(IsSteady({100, 89.5, 110.5, 100, 100}));
-  EXPECT_TRUE(IsSteady({100, 90.5, 109.5, 100, 100}));
-  // Drift: a line rising 2.6 % of the average per round stays within the
-  // range limit (10.4 %) but its excursion over four rounds (10.4 %) fails;
-  // 2.4 % per round holds.
-  EXPECT_FALSE(IsSteady({94.8, 97.4, 100, 102.6, 105.2}));
-  EXPECT_TRUE(IsSteady({95.2, 97.6, 100, 102.4, 104.8}));
-  // Other criteria.
-  EXPECT_TRUE(IsSteady({94.8, 97.4, 100, 102.6, 105.2}, SteadyCriteria{5, 0.2, 0.15}));
-  EXPECT_FALSE(IsSteady({100, 100, 100, 130}, SteadyCriteria{3, 0.2, 0.1}));
-  EXPECT_TRUE(IsSteady({130, 100, 100, 100}, SteadyCriteria{3, 0.2, 0.1}));
-}
-
 TEST(RatioQuantile, FindsTheQuantileWithinABin) {
   RatioQuantile q;
   EXPECT_EQ(q.Quantile(0.99), 0);
