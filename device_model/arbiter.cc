@@ -81,8 +81,15 @@ Arbiter::Grant Arbiter::Select(const std::vector<uint32_t>& avail) {
   if (g.qid < 0) return g;
   // The burst limit only shares the controller between SQs: with no other
   // SQ waiting, the chosen one may take everything it has (one SQE fetch).
-  for (size_t q = 0; q < avail.size() && q < class_of_.size(); ++q) {
-    if (static_cast<int>(q) != g.qid && avail[q] > 0 && class_of_[q] >= 0) return g;
+  // Scan the registered SQs only (a handful), not every possible qid.
+  auto waiting = [&](uint16_t q) {
+    return static_cast<int>(q) != g.qid && q < avail.size() && avail[q] > 0;
+  };
+  if (class_of_[0] == kAdminClass && waiting(0)) return g;
+  for (const auto& list : lists_) {
+    for (uint16_t q : list) {
+      if (waiting(q)) return g;
+    }
   }
   g.max_commands = kUnlimitedBurst;
   return g;

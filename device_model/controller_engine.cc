@@ -283,7 +283,8 @@ void NvmeController::CompletionProcess() {
   if (!timed_.empty()) {
     completion_event_.notify(ps_clock_.Time(timed_.front().due_ps - now));
   }
-  ScheduleEngine();  // CQ room may have appeared
+  // Posting takes CQ room, never gives it: SQs held back by a full CQ run
+  // again from the CQ head doorbell (DoorbellWrite), not from here.
   local_ = sc_core::SC_ZERO_TIME;
 }
 
