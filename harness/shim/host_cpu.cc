@@ -25,10 +25,32 @@ HostCpu::TaskId HostCpu::PostAt(sc_core::sc_time when, Task task) {
   const TaskId id = next_id_++;
   queue_.push_back(Entry{Ps(when), next_seq_++, id, std::move(task)});
   std::push_heap(queue_.begin(), queue_.end(), RunsLater);
-  // Wake the CPU when the task is due (an earlier pending wake-up stands).
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  wake_.notify(when > now ? when - now : sc_core::SC_ZERO_TIME);
+  Arm(Ps(when));  // wake the CPU when the task is due
   return id;
+}
+
+void HostCpu::Arm(uint64_t at_ps) {
+  const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
+  if (at_ps < now_ps) at_ps = now_ps;
+  Alarm* spare = nullptr;
+  for (Alarm& a : alarms_) {
+    if (a.armed && a.at_ps <= at_ps) return;  // an earlier wake-up stands; Run re-arms then
+    if (!a.armed) spare = &a;
+  }
+  if (spare == nullptr) {
+    // Both armed later: move the nearer one, keep the far one (a timer) in place.
+    spare = alarms_[0].at_ps < alarms_[1].at_ps ? &alarms_[0] : &alarms_[1];
+  }
+  // A disarmed alarm may still hold a notification for this time step (Run
+  // already ran); left pending it would swallow the new, later one.
+  spare->event.cancel();
+  spare->armed = true;
+  spare->at_ps = at_ps;
+  if (at_ps == now_ps) {
+    spare->event.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    spare->event.notify(sc_core::sc_time::from_value(at_ps - now_ps));
+  }
 }
 
 bool HostCpu::Cancel(TaskId id) {
@@ -42,22 +64,31 @@ bool HostCpu::Cancel(TaskId id) {
 
 void HostCpu::Halt() {
   halted_ = true;
-  wake_.notify(sc_core::SC_ZERO_TIME);
+  Arm(0);
 }
 
 void HostCpu::Run() {
   // An SC_METHOD: every return names what resumes it (next_trigger), so the
   // CPU costs no coroutine switch per task. Tasks never wait themselves.
+  {
+    // Alarms due by now have fired or fire in this time step, after this run:
+    // either way this run serves them (a late one is a harmless spare wake-up).
+    const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
+    for (Alarm& a : alarms_) {
+      if (a.armed && a.at_ps <= now_ps) a.armed = false;
+    }
+  }
   while (!halted_) {
     if (queue_.empty()) {
-      next_trigger(wake_);
+      next_trigger(alarms_[0].event | alarms_[1].event);
       return;
     }
     const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
     if (queue_.front().time_ps > now_ps) {
       // Sleep until the task is due, but wake for anything posted earlier meanwhile
       // (an interrupt that arrives before a timeout must run first).
-      next_trigger(sc_core::sc_time::from_value(queue_.front().time_ps - now_ps), wake_);
+      Arm(queue_.front().time_ps);
+      next_trigger(alarms_[0].event | alarms_[1].event);
       return;
     }
     {

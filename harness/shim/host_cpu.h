@@ -60,10 +60,22 @@ class HostCpu : public sc_core::sc_module {
     return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
   }
 
+  // Makes sure the CPU wakes no later than `at_ps`.
+  void Arm(uint64_t at_ps);
+
   // Binary min-heap on (time, seq): the front runs next. A few entries are
   // queued at a time (interrupts, timers), so Cancel searches it linearly.
   std::vector<Entry> queue_;
-  sc_core::sc_event wake_;
+  // Two wake-up alarms, so that an interrupt due in a few hundred ns does not
+  // cancel the pending wake-up for a driver timer due much later: the kernel
+  // keeps a cancelled timed notification queued until its time, and one per
+  // interrupt would grow its event queue and the cost of every insertion.
+  struct Alarm {
+    sc_core::sc_event event;
+    uint64_t at_ps = 0;
+    bool armed = false;
+  };
+  Alarm alarms_[2];
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;
   uint64_t next_seq_ = 0;
   TaskId next_id_ = 1;

@@ -68,6 +68,48 @@ NVMESIM_SIM_TEST(HostCpuTest, InterruptBeforeTimeoutRunsFirst) {
   EXPECT_EQ(order, (std::vector<std::string>{"irq@3 us", "timeout@100 us"}));
 }
 
+// Interrupts posted from another process for a few hundred ns ahead, some at
+// the very time a CPU task is due (before or after the CPU ran in that time
+// step), while a far-off timer is pending: every task runs at its own time.
+struct Poster : sc_core::sc_module {
+  HostCpu* cpu;
+  std::vector<std::string>* order;
+  SC_HAS_PROCESS(Poster);
+  Poster(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
+      : sc_module(n), cpu(c), order(o) {
+    SC_THREAD(Run);
+  }
+  void Log(const char* what) {
+    order->push_back(std::string(what) + "@" + sc_core::sc_time_stamp().to_string());
+  }
+  void Run() {
+    wait(sc_time(5, SC_US));  // the CPU has a task due now too
+    cpu->PostAt(sc_time(5300, SC_NS), [this] { Log("irq1"); });
+    cpu->PostAt(sc_time(5, SC_US), [this] { Log("irq0"); });
+    wait(sc_time(1, SC_US));  // 6 us: the CPU is idle, the timer pending
+    cpu->PostAt(sc_time(6500, SC_NS), [this] { Log("irq3"); });
+    cpu->PostAt(sc_time(6200, SC_NS), [this] { Log("irq2"); });
+    wait(sc_time(500, SC_NS));  // 6.5 us: posted in the time step irq3 runs in
+    cpu->PostAt(sc_time(6700, SC_NS), [this] { Log("irq4"); });
+  }
+};
+
+NVMESIM_SIM_TEST(HostCpuTest, WakeUpsForEarlierWorkNeverLoseALaterOne) {
+  HostCpu cpu("cpu");
+  std::vector<std::string> order;
+  Poster dev("dev", &cpu, &order);
+  cpu.PostAt(sc_time(5, SC_US),
+             [&] { order.push_back("task@" + sc_core::sc_time_stamp().to_string()); });
+  cpu.PostAt(sc_time(100, SC_US), [&] {
+    order.push_back("timer@" + sc_core::sc_time_stamp().to_string());
+    cpu.Halt();
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"task@5 us", "irq0@5 us", "irq1@5300 ns", "irq2@6200 ns",
+                                      "irq3@6500 ns", "irq4@6700 ns", "timer@100 us"}));
+}
+
 NVMESIM_SIM_TEST(HostCpuTest, LocalOffsetIsWaitedOutAfterTheTask) {
   HostCpu cpu("cpu");
   sc_time seen;
