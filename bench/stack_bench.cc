@@ -151,8 +151,9 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--fidelity") == 0) only = argv[i + 1];
     if (std::strcmp(argv[i], "--profile") == 0) profile = argv[i + 1];
   }
-  std::printf("whole stack: 4 KiB random reads, QD 128 over 4 queues, media timing: %s, %llu commands\n",
-              profile == "none" ? "off" : profile.c_str(), static_cast<unsigned long long>(commands));
+  std::printf(
+      "whole stack: 4 KiB random reads, QD 128 over 4 queues, media timing: %s, %llu commands\n",
+      profile == "none" ? "off" : profile.c_str(), static_cast<unsigned long long>(commands));
   std::printf("%-12s %22s %22s %20s\n", "fidelity", "commands/CPU second", "commands/wall second",
               "simulated IOPS");
   const struct {
