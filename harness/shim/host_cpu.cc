@@ -15,6 +15,7 @@ HostCpu::HostCpu(sc_core::sc_module_name name) : sc_module(name) {
     SC_REPORT_FATAL("nvmesim/host_cpu", "the simulation time resolution must be 1 ps");
   }
   SC_METHOD(Run);
+  sensitive << alarms_[0].event << alarms_[1].event;  // where every sleep ends
 }
 
 HostCpu::TaskId HostCpu::Post(sc_core::sc_time delay, Task task) {
@@ -80,7 +81,7 @@ void HostCpu::Run() {
   }
   while (!halted_) {
     if (queue_.empty()) {
-      next_trigger(alarms_[0].event | alarms_[1].event);
+      next_trigger();  // static sensitivity: either alarm
       return;
     }
     const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
@@ -88,7 +89,7 @@ void HostCpu::Run() {
       // Sleep until the task is due, but wake for anything posted earlier meanwhile
       // (an interrupt that arrives before a timeout must run first).
       Arm(queue_.front().time_ps);
-      next_trigger(alarms_[0].event | alarms_[1].event);
+      next_trigger();  // static sensitivity: either alarm
       return;
     }
     {
