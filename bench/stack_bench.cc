@@ -77,28 +77,36 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total, const std::string& profi
     driver::BlockRequest req;
   };
   std::vector<Slot> slots(kDepth);
-  uint64_t issued = 0, completed = 0, lcg = 12345;
   std::chrono::steady_clock::time_point t0;
   double cpu0 = 0;
-  uint64_t sim_start_ps = 0, sim_end_ps = 0;
+  uint64_t sim_start_ps = 0;
   uint64_t activations0 = 0, interrupts0 = 0, tasks0 = 0;
-  std::function<void(Slot&)> issue;
-  issue = [&](Slot& s) {
-    lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
-    s.req.slba = (lcg >> 20) % kNamespaceLbas;
-    s.req.queue = static_cast<uint16_t>(issued % 4);
-    ++issued;
-    system.driver(0)->Submit(s.req, [&, sp = &s](const driver::BlockResult&) {
+  // The closed loop's state sits behind one pointer so each completion
+  // callback captures two pointers and fits std::function without a heap
+  // allocation, as a block-layer caller's would.
+  struct Loop {
+    harness::SimSystem* system;
+    uint64_t total;
+    uint64_t issued = 0, completed = 0, lcg = 12345, sim_end_ps = 0;
+    void Issue(Slot& s) {
+      lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+      s.req.slba = (lcg >> 20) % kNamespaceLbas;
+      s.req.queue = static_cast<uint16_t>(issued % 4);
+      ++issued;
+      system->driver(0)->Submit(
+          s.req, [loop = this, sp = &s](const driver::BlockResult&) { loop->Completed(*sp); });
+    }
+    void Completed(Slot& s) {
       ++completed;
       if (issued < total) {
-        issue(*sp);
+        Issue(s);
       } else if (completed == total) {
         sim_end_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().value());
-        system.cpu().Halt();
+        system->cpu().Halt();
         sc_core::sc_stop();
       }
-    });
-  };
+    }
+  } loop{&system, total};
   system.Boot([&](spec::Status st) {
     if (!st.ok()) {
       std::fprintf(stderr, "boot failed: %s\n", st.ToString().c_str());
@@ -119,7 +127,7 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total, const std::string& profi
     interrupts0 = system.device(0).stats().interrupts_sent;
     tasks0 = system.cpu().tasks_run();
     system.driver(0)->BeginBatch();
-    for (auto& s : slots) issue(s);
+    for (auto& s : slots) loop.Issue(s);
     system.driver(0)->EndBatch();
   });
   sc_core::sc_start();
@@ -127,12 +135,12 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total, const std::string& profi
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Result r;
-  r.commands = completed;
-  r.commands_per_second = static_cast<double>(completed) / cpu_s;
-  r.commands_per_wall_second = static_cast<double>(completed) / host_s;
-  const double sim_s = static_cast<double>(sim_end_ps - sim_start_ps) / 1e12;
-  r.simulated_iops = sim_s > 0 ? static_cast<double>(completed) / sim_s : 0;
-  const double n = completed > 0 ? static_cast<double>(completed) : 1;
+  r.commands = loop.completed;
+  r.commands_per_second = static_cast<double>(loop.completed) / cpu_s;
+  r.commands_per_wall_second = static_cast<double>(loop.completed) / host_s;
+  const double sim_s = static_cast<double>(loop.sim_end_ps - sim_start_ps) / 1e12;
+  r.simulated_iops = sim_s > 0 ? static_cast<double>(loop.completed) / sim_s : 0;
+  const double n = loop.completed > 0 ? static_cast<double>(loop.completed) : 1;
   r.engine_activations =
       static_cast<double>(system.device(0).stats().engine_activations - activations0) / n;
   r.interrupts = static_cast<double>(system.device(0).stats().interrupts_sent - interrupts0) / n;
