@@ -36,9 +36,8 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
       trace_(trace) {
   const std::string error = ValidateLinkConfig(config);
   if (!error.empty()) throw std::invalid_argument(error);
-  down_target.register_b_transport(this, &Link::TransportDown);
-  up_target.register_b_transport(this, &Link::TransportUp);
-  up_target.register_get_direct_mem_ptr(this, &Link::GetDmiUp);
+  down_target.bind(down_fw_);
+  up_target.bind(up_fw_);
   up_initiator.register_invalidate_direct_mem_ptr(this, &Link::InvalidateDmiUp);
   steps_.push_back(Step{0, LinkTiming(config)});
   auto init = [](DirState& s, const FlowControlCredits& c) {
@@ -64,10 +63,7 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
 
 // --- Time helpers -----------------------------------------------------------
 
-uint64_t Link::NowPs() const { return ToPs(sc_core::sc_time_stamp()); }
-
-const LinkTiming& Link::TimingAt(uint64_t t_ps) const {
-  if (steps_.size() == 1) return steps_[0].timing;
+const LinkTiming& Link::StepAt(uint64_t t_ps) const {
   auto it = std::upper_bound(steps_.begin(), steps_.end(), t_ps,
                              [](uint64_t t, const Step& s) { return t < s.at_ps; });
   return std::prev(it)->timing;
@@ -274,7 +270,7 @@ void Link::Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint
 
 // --- Wire -------------------------------------------------------------------
 
-uint64_t Link::StartAfter(DirState& s, uint64_t t) {
+uint64_t Link::PlaceDllps(DirState& s, uint64_t t) {
   while (!s.dllps.empty() && s.dllps.front().at_ps <= std::max(s.busy_until_ps, t)) {
     const PendingDllp& p = s.dllps.front();
     s.busy_until_ps = std::max(s.busy_until_ps, p.at_ps) + p.duration_ps;
@@ -300,13 +296,22 @@ uint32_t Link::DllpsOwed(Direction d, uint64_t tlps) {
   DirState& s = dir_[Index(d)];
   uint64_t acks = 0, fcs = 0;
   uint64_t a = s.ack_phase + tlps, f = s.fc_phase + tlps;
-  if (a >= config_.ack_every) {  // most transactions are a TLP or a few: avoid dividing
-    acks = a / config_.ack_every;
-    a %= config_.ack_every;
+  // Most transactions are a TLP or a few: one subtraction, a division only past that.
+  if (a >= config_.ack_every) {
+    a -= config_.ack_every;
+    acks = 1;
+    if (a >= config_.ack_every) {
+      acks += a / config_.ack_every;
+      a %= config_.ack_every;
+    }
   }
   if (f >= config_.update_fc_every) {
-    fcs = f / config_.update_fc_every;
-    f %= config_.update_fc_every;
+    f -= config_.update_fc_every;
+    fcs = 1;
+    if (f >= config_.update_fc_every) {
+      fcs += f / config_.update_fc_every;
+      f %= config_.update_fc_every;
+    }
   }
   s.ack_phase = static_cast<uint32_t>(a);
   s.fc_phase = static_cast<uint32_t>(f);
@@ -347,7 +352,7 @@ Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned hea
   DirState& s = dir_[Index(d)];
   uint64_t start = StartAfter(s, t);
   uint32_t need_h = 0, need_d = 0;
-  if (use_credits) {
+  if (use_credits && (s.credits[cls].header_limit || s.credits[cls].data_limit)) {
     uint64_t stall = 0;
     need_h = s.credits[cls].header_limit ? 1 : 0;
     need_d = s.credits[cls].data_limit ? DataCredits(payload) : 0;
@@ -414,7 +419,7 @@ void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   if (ext) ext->completion = CompletionStatus::kSuccessful;
   const bool posted = trans.is_write() && !config;
   if (config_.fidelity == Fidelity::kFunctional) {
-    Functional(d, trans, delay, posted);
+    Functional(d, trans, delay, posted, config);
     if (fault_until_ps_ != 0 && !DmiGrantable()) trans.set_dmi_allowed(false);
     return;
   }
@@ -425,13 +430,13 @@ void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   if (posted) {
     PostedWrite(d, trans, delay, now, t0);
   } else {
-    NonPosted(d, trans, delay, now, t0);
+    NonPosted(d, trans, delay, now, t0, config);
   }
   trans.set_dmi_allowed(false);  // timed: every TLP crosses the link
 }
 
 void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                      bool posted) {
+                      bool posted, bool config) {
   const uint64_t len = trans.get_data_length();
   const uint32_t mps = config_.max_payload_size;
   DirectionCounters& c = dir_[Index(d)].counters;
@@ -464,7 +469,7 @@ void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_
   } else {
     ++c.tlps;
     DirectionCounters& r = dir_[Index(Reverse(d))].counters;
-    r.tlps += IsConfigRequest(trans) ? 1 : ChunkCount(trans.get_address(), len, mps);
+    r.tlps += config ? 1 : ChunkCount(trans.get_address(), len, mps);
     r.payload_bytes += trans.is_read() ? len : 0;
     if (trans.is_write()) c.payload_bytes += len;
   }
@@ -554,13 +559,12 @@ void Link::PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc
 }
 
 void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                     uint64_t now, uint64_t t0) {
+                     uint64_t now, uint64_t t0, bool config) {
   const Direction r = Reverse(d);
   DirState& s = dir_[Index(d)];
   DirState& rs = dir_[Index(r)];
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
-  const bool config = IsConfigRequest(trans);
   const unsigned hdr = config ? kConfigHeaderDw : MemoryHeaderDw(addr);
   const uint32_t mps = config_.max_payload_size;
   const uint32_t mrrs = config_.max_read_request_size;
