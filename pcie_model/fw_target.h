@@ -15,10 +15,14 @@
 #include <systemc>
 #include <tlm>
 
+#include <cstddef>
+#include <type_traits>
+
 namespace nvmesim::pcie {
 
-template <typename Owner, void (Owner::*kTransport)(tlm::tlm_generic_payload&, sc_core::sc_time&),
-          bool (Owner::*kDmi)(tlm::tlm_generic_payload&, tlm::tlm_dmi&) = nullptr>
+// kTransport: void (Owner::*)(tlm_generic_payload&, sc_time&); kDmi: nullptr
+// (no DMI) or bool (Owner::*)(tlm_generic_payload&, tlm_dmi&).
+template <typename Owner, auto kTransport, auto kDmi = nullptr>
 class FwTarget final : public tlm::tlm_fw_transport_if<> {
  public:
   explicit FwTarget(Owner& owner) : owner_(owner) {}
@@ -28,7 +32,7 @@ class FwTarget final : public tlm::tlm_fw_transport_if<> {
   }
 
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) override {
-    if constexpr (kDmi != nullptr) {
+    if constexpr (!std::is_same_v<decltype(kDmi), std::nullptr_t>) {
       return (owner_.*kDmi)(trans, dmi);
     } else {
       (void)trans;

@@ -186,6 +186,13 @@ class Link : public sc_core::sc_module {
   // Transmits one TLP no earlier than t_ps; per-TLP (cycle, or any fault active).
   Sent SendTlp(Direction d, uint64_t t_ps, uint32_t payload, unsigned header_dw, CreditClass cls,
                bool use_credits);
+  // The same once StartAfter placed the TLP at start_ps: flow-control credits
+  // are limited or a fault window is open.
+  Sent SendTlpSlow(Direction d, uint64_t start_ps, uint32_t payload, unsigned header_dw,
+                   CreditClass cls, bool use_credits);
+  // One block of arithmetic for n posted TLPs (approximate fidelity, no fault window).
+  void PostedBlock(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                   uint64_t now_ps, uint64_t t0_ps);
   // Earliest start of a TLP ready at t_ps on d, after placing the DLLPs that
   // became ready before it (DLLPs go first: 3.5, Ack/UpdateFC scheduling).
   uint64_t StartAfter(DirState& s, uint64_t t_ps) {
@@ -212,7 +219,10 @@ class Link : public sc_core::sc_module {
   const LinkTiming& StepAt(uint64_t t_ps) const;
   void NotifyChangeAt(uint64_t at_ps);
   void ChangeProcess();
-  void Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const;
+  void Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const {
+    if (trace_) Emit(name, d, at_ps, a, b);
+  }
+  void Emit(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const;
 
   uint64_t NowPs() const { return ps_clock_.NowPs(); }
   sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
