@@ -47,9 +47,7 @@ bool HostMemory::Unmap(uint64_t bus) {
 }
 
 const HostMemory::Region* HostMemory::Find(uint64_t bus, uint64_t length, uint64_t* base) const {
-  auto inside = [&](uint64_t b, const Region& r) {
-    return bus >= b && length <= r.size && bus - b <= r.size - length;
-  };
+  auto inside = [&](uint64_t b, const Region& r) { return Inside(bus, length, b, r.size); };
   CacheEntry& e = cache_[CacheSlot(bus)];
   if (e.region != nullptr && inside(e.base, *e.region)) {
     *base = e.base;
@@ -73,7 +71,7 @@ bool HostMemory::RegionOf(uint64_t bus, uint64_t length, Extent* out) {
   return true;
 }
 
-uint8_t* HostMemory::Translate(uint64_t bus, uint64_t length) {
+uint8_t* HostMemory::TranslateSlow(uint64_t bus, uint64_t length) {
   uint64_t base = 0;
   const Region* r = Find(bus, length, &base);
   return r ? r->bytes.get() + (bus - base) : nullptr;

@@ -20,7 +20,14 @@ class HostMemory {
   uint8_t* Map(uint64_t bus, uint64_t size, std::string* error = nullptr);
   // Unmaps the region that starts at `bus`; false when there is none.
   bool Unmap(uint64_t bus);
-  uint8_t* Translate(uint64_t bus, uint64_t length);
+  uint8_t* Translate(uint64_t bus, uint64_t length) {
+    // A hit in the lookup cache is answered here; everything else by Find.
+    const CacheEntry& e = cache_[CacheSlot(bus)];
+    if (e.region != nullptr && Inside(bus, length, e.base, e.region->size)) {
+      return e.region->bytes.get() + (bus - e.base);
+    }
+    return TranslateSlow(bus, length);
+  }
   const uint8_t* Translate(uint64_t bus, uint64_t length) const;
 
   // The whole mapped region holding [bus, bus + length): for a direct memory
@@ -44,6 +51,11 @@ class HostMemory {
     std::unique_ptr<uint8_t[]> bytes;
   };
   const Region* Find(uint64_t bus, uint64_t length, uint64_t* base) const;
+  uint8_t* TranslateSlow(uint64_t bus, uint64_t length);
+  // [bus, bus + length) lies inside the region [base, base + size).
+  static bool Inside(uint64_t bus, uint64_t length, uint64_t base, uint64_t size) {
+    return bus >= base && length <= size && bus - base <= size - length;
+  }
 
   // A direct-mapped cache of recent lookups, indexed by the 4 KiB page of the
   // address: DMA goes to a few hundred live buffers over and over, and a map

@@ -36,9 +36,8 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
       trace_(trace) {
   const std::string error = ValidateLinkConfig(config);
   if (!error.empty()) throw std::invalid_argument(error);
-  down_target.register_b_transport(this, &Link::TransportDown);
-  up_target.register_b_transport(this, &Link::TransportUp);
-  up_target.register_get_direct_mem_ptr(this, &Link::GetDmiUp);
+  down_target.bind(down_fw_);
+  up_target.bind(up_fw_);
   up_initiator.register_invalidate_direct_mem_ptr(this, &Link::InvalidateDmiUp);
   steps_.push_back(Step{0, LinkTiming(config)});
   auto init = [](DirState& s, const FlowControlCredits& c) {
@@ -64,10 +63,7 @@ Link::Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSi
 
 // --- Time helpers -----------------------------------------------------------
 
-uint64_t Link::NowPs() const { return ToPs(sc_core::sc_time_stamp()); }
-
-const LinkTiming& Link::TimingAt(uint64_t t_ps) const {
-  if (steps_.size() == 1) return steps_[0].timing;
+const LinkTiming& Link::StepAt(uint64_t t_ps) const {
   auto it = std::upper_bound(steps_.begin(), steps_.end(), t_ps,
                              [](uint64_t t, const Step& s) { return t < s.at_ps; });
   return std::prev(it)->timing;
@@ -261,8 +257,7 @@ void Link::ResetCounters() {
   for (DirState& s : dir_) s.counters = DirectionCounters{};
 }
 
-void Link::Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const {
-  if (!trace_) return;
+void Link::Emit(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const {
   spec::TraceEvent e;
   e.time_ps = at_ps;
   e.source = source_names_[Index(d)].c_str();
@@ -274,7 +269,7 @@ void Link::Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint
 
 // --- Wire -------------------------------------------------------------------
 
-uint64_t Link::StartAfter(DirState& s, uint64_t t) {
+[[gnu::always_inline]] inline uint64_t Link::PlaceDllps(DirState& s, uint64_t t) {
   while (!s.dllps.empty() && s.dllps.front().at_ps <= std::max(s.busy_until_ps, t)) {
     const PendingDllp& p = s.dllps.front();
     s.busy_until_ps = std::max(s.busy_until_ps, p.at_ps) + p.duration_ps;
@@ -296,24 +291,33 @@ void Link::ChargeDllps(Direction d, uint64_t at_ps, uint32_t count) {
   }
 }
 
-uint32_t Link::DllpsOwed(Direction d, uint64_t tlps) {
+[[gnu::always_inline]] inline uint32_t Link::DllpsOwed(Direction d, uint64_t tlps) {
   DirState& s = dir_[Index(d)];
   uint64_t acks = 0, fcs = 0;
   uint64_t a = s.ack_phase + tlps, f = s.fc_phase + tlps;
-  if (a >= config_.ack_every) {  // most transactions are a TLP or a few: avoid dividing
-    acks = a / config_.ack_every;
-    a %= config_.ack_every;
+  // Most transactions are a TLP or a few: one subtraction, a division only past that.
+  if (a >= config_.ack_every) {
+    a -= config_.ack_every;
+    acks = 1;
+    if (a >= config_.ack_every) {
+      acks += a / config_.ack_every;
+      a %= config_.ack_every;
+    }
   }
   if (f >= config_.update_fc_every) {
-    fcs = f / config_.update_fc_every;
-    f %= config_.update_fc_every;
+    f -= config_.update_fc_every;
+    fcs = 1;
+    if (f >= config_.update_fc_every) {
+      fcs += f / config_.update_fc_every;
+      f %= config_.update_fc_every;
+    }
   }
   s.ack_phase = static_cast<uint32_t>(a);
   s.fc_phase = static_cast<uint32_t>(f);
   return static_cast<uint32_t>(acks + fcs);
 }
 
-void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
+[[gnu::always_inline]] inline void Link::ReceiverDllps(Direction d, uint64_t at_ps, uint64_t tlps) {
   if (const uint32_t n = DllpsOwed(d, tlps)) ChargeDllps(Reverse(d), at_ps, n);
 }
 
@@ -342,12 +346,34 @@ uint64_t Link::AcquireCredits(DirState& s, CreditClass cls, uint64_t t, uint32_t
   return start;
 }
 
-Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned header_dw,
-                         CreditClass cls, bool use_credits) {
+[[gnu::always_inline]] inline Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload,
+                                                       unsigned header_dw, CreditClass cls,
+                                                       bool use_credits) {
   DirState& s = dir_[Index(d)];
-  uint64_t start = StartAfter(s, t);
+  const uint64_t start = StartAfter(s, t);
+  if (start < fault_until_ps_ ||
+      (use_credits && (s.credits[cls].header_limit || s.credits[cls].data_limit))) {
+    return SendTlpSlow(d, start, payload, header_dw, cls, use_credits);
+  }
+  // No fault window, no credit limit: what SendTlpSlow does with neither.
+  const LinkTiming& tm = TimingAt(start);
+  const uint32_t wire = tm.TlpWireBytes(payload, header_dw);
+  const uint64_t dur = tm.WireTimePs(wire);
+  const uint64_t end = start + dur;
+  s.busy_until_ps = end;
+  ++s.counters.tlps;
+  s.counters.payload_bytes += payload;
+  s.counters.overhead_bytes += wire - payload;
+  s.counters.busy_ps += dur;
+  ReceiverDllps(d, end + tm.HopPs(), 1);
+  return Sent{start, end, false};
+}
+
+Link::Sent Link::SendTlpSlow(Direction d, uint64_t start, uint32_t payload, unsigned header_dw,
+                             CreditClass cls, bool use_credits) {
+  DirState& s = dir_[Index(d)];
   uint32_t need_h = 0, need_d = 0;
-  if (use_credits) {
+  if (use_credits && (s.credits[cls].header_limit || s.credits[cls].data_limit)) {
     uint64_t stall = 0;
     need_h = s.credits[cls].header_limit ? 1 : 0;
     need_d = s.credits[cls].data_limit ? DataCredits(payload) : 0;
@@ -392,29 +418,15 @@ Link::Sent Link::SendTlp(Direction d, uint64_t t, uint32_t payload, unsigned hea
 
 // --- Transactions -----------------------------------------------------------
 
-void Link::TransportDown(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  Transport(Direction::kDownstream, trans, delay);
-}
-void Link::TransportUp(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  Transport(Direction::kUpstream, trans, delay);
-}
-
-void Link::Forward(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  if (d == Direction::kDownstream) {
-    down_initiator->b_transport(trans, delay);
-  } else {
-    up_initiator->b_transport(trans, delay);
-  }
-}
-
-void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+[[gnu::always_inline]] inline void Link::Transport(Direction d, tlm::tlm_generic_payload& trans,
+                                                   sc_core::sc_time& delay) {
   TlpExtension* ext = trans.get_extension<TlpExtension>();
   const bool config =
       ext && (ext->type == TlpType::kConfigRead || ext->type == TlpType::kConfigWrite);
   if (ext) ext->completion = CompletionStatus::kSuccessful;
   const bool posted = trans.is_write() && !config;
   if (config_.fidelity == Fidelity::kFunctional) {
-    Functional(d, trans, delay, posted);
+    Functional(d, trans, delay, posted, config);
     if (fault_until_ps_ != 0 && !DmiGrantable()) trans.set_dmi_allowed(false);
     return;
   }
@@ -423,15 +435,35 @@ void Link::Transport(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_t
   // DLLPs owed to the reverse direction that are due by now go on the wire.
   StartAfter(dir_[Index(Reverse(d))], now);
   if (posted) {
-    PostedWrite(d, trans, delay, now, t0);
+    if (config_.fidelity == Fidelity::kApproximate && t0 >= fault_until_ps_) {
+      PostedBlock(d, trans, delay, now, t0);
+    } else {
+      PostedWrite(d, trans, delay, now, t0);
+    }
   } else {
-    NonPosted(d, trans, delay, now, t0);
+    NonPosted(d, trans, delay, now, t0, config);
   }
   trans.set_dmi_allowed(false);  // timed: every TLP crosses the link
 }
 
+void Link::TransportDown(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  Transport(Direction::kDownstream, trans, delay);
+}
+void Link::TransportUp(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  Transport(Direction::kUpstream, trans, delay);
+}
+
+[[gnu::always_inline]] inline void Link::Forward(Direction d, tlm::tlm_generic_payload& trans,
+                                                 sc_core::sc_time& delay) {
+  if (d == Direction::kDownstream) {
+    down_initiator->b_transport(trans, delay);
+  } else {
+    up_initiator->b_transport(trans, delay);
+  }
+}
+
 void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                      bool posted) {
+                      bool posted, bool config) {
   const uint64_t len = trans.get_data_length();
   const uint32_t mps = config_.max_payload_size;
   DirectionCounters& c = dir_[Index(d)].counters;
@@ -464,7 +496,7 @@ void Link::Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_
   } else {
     ++c.tlps;
     DirectionCounters& r = dir_[Index(Reverse(d))].counters;
-    r.tlps += IsConfigRequest(trans) ? 1 : ChunkCount(trans.get_address(), len, mps);
+    r.tlps += config ? 1 : ChunkCount(trans.get_address(), len, mps);
     r.payload_bytes += trans.is_read() ? len : 0;
     if (trans.is_write()) c.payload_bytes += len;
   }
@@ -486,6 +518,33 @@ void Link::TimeOut(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_tim
   delay = Ps(sent_ps + config_.completion_timeout_ps - now);
 }
 
+void Link::PostedBlock(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                       uint64_t now, uint64_t t0) {
+  DirState& s = dir_[Index(d)];
+  const uint64_t addr = trans.get_address();
+  const uint32_t len = trans.get_data_length();
+  const unsigned hdr = MemoryHeaderDw(addr);
+  const uint32_t mps = config_.max_payload_size;
+  Trace("tlp_mwr", d, t0, addr, len);
+  // One block: n TLPs back to back (2.2.2 MPS split), one multiply.
+  const LinkTiming& tm = TimingAt(t0);
+  const uint64_t n = ChunkCount(addr, len, mps);
+  const uint64_t overhead = n * tm.TlpOverheadBytes(hdr);
+  const uint64_t dur = tm.WireTimePs(len + overhead);
+  const uint64_t start = StartAfter(s, t0);
+  const uint64_t end = start + dur;
+  s.busy_until_ps = end;
+  s.counters.tlps += n;
+  s.counters.payload_bytes += len;
+  s.counters.overhead_bytes += overhead;
+  s.counters.busy_ps += dur;
+  const uint64_t arrival = end + tm.HopPs();
+  ReceiverDllps(d, arrival, n);
+  sc_core::sc_time fwd = Ps(arrival - now);
+  Forward(d, trans, fwd);
+  delay = Ps(end - now);
+}
+
 void Link::PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
                        uint64_t now, uint64_t t0) {
   DirState& s = dir_[Index(d)];
@@ -495,28 +554,36 @@ void Link::PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc
   const uint32_t mps = config_.max_payload_size;
   Trace("tlp_mwr", d, t0, addr, len);
 
-  if (config_.fidelity == Fidelity::kApproximate && t0 >= fault_until_ps_) {
-    // One block: n TLPs back to back (2.2.2 MPS split), one multiply.
-    const LinkTiming& tm = TimingAt(t0);
-    const uint64_t n = ChunkCount(addr, len, mps);
-    const uint64_t overhead = n * tm.TlpOverheadBytes(hdr);
-    const uint64_t dur = tm.WireTimePs(len + overhead);
-    const uint64_t start = StartAfter(s, t0);
-    const uint64_t end = start + dur;
-    s.busy_until_ps = end;
-    s.counters.tlps += n;
-    s.counters.payload_bytes += len;
-    s.counters.overhead_bytes += overhead;
-    s.counters.busy_ps += dur;
-    const uint64_t arrival = end + tm.HopPs();
-    ReceiverDllps(d, arrival, n);
-    sc_core::sc_time fwd = Ps(arrival - now);
+  const bool credits = config_.fidelity == Fidelity::kCycle;
+  const CreditPool& pool = s.credits[kPosted];
+  if (t0 >= fault_until_ps_ && steps_.size() == 1 &&
+      !(credits && (pool.header_limit || pool.data_limit))) {
+    // No fault window, one link speed, no credit limit: SendTlp's fast case
+    // per TLP, with what does not change between the TLPs worked out once.
+    const LinkTiming& tm = steps_[0].timing;
+    const uint32_t overhead = tm.TlpOverheadBytes(hdr);
+    const uint64_t hop = tm.HopPs();
+    uint64_t a = addr, left = len, end = t0;
+    do {
+      const uint32_t chunk = NextChunk(a, left, mps);
+      const uint64_t start = StartAfter(s, end);
+      const uint64_t dur = tm.WireTimePs(chunk + overhead);
+      end = start + dur;
+      s.busy_until_ps = end;
+      ++s.counters.tlps;
+      s.counters.payload_bytes += chunk;
+      s.counters.overhead_bytes += overhead;
+      s.counters.busy_ps += dur;
+      ReceiverDllps(d, end + hop, 1);
+      a += chunk;
+      left -= chunk;
+    } while (left > 0);
+    sc_core::sc_time fwd = Ps(end + hop - now);
     Forward(d, trans, fwd);
     delay = Ps(end - now);
     return;
   }
 
-  const bool credits = config_.fidelity == Fidelity::kCycle;
   uint64_t a = addr, left = len, delivered = 0, last_end = t0, last_arrival = t0;
   bool lost = false;
   do {
@@ -554,13 +621,12 @@ void Link::PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc
 }
 
 void Link::NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                     uint64_t now, uint64_t t0) {
+                     uint64_t now, uint64_t t0, bool config) {
   const Direction r = Reverse(d);
   DirState& s = dir_[Index(d)];
   DirState& rs = dir_[Index(r)];
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
-  const bool config = IsConfigRequest(trans);
   const unsigned hdr = config ? kConfigHeaderDw : MemoryHeaderDw(addr);
   const uint32_t mps = config_.max_payload_size;
   const uint32_t mrrs = config_.max_read_request_size;

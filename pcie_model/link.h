@@ -20,12 +20,14 @@
 
 #include <boost/random/mersenne_twister.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "pcie_model/fw_target.h"
 #include "pcie_model/link_config.h"
 #include "pcie_model/link_timing.h"
 #include "pcie_model/sim_time.h"
@@ -63,9 +65,9 @@ class Link : public sc_core::sc_module {
   // Throws std::invalid_argument with ValidateLinkConfig's message when invalid.
   Link(sc_core::sc_module_name name, const LinkConfig& config, spec::TraceSink* trace = nullptr);
 
-  tlm_utils::simple_target_socket<Link> down_target;
+  tlm::tlm_target_socket<> down_target;
   tlm_utils::simple_initiator_socket<Link> down_initiator;
-  tlm_utils::simple_target_socket<Link> up_target;
+  tlm::tlm_target_socket<> up_target;
   tlm_utils::simple_initiator_socket<Link> up_initiator;
 
   // --- Faults. "Now" is sc_time_stamp(); scheduled faults apply to TLPs whose
@@ -98,6 +100,30 @@ class Link : public sc_core::sc_module {
   void ResetCounters();
 
  private:
+  // A FIFO on one vector: no allocation once it has grown to the queue's
+  // usual depth (it starts over whenever it runs empty).
+  template <typename T>
+  class Fifo {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    T& front() { return items_[head_]; }
+    T& back() { return items_.back(); }
+    void pop_front() { ++head_; }
+    void push_back(const T& item) {
+      if (head_ == items_.size()) {
+        items_.clear();
+        head_ = 0;
+      } else if (head_ >= 64 && 2 * head_ >= items_.size()) {
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      items_.push_back(item);
+    }
+
+   private:
+    std::vector<T> items_;
+    size_t head_ = 0;
+  };
   struct CreditPool {
     uint32_t header_limit = 0, data_limit = 0;  // 0 = infinite
     uint32_t header_free = 0, data_free = 0;
@@ -105,7 +131,7 @@ class Link : public sc_core::sc_module {
       uint64_t at_ps;
       uint32_t header, data;
     };
-    std::deque<Return> returns;
+    Fifo<Return> returns;
   };
   enum CreditClass { kPosted = 0, kNonPosted = 1, kCompletion = 2 };
   struct PendingDllp {
@@ -113,8 +139,8 @@ class Link : public sc_core::sc_module {
   };
   struct DirState {
     uint64_t busy_until_ps = 0;
-    std::deque<PendingDllp> dllps;  // generated, not yet placed on the wire (sorted by at_ps)
-    CreditPool credits[3];          // advertised by the receiver at the far end
+    Fifo<PendingDllp> dllps;  // generated, not yet placed on the wire (sorted by at_ps)
+    CreditPool credits[3];    // advertised by the receiver at the far end
     DirectionCounters counters;
     uint32_t ack_phase = 0, fc_phase = 0;  // TLPs received since the last Ack / UpdateFC
   };
@@ -149,20 +175,30 @@ class Link : public sc_core::sc_module {
   void Forward(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   void Functional(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                  bool posted);
+                  bool posted, bool config);
   void PostedWrite(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
                    uint64_t now_ps, uint64_t t0_ps);
   void NonPosted(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
-                 uint64_t now_ps, uint64_t t0_ps);
+                 uint64_t now_ps, uint64_t t0_ps, bool config);
   void TimeOut(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
                uint64_t now_ps, uint64_t sent_ps);
 
   // Transmits one TLP no earlier than t_ps; per-TLP (cycle, or any fault active).
   Sent SendTlp(Direction d, uint64_t t_ps, uint32_t payload, unsigned header_dw, CreditClass cls,
                bool use_credits);
+  // The same once StartAfter placed the TLP at start_ps: flow-control credits
+  // are limited or a fault window is open.
+  Sent SendTlpSlow(Direction d, uint64_t start_ps, uint32_t payload, unsigned header_dw,
+                   CreditClass cls, bool use_credits);
+  // One block of arithmetic for n posted TLPs (approximate fidelity, no fault window).
+  void PostedBlock(Direction d, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                   uint64_t now_ps, uint64_t t0_ps);
   // Earliest start of a TLP ready at t_ps on d, after placing the DLLPs that
   // became ready before it (DLLPs go first: 3.5, Ack/UpdateFC scheduling).
-  uint64_t StartAfter(DirState& s, uint64_t t_ps);
+  uint64_t StartAfter(DirState& s, uint64_t t_ps) {
+    return s.dllps.empty() ? std::max(s.busy_until_ps, t_ps) : PlaceDllps(s, t_ps);
+  }
+  uint64_t PlaceDllps(DirState& s, uint64_t t_ps);
   // Charges `count` DLLPs generated at `at_ps` to direction d.
   void ChargeDllps(Direction d, uint64_t at_ps, uint32_t count);
   // DLLPs the receiver of direction d owes after receiving `tlps` more TLPs.
@@ -177,12 +213,18 @@ class Link : public sc_core::sc_module {
   bool CompletionLostAt(uint64_t t_ps) const;
   double LcrcRateAt(uint64_t t_ps) const;
   bool DrawLcrcError(double p);
-  const LinkTiming& TimingAt(uint64_t t_ps) const;
+  const LinkTiming& TimingAt(uint64_t t_ps) const {
+    return steps_.size() == 1 ? steps_[0].timing : StepAt(t_ps);
+  }
+  const LinkTiming& StepAt(uint64_t t_ps) const;
   void NotifyChangeAt(uint64_t at_ps);
   void ChangeProcess();
-  void Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const;
+  void Trace(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const {
+    if (trace_) Emit(name, d, at_ps, a, b);
+  }
+  void Emit(const char* name, Direction d, uint64_t at_ps, uint64_t a, uint64_t b) const;
 
-  uint64_t NowPs() const;
+  uint64_t NowPs() const { return ps_clock_.NowPs(); }
   sc_core::sc_time Ps(uint64_t ps) const { return ps_clock_.Time(ps); }
   uint64_t ToPs(const sc_core::sc_time& t) const { return ps_clock_.ToPs(t); }
 
@@ -201,6 +243,8 @@ class Link : public sc_core::sc_module {
   LinkState last_reported_;
   std::string source_names_[2];
   std::vector<uint64_t> tag_done_;  // scratch: completion times of outstanding reads
+  FwTarget<Link, &Link::TransportDown> down_fw_{*this};
+  FwTarget<Link, &Link::TransportUp, &Link::GetDmiUp> up_fw_{*this};
 };
 
 }  // namespace nvmesim::pcie

@@ -21,8 +21,7 @@ RootPort::RootPort(sc_core::sc_module_name name, RootComplex& rc, unsigned index
       upstream("upstream"),
       rc_(rc),
       index_(index) {
-  upstream.register_b_transport(this, &RootPort::Upstream);
-  upstream.register_get_direct_mem_ptr(this, &RootPort::GetDmi);
+  upstream.bind(upstream_fw_);
 }
 
 void RootPort::Upstream(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -36,7 +35,7 @@ bool RootPort::GetDmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
 RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexConfig& config,
                          spec::TraceSink* trace)
     : sc_core::sc_module(name), cpu_target("cpu_target"), config_(config), trace_(trace) {
-  cpu_target.register_b_transport(this, &RootComplex::CpuTransport);
+  cpu_target.bind(cpu_fw_);
   for (unsigned i = 0; i < config.ports; ++i) {
     const std::string n = "port" + std::to_string(i);
     ports_.push_back(std::make_unique<RootPort>(n.c_str(), *this, i));
@@ -167,7 +166,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
   const uint64_t addr = trans.get_address();
   const uint64_t len = trans.get_data_length();
   const bool write = trans.is_write();
-  auto arrival_ps = [&] { return ToPs(sc_core::sc_time_stamp() + delay); };
+  auto arrival_ps = [&] { return ToPs(ps_clock_.Now() + delay); };
   if (write && addr >= kMsiWindowBase && addr <= kMsiWindowEnd) {
     if (len != 4 || !trans.get_data_ptr()) {
       // An MSI is one DWORD (6.1.4.3); anything else to the window is malformed.
@@ -188,7 +187,7 @@ void RootComplex::Upstream(unsigned port, tlm::tlm_generic_payload& trans,
     msi_queue_.push_back(PendingMsi{at, msi_seq_++, port, addr, data});
     std::push_heap(msi_queue_.begin(), msi_queue_.end(),
                    [](const PendingMsi& a, const PendingMsi& b) { return Later(a, b); });
-    const uint64_t cur = ToPs(sc_core::sc_time_stamp());
+    const uint64_t cur = ps_clock_.NowPs();
     msi_event_.notify(Ps(msi_queue_.front().at_ps - cur));
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;

@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "pcie_model/fw_target.h"
 #include "pcie_model/host_memory.h"
 #include "pcie_model/sim_time.h"
 #include "pcie_model/tlp.h"
@@ -77,13 +78,14 @@ class RootPort : public sc_core::sc_module {
  public:
   RootPort(sc_core::sc_module_name name, RootComplex& rc, unsigned index);
   tlm_utils::simple_initiator_socket<RootPort> downstream;  // bind to Link::down_target
-  tlm_utils::simple_target_socket<RootPort> upstream;       // Link::up_initiator binds here
+  tlm::tlm_target_socket<> upstream;                        // Link::up_initiator binds here
 
  private:
   void Upstream(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool GetDmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   RootComplex& rc_;
   unsigned index_;
+  FwTarget<RootPort, &RootPort::Upstream, &RootPort::GetDmi> upstream_fw_{*this};
 };
 
 class RootComplex : public sc_core::sc_module {
@@ -100,7 +102,8 @@ class RootComplex : public sc_core::sc_module {
   ~RootComplex() override;
 
   // Optional binding: a harness may instead call CpuTransport() directly.
-  tlm_utils::simple_target_socket_optional<RootComplex> cpu_target;
+  tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 1, sc_core::SC_ZERO_OR_MORE_BOUND>
+      cpu_target;
   RootPort& port(unsigned i) { return *ports_.at(i); }
   unsigned port_count() const { return static_cast<unsigned>(ports_.size()); }
 
@@ -172,6 +175,7 @@ class RootComplex : public sc_core::sc_module {
   std::vector<DmaFault> dma_faults_;
   tlm::tlm_generic_payload config_payload_;
   TlpExtension* config_ext_;  // owned by config_payload_
+  FwTarget<RootComplex, &RootComplex::CpuTransport> cpu_fw_{*this};
 };
 
 }  // namespace nvmesim::pcie
