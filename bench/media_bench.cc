@@ -332,6 +332,31 @@ void BM_MediaRandomWrite(benchmark::State& state) {
 }
 BENCHMARK(BM_MediaRandomWrite);
 
+// LatencyPs per 4 KiB command on the target profile with 4 GiB filled (as the
+// whole-stack benchmark sets it up): random reads and writes over the filled
+// span, `range(0)` percent of them reads, 2M commands per simulated second.
+void BM_MediaFilledRandom(benchmark::State& state) {
+  const uint64_t span = (4 * kGiB) / 4096;
+  MediaModel m(TargetProfile());
+  m.Fill(1, 0, span, 4096);
+  const uint64_t read_pct = static_cast<uint64_t>(state.range(0));
+  uint64_t now = 0, x = 7;
+  MediaOp op;
+  op.nsid = 1;
+  op.nlb = 1;
+  op.bytes = 4096;
+  for (auto _ : state) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    op.slba = (x >> 20) % span;
+    op.kind = (x >> 56) % 100 < read_pct ? MediaOp::Kind::kRead : MediaOp::Kind::kWrite;
+    benchmark::DoNotOptimize(m.LatencyPs(op, now));
+    now += 500'000;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["WA"] = m.Stats().ftl.WriteAmplification();
+}
+BENCHMARK(BM_MediaFilledRandom)->Arg(100)->Arg(0)->Arg(70);
+
 // Whole closed loop (link + media), 4 KiB random reads at QD 128.
 void BM_ClosedLoopRandomReadQd128(benchmark::State& state) {
   MediaModel m(TargetProfile());

@@ -1,6 +1,7 @@
 #include "device_model/media/ftl.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace nvmesim::device::media {
 namespace {
@@ -18,43 +19,46 @@ Ftl::Ftl(const Geometry& g, const NandProfile& nand, const FtlProfile& f)
   for (uint32_t sb = 0; sb < g.superblocks; ++sb) free_.push_back(sb);
 }
 
-UnitLocation Ftl::Locate(uint32_t ppn) const {
-  UnitLocation l;
-  l.superblock = static_cast<uint32_t>(ppn / g_.units_per_superblock);
-  const uint64_t u = ppn % g_.units_per_superblock;
-  const uint64_t pu = u / g_.units_per_program;
-  const uint32_t off = static_cast<uint32_t>(u % g_.units_per_program);
-  l.die = static_cast<uint32_t>(pu % g_.dies);
-  const uint64_t rest = pu / g_.dies;
-  const uint32_t group = static_cast<uint32_t>(rest % g_.plane_groups);
-  const uint64_t row_group = rest / g_.plane_groups;
-  // Inside a program unit: planes fastest, then the pages of a one-shot program.
-  const uint32_t per_row = g_.units_per_page * g_.program_planes;
-  l.plane = group * g_.program_planes + (off % per_row) / g_.units_per_page;
-  l.row = static_cast<uint32_t>(row_group * nand_.pages_per_program + off / per_row);
-  return l;
-}
-
-uint32_t Ftl::Lookup(uint64_t lpn) const {
-  auto it = map_.find(lpn / kChunk);
-  return it == map_.end() ? kUnmapped : it->second[lpn % kChunk];
-}
-
 void Ftl::SetMap(uint64_t lpn, uint32_t ppn) {
-  auto& chunk = map_[lpn / kChunk];
+  const uint64_t key = lpn >> kSpaceShift;
+  Space* sp = const_cast<Space*>(FindSpace(key));
+  if (!sp) {
+    last_space_ = spaces_.size();
+    sp = &spaces_.emplace_back();
+    sp->key = key;
+  }
+  const uint64_t c = (lpn & kUnitMask) >> kChunkBits;
+  const uint64_t page = c >> kDirBits;
+  if (page >= sp->pages.size()) sp->pages.resize(page + 1);
+  if (!sp->pages[page]) sp->pages[page] = std::make_unique<DirPage>();
+  auto& chunk = sp->pages[page]->chunk[c & (kDirPage - 1)];
   if (!chunk) {
     chunk.reset(new uint32_t[kChunk]);
-    for (uint32_t i = 0; i < kChunk; ++i) chunk[i] = kUnmapped;
+    std::fill_n(chunk.get(), kChunk, kUnmapped);
+    ++chunks_;
   }
-  chunk[lpn % kChunk] = ppn;
+  chunk[lpn & (kChunk - 1)] = ppn;
 }
 
 void Ftl::Invalidate(uint32_t ppn) {
   const uint32_t sb = static_cast<uint32_t>(ppn / g_.units_per_superblock);
-  if (closed_flag_[sb]) closed_.erase({valid_[sb], sb});
-  --valid_[sb];
+  if (closed_flag_[sb]) {
+    // Re-key the superblock's node in place (no allocation); its new key is
+    // smaller, usually just before its old place.
+    auto it = closed_.find({valid_[sb], sb});
+    --valid_[sb];
+    if (it == closed_.end()) {
+      closed_.insert({valid_[sb], sb});
+    } else {
+      const auto hint = std::next(it);
+      auto node = closed_.extract(it);
+      node.value().first = valid_[sb];
+      closed_.insert(hint, std::move(node));
+    }
+  } else {
+    --valid_[sb];
+  }
   if (reverse_[sb]) reverse_[sb][UnitInSuperblock(ppn)] = kNoLpn;
-  if (closed_flag_[sb]) closed_.insert({valid_[sb], sb});
 }
 
 bool Ftl::OpenNext(WritePoint& wp, bool reverse_map) {
@@ -75,27 +79,27 @@ bool Ftl::OpenNext(WritePoint& wp, bool reverse_map) {
   return true;
 }
 
-uint32_t Ftl::Place(WritePoint& wp, uint64_t lpn) {
+uint32_t Ftl::Place(WritePoint& wp, uint64_t lpn, uint32_t old) {
   if (!OpenNext(wp, true)) return kUnmapped;
   const uint32_t ppn = static_cast<uint32_t>(uint64_t{wp.sb} * g_.units_per_superblock + wp.next);
   reverse_[wp.sb][wp.next] = lpn;
   ++wp.next;
   ++valid_[wp.sb];
-  const uint32_t old = Lookup(lpn);
   if (old != kUnmapped) Invalidate(old);
   SetMap(lpn, ppn);
   return ppn;
 }
 
 uint32_t Ftl::Write(uint64_t lpn) {
-  if (Lookup(lpn) == kUnmapped) {
+  const uint32_t old = Lookup(lpn);
+  if (old == kUnmapped) {
     if (stats_.mapped_units >= g_.user_units) {
       ++stats_.overflow_units;
       return kUnmapped;
     }
     ++stats_.mapped_units;
   }
-  const uint32_t ppn = Place(wp_, lpn);
+  const uint32_t ppn = Place(wp_, lpn, old);
   if (ppn != kUnmapped) ++stats_.host_units;
   return ppn;
 }
@@ -119,12 +123,6 @@ uint32_t Ftl::PadToProgramUnit() {
   return pad;
 }
 
-bool Ftl::GcWanted() {
-  if (free_.size() <= f_.gc_low_superblocks) gc_active_ = true;
-  if (free_.size() >= f_.gc_high_superblocks) gc_active_ = false;
-  return gc_active_ && !closed_.empty() && closed_.begin()->first < g_.units_per_superblock;
-}
-
 std::optional<Ftl::GcPass> Ftl::CollectOne() {
   if (closed_.empty() || closed_.begin()->first >= g_.units_per_superblock) return std::nullopt;
   GcPass pass;
@@ -137,8 +135,8 @@ std::optional<Ftl::GcPass> Ftl::CollectOne() {
   for (uint64_t u = 0; u < g_.units_per_superblock && valid_[v] > 0; ++u) {
     const uint64_t lpn = reverse_[v][u];
     if (lpn == kNoLpn) continue;
-    const uint32_t to = Place(gc_wp_, lpn);  // invalidates the victim's copy
-    if (to == kUnmapped) break;              // cannot happen with validated reserves
+    const uint32_t to = Place(gc_wp_, lpn, Lookup(lpn));  // invalidates the victim's copy
+    if (to == kUnmapped) break;                           // cannot happen with validated reserves
     pass.moves.push_back({static_cast<uint32_t>(base + u), to});
     ++stats_.gc_units;
   }
@@ -151,11 +149,6 @@ std::optional<Ftl::GcPass> Ftl::CollectOne() {
 }
 
 void Ftl::ConfigureZoned(uint32_t nsid, uint64_t zone_units) { zoned_[nsid] = zone_units; }
-
-uint64_t Ftl::ZoneUnits(uint32_t nsid) const {
-  auto it = zoned_.find(nsid);
-  return it == zoned_.end() ? 0 : it->second;
-}
 
 uint32_t Ftl::ZoneWrite(uint32_t nsid, uint64_t zone, uint64_t offset) {
   Zone& z = zones_[{nsid, zone}];
@@ -206,7 +199,7 @@ std::vector<uint32_t> Ftl::ZoneReset(uint32_t nsid, uint64_t zone) {
 }
 
 uint64_t Ftl::MemoryBytes() const {
-  uint64_t b = map_.size() * (uint64_t{kChunk} * 4 + 32);
+  uint64_t b = chunks_ * (uint64_t{kChunk} * 4 + 32);
   for (const auto& r : reverse_)
     if (r) b += g_.units_per_superblock * 8;
   return b + valid_.size() * 4 + closed_flag_.size();

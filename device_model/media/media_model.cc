@@ -1,6 +1,7 @@
 #include "device_model/media/media_model.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace nvmesim::device::media {
 
@@ -10,6 +11,7 @@ MediaModel::MediaModel(const MediaProfile& p)
     : p_(p),
       g_(DeriveGeometry(p)),
       unit_bytes_(p.ftl.mapping_unit_bytes),
+      unit_shift_(static_cast<uint32_t>(std::countr_zero(p.ftl.mapping_unit_bytes))),
       nand_(p),
       ftl_(g_, p.nand, p.ftl),
       buffer_(p.cache.bytes),
@@ -18,42 +20,25 @@ MediaModel::MediaModel(const MediaProfile& p)
       ps_per_cycle_(1e6 / static_cast<double>(p.controller.clock_mhz)),
       cores_(p.controller.cores, 0) {}
 
-uint64_t MediaModel::RunCore(uint64_t cycles, uint64_t t) {
-  auto it = std::min_element(cores_.begin(), cores_.end());  // first of the least busy
-  const uint64_t start = std::max(t, *it);
-  *it = start + static_cast<uint64_t>(static_cast<double>(cycles) * ps_per_cycle_ + 0.5);
-  return *it;
-}
-
 uint64_t MediaModel::DramPs(uint64_t bytes) const {
   return static_cast<uint64_t>(static_cast<double>(bytes) * dram_ps_per_byte_ + 0.5);
 }
 
-uint32_t MediaModel::LbaBytes(const MediaOp& op) {
+uint32_t MediaModel::LbaBytesSlow(const MediaOp& op) {
   if (op.nlb && op.bytes && op.bytes % op.nlb == 0) {
     const uint32_t b = static_cast<uint32_t>(op.bytes / op.nlb);
-    lba_bytes_[op.nsid] = b;
+    if (lba_size_ == 0 || lba_nsid_ != op.nsid || lba_size_ != b) {
+      lba_bytes_[op.nsid] = b;
+      lba_nsid_ = op.nsid;
+      lba_size_ = b;
+    }
     return b;
   }
   auto it = lba_bytes_.find(op.nsid);
   return it == lba_bytes_.end() ? 4096 : it->second;
 }
 
-uint32_t MediaModel::Resolve(uint32_t nsid, uint64_t unit) const {
-  if (const uint64_t zu = ftl_.ZoneUnits(nsid)) return ftl_.ZoneLookup(nsid, unit / zu, unit % zu);
-  return ftl_.Lookup(Ftl::Lpn(nsid, unit));
-}
-
-bool MediaModel::InBuffer(uint32_t ppn, uint64_t t) const {
-  auto it = pending_.find(ftl_.ProgramUnitOf(ppn));
-  return it != pending_.end() && it->second > t;
-}
-
-void MediaModel::Prune(uint64_t now) {
-  if (now < last_now_) return;
-  last_now_ = now;
-  nand_.Prune(now);
-  dram_.Prune(now);
+void MediaModel::PrunePending(uint64_t now) {
   while (!pending_order_.empty() && pending_order_.top().first <= now) {
     auto it = pending_.find(pending_order_.top().second);
     if (it != pending_.end() && it->second == pending_order_.top().first) pending_.erase(it);
@@ -61,13 +46,29 @@ void MediaModel::Prune(uint64_t now) {
   }
 }
 
+uint64_t MediaModel::ReadUnit(uint32_t nsid, uint64_t unit, uint64_t t) {
+  const uint32_t ppn = Resolve(nsid, unit);
+  if (ppn == kUnmapped) {
+    ++stats_.unwritten_read_units;  // deallocated/unwritten: zeroes, no media access
+    return t;
+  }
+  if (InBuffer(ppn, t)) {
+    ++stats_.buffer_read_units;
+    const uint64_t len = DramPs(unit_bytes_);
+    return std::max(t, dram_.Reserve(t, len) + len);
+  }
+  ++stats_.nand_read_units;
+  const UnitLocation l = ftl_.Locate(ppn);
+  return std::max(t, nand_.Read(l.die, 1u << l.plane, unit_bytes_, t));
+}
+
 uint64_t MediaModel::LatencyPs(const MediaOp& op, uint64_t now) {
   Prune(now);
   ++stats_.commands;
   const uint32_t lba = LbaBytes(op);
-  const uint64_t first = op.slba * lba / unit_bytes_;
-  const uint64_t end = (op.slba + op.nlb) * lba;
-  const uint64_t units = op.nlb ? (end + unit_bytes_ - 1) / unit_bytes_ - first : 0;
+  const uint64_t first = op.slba * lba >> unit_shift_;
+  const uint64_t last = ((op.slba + op.nlb) * lba + unit_bytes_ - 1) >> unit_shift_;
+  const uint64_t units = op.nlb ? last - first : 0;
   const ControllerProfile& c = p_.controller;
   uint64_t done = now;
   last_firmware_done_ps_ = now;
@@ -75,11 +76,12 @@ uint64_t MediaModel::LatencyPs(const MediaOp& op, uint64_t now) {
     case MediaOp::Kind::kRead:
     case MediaOp::Kind::kVerify:
       last_firmware_done_ps_ = RunCore(c.read_cycles + units * c.unit_cycles, now);
-      done = Read(op, last_firmware_done_ps_, lba);
+      done = last - first == 1 ? ReadUnit(op.nsid, first, last_firmware_done_ps_)
+                               : Read(op.nsid, first, last, last_firmware_done_ps_);
       break;
     case MediaOp::Kind::kWrite:
       last_firmware_done_ps_ = RunCore(c.write_cycles + units * c.unit_cycles, now);
-      done = Write(op, now, last_firmware_done_ps_, lba);
+      done = Write(op, first, last, last_firmware_done_ps_);
       break;
     case MediaOp::Kind::kFlush:
       last_firmware_done_ps_ = RunCore(c.flush_cycles, now);
@@ -95,18 +97,13 @@ uint64_t MediaModel::LatencyPs(const MediaOp& op, uint64_t now) {
   return done > now ? done - now : 0;
 }
 
-uint64_t MediaModel::Read(const MediaOp& op, uint64_t t, uint32_t lba) {
-  struct Group {
-    uint32_t die, row, mask;
-    uint64_t bytes;
-  };
-  std::vector<Group> groups;
+uint64_t MediaModel::Read(uint32_t nsid, uint64_t first, uint64_t last, uint64_t t) {
+  std::vector<Group>& groups = groups_;
+  groups.clear();
   uint64_t dram_bytes = 0;
-  const uint64_t first = op.slba * lba / unit_bytes_;
-  const uint64_t last = ((op.slba + op.nlb) * lba + unit_bytes_ - 1) / unit_bytes_;
   const bool mp = p_.nand.multi_plane;
   for (uint64_t u = first; u < last; ++u) {
-    const uint32_t ppn = Resolve(op.nsid, u);
+    const uint32_t ppn = Resolve(nsid, u);
     if (ppn == kUnmapped) {
       ++stats_.unwritten_read_units;  // deallocated/unwritten: zeroes, no media access
       continue;
@@ -182,13 +179,12 @@ uint64_t MediaModel::PadZone(uint64_t key, OpenUnit& s, uint64_t t) {
   return ProgramUnit(s);
 }
 
-uint64_t MediaModel::Write(const MediaOp& op, uint64_t now, uint64_t t, uint32_t lba) {
-  const uint64_t first = op.slba * lba / unit_bytes_;
-  const uint64_t last = ((op.slba + op.nlb) * lba + unit_bytes_ - 1) / unit_bytes_;
+uint64_t MediaModel::Write(const MediaOp& op, uint64_t first, uint64_t last, uint64_t t) {
   const uint64_t zu = ftl_.ZoneUnits(op.nsid);
   const bool cache = p_.cache.bytes != 0;
   uint64_t ack = t;
-  std::vector<uint32_t> pus;
+  std::vector<uint32_t>& pus = pus_;
+  pus.clear();
   for (uint64_t u = first; u < last; ++u) {
     OpenUnit* s = &conv_;
     uint32_t ppn;
@@ -237,7 +233,6 @@ uint64_t MediaModel::Write(const MediaOp& op, uint64_t now, uint64_t t, uint32_t
     }
   }
   if (!zu) RunGc(t);
-  (void)now;
   return done;
 }
 
@@ -306,6 +301,7 @@ void MediaModel::Fill(uint32_t nsid, uint64_t slba, uint64_t nlb, uint32_t lba) 
 
 void MediaModel::ConfigureZoned(uint32_t nsid, uint64_t zone_size_lbas, uint32_t lba) {
   lba_bytes_[nsid] = lba;
+  if (lba_nsid_ == nsid) lba_size_ = lba;
   ftl_.ConfigureZoned(nsid, std::max<uint64_t>(1, zone_size_lbas * lba / unit_bytes_));
 }
 

@@ -17,6 +17,7 @@
 // writes slow down by the write amplification.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -83,7 +84,12 @@ class MediaModel final : public device::MediaTiming {
     uint64_t ready = 0;       // all its data is in the controller
     uint64_t host_bytes = 0;  // host bytes held in the DRAM buffer
   };
-  uint64_t RunCore(uint64_t cycles, uint64_t t);
+  uint64_t RunCore(uint64_t cycles, uint64_t t) {
+    auto it = std::min_element(cores_.begin(), cores_.end());  // first of the least busy
+    const uint64_t start = std::max(t, *it);
+    *it = start + static_cast<uint64_t>(static_cast<double>(cycles) * ps_per_cycle_ + 0.5);
+    return *it;
+  }
   uint64_t DramPs(uint64_t bytes) const;
   // Records one unit placed at `ppn` by stream `s`; programs full units.
   void Placed(OpenUnit& s, uint32_t ppn, uint64_t ready_ps, uint64_t host_bytes);
@@ -91,18 +97,46 @@ class MediaModel final : public device::MediaTiming {
   uint64_t PadConventional(uint64_t t);
   uint64_t PadZone(uint64_t key, OpenUnit& s, uint64_t t);
   void RunGc(uint64_t t);
-  uint64_t Read(const device::MediaOp& op, uint64_t t, uint32_t lba_bytes);
-  uint64_t Write(const device::MediaOp& op, uint64_t now, uint64_t t, uint32_t lba_bytes);
+  // Units [first, last) of the command (first / last: its first byte, its end
+  // rounded up, in mapping units).
+  uint64_t Read(uint32_t nsid, uint64_t first, uint64_t last, uint64_t t);
+  // Read of one unit: the same as Read(nsid, unit, unit + 1, t).
+  uint64_t ReadUnit(uint32_t nsid, uint64_t unit, uint64_t t);
+  uint64_t Write(const device::MediaOp& op, uint64_t first, uint64_t last, uint64_t t);
   uint64_t FlushPs(uint64_t t);
-  uint32_t LbaBytes(const device::MediaOp& op);
-  uint32_t Resolve(uint32_t nsid, uint64_t unit) const;
-  bool InBuffer(uint32_t ppn, uint64_t t) const;
+  uint32_t LbaBytes(const device::MediaOp& op) {
+    // The LBA size last seen for this namespace, when the command agrees with it.
+    uint64_t bytes;
+    if (lba_size_ && op.nsid == lba_nsid_ && op.nlb &&
+        !__builtin_mul_overflow(op.nlb, uint64_t{lba_size_}, &bytes) && bytes == op.bytes)
+      return lba_size_;
+    return LbaBytesSlow(op);
+  }
+  uint32_t LbaBytesSlow(const device::MediaOp& op);
+  uint32_t Resolve(uint32_t nsid, uint64_t unit) const {
+    if (const uint64_t zu = ftl_.ZoneUnits(nsid))
+      return ftl_.ZoneLookup(nsid, unit / zu, unit % zu);
+    return ftl_.Lookup(Ftl::Lpn(nsid, unit));
+  }
+  bool InBuffer(uint32_t ppn, uint64_t t) const {
+    if (pending_.empty()) return false;
+    auto it = pending_.find(ftl_.ProgramUnitOf(ppn));
+    return it != pending_.end() && it->second > t;
+  }
   uint64_t ZoneKey(uint32_t nsid, uint64_t zone) const { return (uint64_t{nsid} << 40) | zone; }
-  void Prune(uint64_t now);
+  void Prune(uint64_t now) {
+    if (now < last_now_) return;
+    last_now_ = now;
+    nand_.Prune(now);
+    dram_.Prune(now);
+    if (!pending_order_.empty() && pending_order_.top().first <= now) PrunePending(now);
+  }
+  void PrunePending(uint64_t now);
 
   MediaProfile p_;
   Geometry g_;
   uint32_t unit_bytes_;
+  uint32_t unit_shift_;  // log2(unit_bytes_): the unit size is a power of two
   NandArray nand_;
   Ftl ftl_;
   WriteBuffer buffer_;
@@ -114,6 +148,7 @@ class MediaModel final : public device::MediaTiming {
   OpenUnit gc_;    // GC relocations
   std::map<uint64_t, OpenUnit> zone_streams_;
   std::map<uint32_t, uint32_t> lba_bytes_;     // nsid -> LBA size last seen
+  uint32_t lba_nsid_ = 0, lba_size_ = 0;       // one entry of lba_bytes_ (0: none)
   std::map<uint32_t, uint64_t> pending_;       // program unit -> program end
   using Done = std::pair<uint64_t, uint32_t>;  // (end, program unit)
   std::priority_queue<Done, std::vector<Done>, std::greater<Done>> pending_order_;
@@ -121,6 +156,12 @@ class MediaModel final : public device::MediaTiming {
   uint64_t last_now_ = 0;
   uint64_t last_firmware_done_ps_ = 0;
   MediaStats stats_;
+  struct Group {  // units of one NAND read (one die, page row, plane mask)
+    uint32_t die, row, mask;
+    uint64_t bytes;
+  };
+  std::vector<Group> groups_;  // scratch of Read
+  std::vector<uint32_t> pus_;  // scratch of Write
 };
 
 // Zero-cost media for link-ceiling runs.

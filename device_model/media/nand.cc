@@ -1,45 +1,15 @@
 #include "device_model/media/nand.h"
 
 #include <algorithm>
-#include <iterator>
+#include <bit>
 
 namespace nvmesim::device::media {
 
-uint64_t Calendar::Reserve(uint64_t earliest, uint64_t len) {
-  uint64_t t = earliest;
-  auto it = busy_.upper_bound(t);
-  if (it != busy_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->second > t) t = prev->second;
-  }
-  while (it != busy_.end() && it->first < t + len) {
-    t = std::max(t, it->second);
-    ++it;
-  }
-  busy_ps_ += len;
-  if (len == 0) return t;
-  // Merge with a neighbour that touches, to keep the calendar short.
-  auto next = busy_.find(t + len);
-  uint64_t end = t + len;
-  if (next != busy_.end()) {
-    end = next->second;
-    busy_.erase(next);
-  }
-  auto after = busy_.upper_bound(t);
-  if (after != busy_.begin()) {
-    auto prev = std::prev(after);
-    if (prev->second == t) {
-      prev->second = end;
-      return t;
-    }
-  }
-  busy_.emplace(t, end);
-  return t;
+void Calendar::InsertAt(size_t i, uint64_t start, uint64_t end) {
+  busy_.insert(busy_.begin() + static_cast<std::ptrdiff_t>(i), Interval{start, end});
 }
 
-void Calendar::Prune(uint64_t t) {
-  while (!busy_.empty() && busy_.begin()->second <= t) busy_.erase(busy_.begin());
-}
+void Calendar::EraseAt(size_t i) { busy_.erase(busy_.begin() + static_cast<std::ptrdiff_t>(i)); }
 
 NandArray::NandArray(const MediaProfile& p)
     : n_(p.nand),
@@ -56,35 +26,36 @@ NandArray::NandArray(const MediaProfile& p)
       ps_per_byte_(1e6 / p.nand.channel_mts *
                    (1.0 + static_cast<double>(p.nand.spare_bytes) / p.nand.page_bytes)),
       channels_cal_(p.nand.channels),
+      pruned_gen_(p.nand.channels, 0),
+      all_planes_(p.nand.planes_per_die >= 32 ? ~0u : (1u << p.nand.planes_per_die) - 1),
       plane_busy_(size_t{p.nand.channels} * p.nand.dies_per_channel * p.nand.planes_per_die, 0),
+      die_free_(size_t{p.nand.channels} * p.nand.dies_per_channel, 0),
       long_op_(size_t{p.nand.channels} * p.nand.dies_per_channel) {}
 
 uint64_t NandArray::TransferPs(uint64_t bytes) const {
   return static_cast<uint64_t>(static_cast<double>(bytes) * ps_per_byte_ + 0.5);
 }
 
-uint64_t NandArray::DieFreePs(uint32_t die) const {
-  uint64_t t = 0;
-  for (uint32_t p = 0; p < planes_; ++p) t = std::max(t, plane_busy_[die * planes_ + p]);
-  return t;
-}
+uint64_t NandArray::DieFreePs(uint32_t die) const { return die_free_[die]; }
 
 void NandArray::SetDieBusy(uint32_t die, uint64_t t) {
   for (uint32_t p = 0; p < planes_; ++p) PlaneBusy(die, p) = t;
+  die_free_[die] = t;
 }
 
 uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint64_t ready_ps,
                          bool may_suspend) {
-  Calendar& ch = channels_cal_[ChannelOf(die)];
+  Calendar& ch = Channel(die);
   const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
   const uint64_t cmd_end = cmd + t_cmd_ps_;
   const bool single = plane_mask && !(plane_mask & (plane_mask - 1));
   // Independent plane reads: a read holds only the planes it reads.
   const bool plane_level = n_.independent_plane_reads;
   // Without independent plane reads the die runs one array operation at a time.
+  const uint32_t held = plane_level ? plane_mask & all_planes_ : all_planes_;
+  uint64_t* const busy = &plane_busy_[size_t{die} * planes_];
   uint64_t free = 0;
-  for (uint32_t p = 0; p < planes_; ++p)
-    if (!plane_level || (plane_mask >> p & 1u)) free = std::max(free, PlaneBusy(die, p));
+  for (uint32_t m = held; m; m &= m - 1) free = std::max(free, busy[std::countr_zero(m)]);
   LongOp& lo = long_op_[die];
   uint64_t array_start = std::max(cmd_end, free);
   bool suspended = false;
@@ -109,9 +80,11 @@ uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint
     // With cache read the array is free once the data starts moving out of
     // the cache register; without, the page register holds it until it is out.
     const uint64_t release = n_.cache_read ? out : done;
-    for (uint32_t p = 0; p < planes_; ++p)
-      if (!plane_level || (plane_mask >> p & 1u))
-        PlaneBusy(die, p) = std::max(PlaneBusy(die, p), release);
+    for (uint32_t m = held; m; m &= m - 1) {
+      uint64_t& b = busy[std::countr_zero(m)];
+      b = std::max(b, release);
+    }
+    if (held) die_free_[die] = std::max(die_free_[die], release);
   }
   ++stats_.reads;
   if (!single) ++stats_.multi_plane_reads;
@@ -120,7 +93,7 @@ uint64_t NandArray::Read(uint32_t die, uint32_t plane_mask, uint64_t bytes, uint
 }
 
 uint64_t NandArray::Program(uint32_t die, uint64_t bytes, uint64_t ready_ps) {
-  Calendar& ch = channels_cal_[ChannelOf(die)];
+  Calendar& ch = Channel(die);
   // Data goes into the die's cache register while the array may still be busy
   // (cache program); the array operation starts when the die is free.
   const uint64_t len = t_cmd_ps_ + TransferPs(bytes);
@@ -135,7 +108,7 @@ uint64_t NandArray::Program(uint32_t die, uint64_t bytes, uint64_t ready_ps) {
 }
 
 uint64_t NandArray::Erase(uint32_t die, uint64_t ready_ps) {
-  Calendar& ch = channels_cal_[ChannelOf(die)];
+  Calendar& ch = Channel(die);
   const uint64_t cmd = ch.Reserve(ready_ps, t_cmd_ps_);
   const uint64_t start = std::max(cmd + t_cmd_ps_, DieFreePs(die));
   const uint64_t end = start + t_erase_ps_ * (n_.multi_plane ? 1 : planes_);
@@ -145,8 +118,15 @@ uint64_t NandArray::Erase(uint32_t die, uint64_t ready_ps) {
   return end;
 }
 
-void NandArray::Prune(uint64_t now_ps) {
-  for (Calendar& c : channels_cal_) c.Prune(now_ps);
+void NandArray::PruneAll(uint64_t now_ps) {
+  for (uint32_t ch = 0; ch < channels_; ++ch) {
+    Calendar& c = channels_cal_[ch];
+    if (pruned_gen_[ch] != prune_gen_) {
+      pruned_gen_[ch] = prune_gen_;
+      c.Prune(prune_ps_);
+    }
+    c.Prune(now_ps);
+  }
 }
 
 }  // namespace nvmesim::device::media
