@@ -7,9 +7,6 @@
 // two. Simulated figures: they do not depend on the machine.
 //
 //   predict_bench [--scenario FILE] [--ios N]
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,8 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
+#include "bench/in_child.h"
 #include "driver/optimizer/performance_predictor.h"
 #include "harness/mgmt_command.h"
 #include "harness/scenario/scenario_spec.h"
@@ -117,33 +116,18 @@ int main(int argc, char** argv) {
               "meas IOPS", "error", "pred p99", "meas p99", "error", "sim ms");
   int within = 0, total = 0;
   for (const Workload& w : kWorkloads) {
-    int fds[2];
-    if (pipe(fds) != 0) return 1;
-    std::fflush(stdout);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(fds[0]);
-      // The simulation kernel's own messages stay out of the table.
-      const int null = open("/dev/null", O_WRONLY);
-      if (null >= 0) dup2(null, STDOUT_FILENO);
-      const Result r = Run(scenario, w, ios);
-      if (write(fds[1], &r, sizeof r) != sizeof r) _exit(2);
-      _exit(0);
-    }
-    close(fds[1]);
-    Result r;
-    const bool got = read(fds[0], &r, sizeof r) == sizeof r;
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
+    // quiet: the simulation kernel's own messages stay out of the table.
+    const std::optional<Result> got =
+        nvmesim::bench::RunInChild<Result>([&] { return Run(scenario, w, ios); }, /*quiet=*/true);
     char name[64];
     std::snprintf(name, sizeof name, "%u KiB QD %u %u%% read", w.block_bytes / 1024, w.queue_depth,
                   w.read_percent);
     ++total;
-    if (!got || !r.ok) {
+    if (!got || !got->ok) {
       std::printf("%-24s failed\n", name);
       continue;
     }
+    const Result& r = *got;
     const double e_iops = Error(r.predicted.iops, r.measured.iops);
     const double e_p99 = Error(r.predicted.p99_us, r.measured.p99_us);
     if (std::abs(e_iops) <= 10 && std::abs(e_p99) <= 10) ++within;

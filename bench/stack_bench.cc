@@ -9,17 +9,17 @@
 //
 //   bazel run -c opt //bench:stack_bench [-- --commands N] [--fidelity
 //   functional|approximate|cycle] [--profile PATH|none]
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bench/in_child.h"
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
 #include "harness/system/sim_system.h"
@@ -191,26 +191,13 @@ int main(int argc, char** argv) {
                 {"cycle", pcie::Fidelity::kCycle}};
   for (const auto& level : levels) {
     if (only != nullptr && std::strcmp(only, level.name) != 0) continue;
-    int fds[2];
-    if (pipe(fds) != 0) return 1;
-    std::fflush(stdout);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(fds[0]);
-      Result r = Measure(level.f, commands, profile);
-      (void)!write(fds[1], &r, sizeof r);
-      _exit(0);
-    }
-    close(fds[1]);
-    Result r;
-    const bool got = read(fds[0], &r, sizeof r) == static_cast<ssize_t>(sizeof r);
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
+    const std::optional<Result> got =
+        nvmesim::bench::RunInChild<Result>([&] { return Measure(level.f, commands, profile); });
     if (!got) {
       std::printf("%-12s %22s\n", level.name, "failed");
       continue;
     }
+    const Result& r = *got;
     std::printf("%-12s %22.0f %22.0f %20.0f\n", level.name, r.commands_per_second,
                 r.commands_per_wall_second, r.simulated_iops);
     std::printf("%-12s per command: %.3f engine activations, %.3f MSI-X, %.3f host CPU tasks\n", "",

@@ -5,17 +5,17 @@
 // process) and prints simulated MB/s and IOPS.
 //
 //   bazel run -c opt //bench:zns_e2e_bench [-- --blocks N]
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bench/in_child.h"
 #include "device_model/media/media_model.h"
 #include "device_model/media/profile_loader.h"
 #include "device_model/media_timing.h"
@@ -166,25 +166,14 @@ int main(int argc, char** argv) {
     std::printf("%-26s %12s %12s %10s %8s\n", "case", "MB/s (sim)", "IOPS (sim)", "sim ms",
                 "errors");
     for (const Case& c : cases) {
-      int fds[2];
-      if (pipe(fds) != 0) return 1;
-      const pid_t pid = fork();
-      if (pid == 0) {
-        close(fds[0]);
-        Result r = Measure(c, ops, nand);  // the zone's streams share its ops
-        if (write(fds[1], &r, sizeof r) != sizeof r) _exit(2);
-        _exit(0);
-      }
-      close(fds[1]);
-      Result r;
-      const bool got = read(fds[0], &r, sizeof r) == sizeof r;
-      close(fds[0]);
-      int status = 0;
-      waitpid(pid, &status, 0);
+      // The zone's streams share its ops.
+      const std::optional<Result> got =
+          nvmesim::bench::RunInChild<Result>([&] { return Measure(c, ops, nand); });
       if (!got) {
         std::printf("%-26s failed\n", c.name);
         continue;
       }
+      const Result& r = *got;
       std::printf("%-26s %12.1f %12.0f %10.2f %8llu\n", c.name, r.mb_per_s, r.iops, r.sim_ms,
                   static_cast<unsigned long long>(r.errors));
     }
