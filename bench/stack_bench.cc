@@ -91,7 +91,6 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total, const std::string& profi
     void Issue(Slot& s) {
       lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
       s.req.slba = (lcg >> 20) % kNamespaceLbas;
-      s.req.queue = static_cast<uint16_t>(issued % 4);
       ++issued;
       system->driver(0)->Submit(
           s.req, [loop = this, sp = &s](const driver::BlockResult&) { loop->Completed(*sp); });
@@ -112,7 +111,11 @@ Result Measure(pcie::Fidelity fidelity, uint64_t total, const std::string& profi
       std::fprintf(stderr, "boot failed: %s\n", st.ToString().c_str());
       std::exit(1);
     }
-    for (auto& s : slots) {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      Slot& s = slots[i];
+      // Four submitters of QD 32, each on its own queue (a job per CPU):
+      // a completion's next read goes to the queue it came from.
+      s.req.queue = static_cast<uint16_t>(i % 4);
       s.buf = system.dma().Allocate(4096, 4096);
       s.seg = {s.buf.bus, 4096};
       s.req.op = driver::BlockOp::kRead;

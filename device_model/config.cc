@@ -30,6 +30,10 @@ std::string ValidateControllerConfig(const ControllerConfig& c) {
   if (c.enable_time_ps > to_ps) return Err("enable_time_ps", "exceeds CAP.TO");
   if (c.disable_time_ps > to_ps) return Err("disable_time_ps", "exceeds CAP.TO");
   if (c.shutdown_time_ps > to_ps) return Err("shutdown_time_ps", "exceeds CAP.TO");
+  if (c.completion_window_ps > kEngineQuantumPs)
+    return Err("completion_window_ps", "must be 0.." + std::to_string(kEngineQuantumPs) +
+                                           " (one engine quantum), got " +
+                                           std::to_string(c.completion_window_ps));
   if (c.serial.size() > 20) return Err("serial", "longer than 20 bytes (SN)");
   if (c.model.size() > 40) return Err("model", "longer than 40 bytes (MN)");
   if (c.firmware.size() > 8) return Err("firmware", "longer than 8 bytes (FR)");

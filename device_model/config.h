@@ -37,6 +37,10 @@ struct SubsystemConfig {
   std::vector<NamespaceConfig> namespaces = {NamespaceConfig{}};
 };
 
+// The engine runs ahead of SystemC time by at most this much within one
+// activation (temporal decoupling).
+inline constexpr uint64_t kEngineQuantumPs = 1'000'000;  // 1 us
+
 struct ControllerConfig {
   std::string name = "ctrl0";
   uint16_t cntlid = 0;                // unique in the subsystem (Base 2.0 Figure 275 CNTLID)
@@ -60,6 +64,13 @@ struct ControllerConfig {
   uint64_t shutdown_time_ps = 2'000'000;
   // Per-command controller cost added to every command (ps), and per SQE fetch.
   uint64_t command_overhead_ps = 0;
+  // Loosely timed completion posting: one activation posts every timed
+  // completion due within this window of the first, each CQE write at its own
+  // due time, and sends each vector's MSI-X once, at the last one's time (an
+  // interrupt no earlier than its completions, at most one window late).
+  // 0: every completion and its interrupt at its own time. At most one engine
+  // quantum (kEngineQuantumPs).
+  uint64_t completion_window_ps = 0;
   std::string serial = "NVMESIM0001";
   std::string model = "nvmesim NVMe 2.0 controller";
   std::string firmware = "1.0";

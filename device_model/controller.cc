@@ -29,8 +29,7 @@ NvmeController::NvmeController(sc_core::sc_module_name name, const ControllerCon
       arbiter_(cfg.max_io_queues) {
   const std::string err = ValidateControllerConfig(cfg);
   if (!err.empty()) throw std::invalid_argument("ControllerConfig: " + err);
-  pcie_target.register_b_transport(this, &NvmeController::b_transport);
-  pcie_target.register_transport_dbg(this, &NvmeController::transport_dbg);
+  pcie_target.bind(pcie_fw_);
   pcie_initiator.register_invalidate_direct_mem_ptr(this, &NvmeController::InvalidateDmi);
 
   // BAR0 layout: registers 0h-FFFh, doorbells from 1000h at the configured
@@ -113,9 +112,7 @@ NvmeController::NvmeController(sc_core::sc_module_name name, const ControllerCon
 
 NvmeController::~NvmeController() { subsystem_.UnregisterController(cfg_.cntlid); }
 
-uint64_t NvmeController::NowPs() const {
-  return static_cast<uint64_t>((sc_core::sc_time_stamp() + local_).value() * res_ps_);
-}
+uint64_t NvmeController::NowPs() const { return ps_clock_.ToPs(ps_clock_.Now() + local_); }
 
 void NvmeController::Trace(const char* event, uint64_t a, uint64_t b, uint64_t c) {
   if (!cfg_.trace) return;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
 
@@ -28,6 +27,8 @@
 #include "device_model/pcie_function.h"
 #include "device_model/queues.h"
 #include "device_model/subsystem.h"
+#include "device_model/timed_queue.h"
+#include "pcie_model/fw_target.h"
 #include "pcie_model/sim_time.h"
 #include "spec/command.h"
 #include "spec/registers.h"
@@ -57,7 +58,7 @@ class NvmeController : public sc_core::sc_module,
                        private DmaPort,
                        private IoServices {
  public:
-  tlm_utils::simple_target_socket<NvmeController> pcie_target;
+  tlm::tlm_target_socket<> pcie_target;
   tlm_utils::simple_initiator_socket<NvmeController> pcie_initiator;
 
   SC_HAS_PROCESS(NvmeController);
@@ -144,9 +145,6 @@ class NvmeController : public sc_core::sc_module,
     uint16_t cqid;
     spec::Cqe cqe;
     bool aborted;
-    bool operator>(const Timed& o) const {
-      return due_ps != o.due_ps ? due_ps > o.due_ps : seq > o.seq;
-    }
   };
   struct Command {
     spec::Sqe sqe;
@@ -265,9 +263,14 @@ class NvmeController : public sc_core::sc_module,
   sc_core::sc_event thermal_event_;
   thermal::ThermalModel* thermal_ = nullptr;
   bool in_engine_ = false;
-  sc_core::sc_time local_;  // temporal-decoupling offset within an activation
-  double res_ps_ = 1.0;     // ps per SystemC time unit
+  bool defer_irqs_ = false;  // interrupts raised now go out at the activation's end
+  sc_core::sc_time local_;   // temporal-decoupling offset within an activation
+  double res_ps_ = 1.0;      // ps per SystemC time unit
   pcie::PsClock ps_clock_;
+  // pcie_target's forward interface: calls b_transport / transport_dbg directly.
+  pcie::FwTarget<NvmeController, &NvmeController::b_transport, nullptr,
+                 &NvmeController::transport_dbg>
+      pcie_fw_{*this};
   std::vector<spec::Sqe> fetch_buf_;
   std::vector<DmaSegment> segs_;
   std::vector<uint8_t> bounce_;       // data staging buffer (sized once to MDTS)
@@ -283,9 +286,9 @@ class NvmeController : public sc_core::sc_module,
   static constexpr size_t kDmiSlots = 1024;
   static size_t DmiSlot(uint64_t addr) { return (addr >> 12) & (kDmiSlots - 1); }
   std::vector<DmiWindow> dmi_ = std::vector<DmiWindow>(kDmiSlots);
-  bool dmi_seen_ = false;     // a grant was ever learnt (never, below functional fidelity)
-  std::vector<Timed> timed_;  // min-heap on (due_ps, seq): std::push_heap with greater
-  std::vector<Timed> held_;   // hung-queue fault: fetched, never completed
+  bool dmi_seen_ = false;    // a grant was ever learnt (never, below functional fidelity)
+  TimedQueue<Timed> timed_;  // due first, then in posting order
+  std::vector<Timed> held_;  // hung-queue fault: fetched, never completed
   uint64_t timed_seq_ = 0;
 
   // ---- interrupts

@@ -218,15 +218,17 @@ Status NvmeController::Abort(Command& c) {
       return Status::Ok();
     }
   }
-  for (Timed& t : timed_) {
-    if (t.sqid == sqid && t.cqe.cid == cid) {
-      t.cqe.status = aborted.ToCqeField(false);
-      t.due_ps = 0;  // complete now
-      std::make_heap(timed_.begin(), timed_.end(), std::greater<Timed>());
-      completion_event_.notify(sc_core::SC_ZERO_TIME);
-      c.dw0 = 0;
-      return Status::Ok();
-    }
+  // Found in flight: completes now, as aborted.
+  if (timed_.make_due(
+          [&](Timed& t) {
+            if (t.sqid != sqid || t.cqe.cid != cid) return false;
+            t.cqe.status = aborted.ToCqeField(false);
+            return true;
+          },
+          0)) {
+    completion_event_.notify(sc_core::SC_ZERO_TIME);
+    c.dw0 = 0;
+    return Status::Ok();
   }
   if (sqid == 0) {
     auto it = std::find(aer_cids_.begin(), aer_cids_.end(), cid);

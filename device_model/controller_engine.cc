@@ -16,7 +16,7 @@ namespace {
 constexpr uint32_t kMaxCommandsPerActivation = 4096;
 // Temporal decoupling quantum: the engine yields once its local time runs
 // this far ahead of SystemC time.
-const sc_core::sc_time kQuantum(1, sc_core::SC_US);
+const sc_core::sc_time kQuantum(static_cast<double>(kEngineQuantumPs), sc_core::SC_PS);
 }  // namespace
 
 void NvmeController::ScheduleEngine() {
@@ -249,7 +249,7 @@ void NvmeController::RaiseInterrupt(CompletionQueue& cq) {
     irq_pending_[v] = 1;
     irq_list_.push_back(v);
   }
-  if (!in_engine_) FlushInterrupts();
+  if (!in_engine_ && !defer_irqs_) FlushInterrupts();
 }
 
 void NvmeController::FlushInterrupts() {
@@ -274,11 +274,17 @@ void NvmeController::CoalesceProcess() {
 
 void NvmeController::CompletionProcess() {
   local_ = sc_core::SC_ZERO_TIME;
-  const uint64_t now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() * res_ps_);
-  while (!timed_.empty() && timed_.front().due_ps <= now) {
+  const uint64_t now = ps_clock_.NowPs();
+  // With a window, each CQE is written at its own due time (local_) and the
+  // interrupts wait for the last of them (FlushInterrupts at the final local_).
+  const uint64_t horizon = now + cfg_.completion_window_ps;
+  defer_irqs_ = cfg_.completion_window_ps > 0;
+  while (!timed_.empty() && timed_.front().due_ps <= horizon) {
     Timed t = PopTimed();
+    local_ = ps_clock_.Time(t.due_ps > now ? t.due_ps - now : 0);
     PostCqe(t.cqid, t.cqe);
   }
+  defer_irqs_ = false;
   FlushInterrupts();
   if (!timed_.empty()) {
     completion_event_.notify(ps_clock_.Time(timed_.front().due_ps - now));
@@ -289,37 +295,25 @@ void NvmeController::CompletionProcess() {
 }
 
 void NvmeController::PushTimed(const Timed& t) {
-  timed_.push_back(t);
-  std::push_heap(timed_.begin(), timed_.end(), std::greater<Timed>());
-  const uint64_t sc_now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() * res_ps_);
-  const uint64_t due = timed_.front().due_ps;
+  // Only a new earliest completion moves the wake-up: the one for an earlier
+  // front is pending already (the kernel keeps the earlier of two anyway).
+  if (!timed_.push(t)) return;
+  const uint64_t sc_now = ps_clock_.NowPs();
+  const uint64_t due = t.due_ps;
   completion_event_.notify(ps_clock_.Time(due > sc_now ? due - sc_now : 0));
 }
 
-NvmeController::Timed NvmeController::PopTimed() {
-  std::pop_heap(timed_.begin(), timed_.end(), std::greater<Timed>());
-  Timed t = timed_.back();
-  timed_.pop_back();
-  return t;
-}
+NvmeController::Timed NvmeController::PopTimed() { return timed_.pop(); }
 
 // Delete I/O SQ (Base 2.0 5.7): commands of that SQ still in flight end with
 // Command Aborted due to SQ Deletion, posted before the Delete completes.
 void NvmeController::CompleteInFlightForSq(uint16_t sqid, const Status& s) {
-  std::vector<Timed> keep;
-  for (const Timed& t : timed_) {
-    if (t.sqid == sqid) {
-      spec::Cqe cqe = t.cqe;
-      cqe.status = s.ToCqeField(false);
-      PostCqe(t.cqid, cqe);
-    } else {
-      keep.push_back(t);
-    }
-  }
-  if (keep.size() != timed_.size()) {
-    timed_ = std::move(keep);
-    std::make_heap(timed_.begin(), timed_.end(), std::greater<Timed>());
-  }
+  timed_.extract_if([sqid](const Timed& t) { return t.sqid == sqid; },
+                    [&](const Timed& t) {
+                      spec::Cqe cqe = t.cqe;
+                      cqe.status = s.ToCqeField(false);
+                      PostCqe(t.cqid, cqe);
+                    });
   for (size_t i = 0; i < held_.size();) {
     if (held_[i].sqid == sqid) {
       spec::Cqe cqe = held_[i].cqe;
@@ -335,10 +329,10 @@ void NvmeController::CompleteInFlightForSq(uint16_t sqid, const Status& s) {
 void NvmeController::AbortAllInFlight(bool by_reset) {
   // A controller reset ends every command without a completion (3.7.2):
   // the host owns their fate. Count and trace each so none vanishes unseen.
-  for (const Timed& t : timed_) {
+  timed_.for_each([&](const Timed& t) {
     ++stats_.commands_aborted_by_reset;
     Trace(by_reset ? "cmd_aborted_reset" : "cmd_aborted", t.sqid, t.cqe.cid);
-  }
+  });
   timed_.clear();
   for (const Timed& t : held_) {
     ++stats_.commands_aborted_by_reset;

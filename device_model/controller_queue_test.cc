@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <set>
+#include <stdexcept>
+#include <vector>
 
 #include "device_model/controller.h"
 #include "device_model/test_host.h"
@@ -245,6 +247,74 @@ NVMESIM_SIM_TEST(ControllerQueues, ResetWithCommandsInFlight) {
   EXPECT_EQ(b.ctrl.stats().completions_posted, posted_before);
   EXPECT_EQ(b.ctrl.stats().commands_aborted_by_reset, 8u);
   EXPECT_FALSE(b.host.Poll(1, false).has_value());
+}
+
+// Reads whose media times end 10, 10.3, 10.6 and 12 us after they start.
+class SteppedMedia final : public MediaTiming {
+ public:
+  uint64_t LatencyPs(const MediaOp& op, uint64_t) override {
+    if (op.kind != MediaOp::Kind::kRead) return 0;
+    static constexpr uint64_t kSteps[] = {10'000'000, 10'300'000, 10'600'000, 12'000'000};
+    return kSteps[next_++ % 4];
+  }
+
+ private:
+  size_t next_ = 0;
+};
+
+// Arrival times (ps) of the I/O vector's MSI-X messages for four reads
+// executed together, with the given completion window.
+std::vector<uint64_t> MsiTimes(uint64_t window_ps) {
+  SteppedMedia media;
+  ControllerConfig cfg;
+  cfg.media = &media;
+  cfg.completion_window_ps = window_ps;
+  Bench b(cfg);
+  EXPECT_TRUE(b.host.CreateIoQueues(1, 32, 1).ok());
+  const uint64_t buf = b.host.Alloc(4096 * 4);
+  for (int i = 0; i < 4; ++i) {
+    spec::Sqe s = MakeSqe(0x02, 1);
+    s.prp1 = buf + 4096 * i;
+    b.host.Submit(1, s, false);
+  }
+  b.host.msis.clear();
+  b.host.RingSq(1);
+  b.host.Run(20'000);
+  int done = 0;
+  while (auto c = b.host.Poll(1, false)) {
+    EXPECT_TRUE(c->status_value().ok());
+    ++done;
+  }
+  EXPECT_EQ(done, 4);
+  std::vector<uint64_t> t;
+  for (const auto& m : b.host.msis) {
+    if (m.data == 1) t.push_back(m.at_ps);
+  }
+  return t;
+}
+
+NVMESIM_SIM_TEST(ControllerQueues, WithoutACompletionWindowEachCompletionIsSignalledOnTime) {
+  const std::vector<uint64_t> t = MsiTimes(0);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[1] - t[0], 300'000u);
+  EXPECT_EQ(t[2] - t[0], 600'000u);
+  EXPECT_EQ(t[3] - t[0], 2'000'000u);
+}
+
+NVMESIM_SIM_TEST(ControllerQueues, CompletionWindowSignalsTheLastCompletionOfTheWindow) {
+  // A 1 us window opened by the first completion: its interrupt waits for the
+  // third (never earlier than a completion it announces); the fourth, 1.4 us
+  // after the third, is signalled on its own.
+  const std::vector<uint64_t> t = MsiTimes(1'000'000);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1] - t[0], 1'400'000u);
+}
+
+NVMESIM_SIM_TEST(ControllerQueues, CompletionWindowBeyondTheQuantumIsRejected) {
+  Subsystem sub{SubsystemConfig{}};
+  ControllerConfig cfg;
+  cfg.completion_window_ps = kEngineQuantumPs + 1;
+  EXPECT_THROW(NvmeController("ctrl", cfg, sub), std::invalid_argument);
 }
 
 NVMESIM_SIM_TEST(ControllerQueues, DeleteSqAbortsInFlightCommands) {

@@ -55,7 +55,7 @@ void TestHost::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay)
   if (p.is_write() && a >= kMsiBase && a < kMsiBase + 0x100000 && len == 4) {
     uint32_t d = 0;
     std::memcpy(&d, p.get_data_ptr(), 4);
-    msis.push_back({a, d});
+    msis.push_back({a, d, static_cast<uint64_t>((sc_core::sc_time_stamp() + delay).value())});
     p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }

@@ -41,6 +41,7 @@ class TestHost : public sc_core::sc_module {
   struct Msi {
     uint64_t addr;
     uint32_t data;
+    uint64_t at_ps;  // arrival: kernel time plus the write's annotated delay
   };
   std::vector<Msi> msis;
   size_t MsiCount(uint32_t vector) const;

@@ -409,9 +409,13 @@ uint32_t Controller::Poll() {
 
 void Controller::OnInterrupt(uint32_t vector) {
   if (state_ == ControllerState::kRemoved || state_ == ControllerState::kFailed) return;
+  // Commands submitted by completion callbacks ring their SQ doorbell once,
+  // when the handler is done: one MMIO write per queue, not one per command.
+  BeginBatch();
   for (uint16_t qid = 0; qid < queues_.size(); ++qid) {
     if (vector_of_[qid] == vector) ReapQueue(qid);
   }
+  EndBatch();
 }
 
 void Controller::OnCqe(Command* cmd, const spec::Cqe& cqe) {

@@ -90,9 +90,10 @@ void QueuePair::FlushDoorbell() {
   if (!doorbell_pending_) return;
   doorbell_pending_ = false;
   std::atomic_thread_fence(std::memory_order_release);  // SQEs visible before the doorbell
+  // Traced when issued: the write's own MMIO time is spent after it.
+  log_->Trace({0, trace_source_, "sq_doorbell", qid_, tail_, 0});
   mmio_->Write32(spec::SqTailDoorbellOffset(qid_, static_cast<uint8_t>(dstrd_)), tail_);
   ++stats_.sq_doorbells;
-  log_->Trace({0, trace_source_, "sq_doorbell", qid_, tail_, 0});
 }
 
 void QueuePair::Ignore(const spec::Cqe& cqe, const char* why) {

@@ -2,8 +2,8 @@
 // owner's member functions directly, fixed at compile time.
 //
 // Behaves as tlm_utils::simple_target_socket with b_transport (and optionally
-// get_direct_mem_ptr) registered: no debug transport (0 bytes), no DMI when no
-// handler is given (read/write over the whole range, refused). A call from the
+// get_direct_mem_ptr and transport_dbg) registered: without a handler, debug
+// transport moves 0 bytes and DMI is refused (read/write over the whole range). A call from the
 // bound initiator is one virtual call straight into the owner; the convenience
 // socket adds a virtual thunk, a check of the registered callback and a call
 // through a member pointer on every transaction.
@@ -21,8 +21,9 @@
 namespace nvmesim::pcie {
 
 // kTransport: void (Owner::*)(tlm_generic_payload&, sc_time&); kDmi: nullptr
-// (no DMI) or bool (Owner::*)(tlm_generic_payload&, tlm_dmi&).
-template <typename Owner, auto kTransport, auto kDmi = nullptr>
+// (no DMI) or bool (Owner::*)(tlm_generic_payload&, tlm_dmi&); kDbg: nullptr
+// (no debug access) or unsigned (Owner::*)(tlm_generic_payload&).
+template <typename Owner, auto kTransport, auto kDmi = nullptr, auto kDbg = nullptr>
 class FwTarget final : public tlm::tlm_fw_transport_if<> {
  public:
   explicit FwTarget(Owner& owner) : owner_(owner) {}
@@ -43,7 +44,14 @@ class FwTarget final : public tlm::tlm_fw_transport_if<> {
     }
   }
 
-  unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override {
+    if constexpr (!std::is_same_v<decltype(kDbg), std::nullptr_t>) {
+      return (owner_.*kDbg)(trans);
+    } else {
+      (void)trans;
+      return 0;
+    }
+  }
 
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&,
                                      sc_core::sc_time&) override {

@@ -31,7 +31,8 @@ HostCpu::TaskId HostCpu::PostAt(sc_core::sc_time when, Task task) {
 }
 
 void HostCpu::Arm(uint64_t at_ps) {
-  const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
+  const uint64_t now_ps = clock_.NowPs();
+  if (at_ps < busy_until_ps_) at_ps = busy_until_ps_;  // nothing runs while the CPU is busy
   if (at_ps < now_ps) at_ps = now_ps;
   Alarm* spare = nullptr;
   for (Alarm& a : alarms_) {
@@ -74,7 +75,7 @@ void HostCpu::Run() {
   {
     // Alarms due by now have fired or fire in this time step, after this run:
     // either way this run serves them (a late one is a harmless spare wake-up).
-    const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
+    const uint64_t now_ps = clock_.NowPs();
     for (Alarm& a : alarms_) {
       if (a.armed && a.at_ps <= now_ps) a.armed = false;
     }
@@ -84,11 +85,12 @@ void HostCpu::Run() {
       next_trigger();  // static sensitivity: either alarm
       return;
     }
-    const uint64_t now_ps = Ps(sc_core::sc_time_stamp());
-    if (queue_.front().time_ps > now_ps) {
-      // Sleep until the task is due, but wake for anything posted earlier meanwhile
-      // (an interrupt that arrives before a timeout must run first).
-      Arm(queue_.front().time_ps);
+    const uint64_t now_ps = clock_.NowPs();
+    const uint64_t ready_ps = std::max(queue_.front().time_ps, busy_until_ps_);
+    if (ready_ps > now_ps) {
+      // Sleep until the task is due and the CPU free, but wake for anything posted
+      // earlier meanwhile (an interrupt that arrives before a timeout must run first).
+      Arm(ready_ps);
       next_trigger();  // static sensitivity: either alarm
       return;
     }
@@ -103,10 +105,10 @@ void HostCpu::Run() {
     }
     ++tasks_run_;
     if (local_offset_ != sc_core::SC_ZERO_TIME) {
-      const sc_core::sc_time spent = local_offset_;
+      // The CPU was busy (e.g. stalled on an MMIO read) for this long: the next task
+      // starts no earlier. No wake-up of its own: an idle CPU just sleeps on.
+      busy_until_ps_ = clock_.NowPs() + Ps(local_offset_);
       local_offset_ = sc_core::SC_ZERO_TIME;
-      next_trigger(spent);  // the CPU was busy (e.g. stalled on an MMIO read) for this long
-      return;
     }
   }
 }

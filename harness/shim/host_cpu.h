@@ -16,6 +16,8 @@
 
 #include <systemc>
 
+#include "pcie_model/sim_time.h"
+
 namespace nvmesim::harness {
 
 class HostCpu : public sc_core::sc_module {
@@ -35,7 +37,7 @@ class HostCpu : public sc_core::sc_module {
   bool Cancel(TaskId id);
 
   // The CPU's notion of now: kernel time plus the running task's local offset.
-  sc_core::sc_time Now() const { return sc_core::sc_time_stamp() + local_offset_; }
+  sc_core::sc_time Now() const { return clock_.Now() + local_offset_; }
   // The running task's local time offset; MMIO passes it as the b_transport delay.
   sc_core::sc_time& local_offset() { return local_offset_; }
 
@@ -76,7 +78,9 @@ class HostCpu : public sc_core::sc_module {
     bool armed = false;
   };
   Alarm alarms_[2];
+  pcie::PsClock clock_;  // kernel time, read in place
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;
+  uint64_t busy_until_ps_ = 0;  // the last task's MMIO time ends here; no task starts before
   uint64_t next_seq_ = 0;
   TaskId next_id_ = 1;
   uint64_t tasks_run_ = 0;

@@ -125,5 +125,43 @@ NVMESIM_SIM_TEST(HostCpuTest, LocalOffsetIsWaitedOutAfterTheTask) {
   EXPECT_EQ(seen, sc_time(700, SC_NS));  // the second task waited for the busy CPU
 }
 
+// Work that arrives from another process while the CPU is still busy with a
+// task's MMIO time waits for the CPU; work due after that runs on time.
+struct BusyPoster : sc_core::sc_module {
+  HostCpu* cpu;
+  std::vector<std::string>* order;
+  SC_HAS_PROCESS(BusyPoster);
+  BusyPoster(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
+      : sc_module(n), cpu(c), order(o) {
+    SC_THREAD(Run);
+  }
+  void Log(const char* what) {
+    order->push_back(std::string(what) + "@" + sc_core::sc_time_stamp().to_string());
+  }
+  void Run() {
+    wait(sc_time(300, SC_NS));  // the CPU is busy until 700 ns
+    cpu->PostAt(sc_time(400, SC_NS), [this] { Log("irq_in_busy"); });
+    cpu->PostAt(sc_time(900, SC_NS), [this] { Log("irq_after"); });
+    wait(sc_time(1, SC_US));  // 1.3 us: the CPU is idle again
+    cpu->PostAt(sc_time(1500, SC_NS), [this] {
+      Log("irq_idle");
+      cpu->Halt();
+    });
+  }
+};
+
+NVMESIM_SIM_TEST(HostCpuTest, WorkPostedWhileBusyWaitsForTheCpu) {
+  HostCpu cpu("cpu");
+  std::vector<std::string> order;
+  BusyPoster dev("dev", &cpu, &order);
+  cpu.Post(sc_core::SC_ZERO_TIME, [&] {
+    cpu.local_offset() += sc_time(700, SC_NS);
+    order.push_back("busy@" + sc_core::sc_time_stamp().to_string());
+  });
+  sc_core::sc_start();
+  EXPECT_EQ(order, (std::vector<std::string>{"busy@0 s", "irq_in_busy@700 ns", "irq_after@900 ns",
+                                             "irq_idle@1500 ns"}));
+}
+
 }  // namespace
 }  // namespace nvmesim::harness

@@ -71,6 +71,10 @@ SimSystem::SimSystem(const SimSystemSpec& spec) : spec_(spec) {
     slot.link = std::make_unique<pcie::Link>(link_name.c_str(), link_cfg, spec_.trace);
     device::ControllerConfig dev_cfg = c.device;
     if (dev_cfg.trace == nullptr) dev_cfg.trace = spec_.trace;
+    // Loosely timed levels post the completions of one engine quantum
+    // together; cycle posts each at its own time.
+    dev_cfg.completion_window_ps =
+        spec_.fidelity == pcie::Fidelity::kCycle ? 0 : device::kEngineQuantumPs;
     if (c.media) dev_cfg.media = c.media.get();
     if (c.thermal) {
       slot.thermal = std::make_unique<device::thermal::ThermalModel>(*c.thermal);
