@@ -105,11 +105,14 @@ Status NvmeController::ReadWrite(Command& c, bool write) {
   const uint64_t off = slba * ns.lba_bytes();
   uint8_t* buf = bounce_.data();
   MediaOp mop;
+  mop.kind = write ? MediaOp::Kind::kWrite : MediaOp::Kind::kRead;
   mop.nsid = s.nsid;
   mop.slba = slba;
   mop.nlb = nlb;
   mop.bytes = bytes;
   mop.fua = Fua(s);
+  // The media model's map lookup then overlaps the data transfer below.
+  media_->Prefetch(mop);
   if (write) {
     st = FromHost(s, buf, bytes);
     if (!st.ok()) return st;

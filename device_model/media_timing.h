@@ -24,6 +24,10 @@ class MediaTiming {
   // command, in the order the controller executes them; a Dataset Management
   // deallocate calls it once per range (kind kDeallocate, that range's LBAs).
   virtual uint64_t LatencyPs(const MediaOp& op, uint64_t now_ps) = 0;
+  // A hint that LatencyPs(op, ...) follows shortly: a model may start loading
+  // the host memory it will read (its mapping tables) into the CPU caches.
+  // Changes no state and no result.
+  virtual void Prefetch(const MediaOp& op) { (void)op; }
 };
 
 class ZeroMediaTiming final : public MediaTiming {

@@ -81,6 +81,16 @@ class Ftl {
     const uint32_t* chunk = sp->pages[page]->chunk[c & (kDirPage - 1)].get();
     return chunk ? chunk[lpn & (kChunk - 1)] : kUnmapped;
   }
+  // Starts loading the map entry of `lpn` into the CPU caches (no effect on state).
+  void PrefetchMap(uint64_t lpn) const {
+    const Space* sp = FindSpace(lpn >> kSpaceShift);
+    if (!sp) return;
+    const uint64_t c = (lpn & kUnitMask) >> kChunkBits;
+    const uint64_t page = c >> kDirBits;
+    if (page >= sp->pages.size() || !sp->pages[page]) return;
+    if (const uint32_t* chunk = sp->pages[page]->chunk[c & (kDirPage - 1)].get())
+      __builtin_prefetch(chunk + (lpn & (kChunk - 1)));
+  }
   // Places one host unit at the write point; the old copy becomes invalid.
   // kUnmapped when the user capacity is exhausted (counted as overflow).
   uint32_t Write(uint64_t lpn);

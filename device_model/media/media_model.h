@@ -53,6 +53,13 @@ class MediaModel final : public device::MediaTiming {
   explicit MediaModel(const MediaProfile& p);
 
   uint64_t LatencyPs(const device::MediaOp& op, uint64_t now_ps) override;
+  // Prefetches the map entry of a conventional read or write's first unit.
+  void Prefetch(const device::MediaOp& op) override {
+    if ((op.kind != device::MediaOp::Kind::kRead && op.kind != device::MediaOp::Kind::kWrite) ||
+        op.nsid != lba_nsid_ || lba_size_ == 0 || ftl_.ZoneUnits(op.nsid) != 0)
+      return;
+    ftl_.PrefetchMap(Ftl::Lpn(op.nsid, op.slba * lba_size_ >> unit_shift_));
+  }
 
   // Unmaps [slba, slba + nlb) of `nsid` (whole mapping units only).
   uint64_t DeallocatePs(uint32_t nsid, uint64_t slba, uint64_t nlb, uint32_t lba_bytes,

@@ -235,6 +235,28 @@ TEST(MediaModel, SameInputsSameTimes) {
   EXPECT_EQ(run(), run());
 }
 
+TEST(MediaModel, PrefetchChangesNoResult) {
+  auto run = [](bool prefetch) {
+    MediaModel m(Small());
+    std::vector<uint64_t> out;
+    uint64_t now = 0, x = 5;
+    for (int i = 0; i < 4000; ++i) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const Kind k = (x >> 60) < 7 ? Kind::kWrite : Kind::kRead;
+      const device::MediaOp op = Op(k, (x >> 20) % 600, 1 + (x >> 40) % 4);
+      if (prefetch) {
+        m.Prefetch(op);
+        m.Prefetch(Op(Kind::kRead, (x >> 8) % 100000));  // beyond anything written
+      }
+      out.push_back(m.LatencyPs(op, now));
+      now += 2 * kUs;
+    }
+    out.push_back(m.Stats().ftl.gc_units);
+    return out;
+  };
+  EXPECT_EQ(run(true), run(false));
+}
+
 TEST(MakeMediaTiming, BuildsTheModelTheProfileAsksFor) {
   std::string error;
   MediaProfile p = Small();

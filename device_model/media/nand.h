@@ -26,7 +26,9 @@ class Calendar {
   void Prune(uint64_t t) {
     // Ends are sorted like starts (the intervals do not overlap).
     const size_t n = busy_.size();
-    while (head_ < n && busy_[head_].end <= t) ++head_;
+    size_t h = head_;  // a local: the loop does not store head_ on every step
+    while (h < n && busy_[h].end <= t) ++h;
+    head_ = h;
     if (head_ == n) {
       busy_.clear();
       head_ = 0;
@@ -59,14 +61,13 @@ inline uint64_t Calendar::Reserve(uint64_t earliest, uint64_t len) {
   // order (DRAM) land after the last one.
   size_t i = head_;
   if (n > head_ && b[n - 1].start <= earliest) i = n;
+  // Branch-free binary search (conditional moves): the probes' outcomes are
+  // unpredictable, so a branch per probe would mispredict about half the time.
   for (size_t count = n - i; count > 0;) {
     const size_t half = count / 2;
-    if (b[i + half].start <= earliest) {
-      i += half + 1;
-      count -= half + 1;
-    } else {
-      count = half;
-    }
+    const bool right = b[i + half].start <= earliest;
+    i = right ? i + half + 1 : i;
+    count = right ? count - half - 1 : half;
   }
   uint64_t t = earliest;
   if (i > head_ && b[i - 1].end > t) t = b[i - 1].end;
