@@ -64,7 +64,8 @@ void NvmeController::EngineProcess() {
       if (qid == 0) InjectFatal();
       continue;
     }
-    sq.head = (sq.head + n) % sq.size;
+    sq.head += n;  // n stops at the ring's end: at most one wrap
+    if (sq.head == sq.size) sq.head = 0;
     stats_.commands_fetched += n;
     arbiter_.Consumed(qid, n);
     UpdateAvail(qid);

@@ -58,6 +58,8 @@ const HostMemory::Region* HostMemory::Find(uint64_t bus, uint64_t length, uint64
   --it;
   if (!inside(it->first, it->second)) return nullptr;
   e.base = it->first;
+  e.size = it->second.size;
+  e.bytes = it->second.bytes.get();
   e.region = &it->second;
   *base = it->first;
   return e.region;

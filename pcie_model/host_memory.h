@@ -23,8 +23,8 @@ class HostMemory {
   uint8_t* Translate(uint64_t bus, uint64_t length) {
     // A hit in the lookup cache is answered here; everything else by Find.
     const CacheEntry& e = cache_[CacheSlot(bus)];
-    if (e.region != nullptr && Inside(bus, length, e.base, e.region->size)) {
-      return e.region->bytes.get() + (bus - e.base);
+    if (e.region != nullptr && Inside(bus, length, e.base, e.size)) {
+      return e.bytes + (bus - e.base);
     }
     return TranslateSlow(bus, length);
   }
@@ -60,9 +60,12 @@ class HostMemory {
   // A direct-mapped cache of recent lookups, indexed by the 4 KiB page of the
   // address: DMA goes to a few hundred live buffers over and over, and a map
   // walk per transfer is the cost otherwise. A hit is re-checked against the
-  // region's bounds, so the cache only ever answers what Find would.
+  // region's bounds, so the cache only ever answers what Find would. The
+  // region's size and bytes are copied in: a hit reads one entry, no map node.
   struct CacheEntry {
     uint64_t base = 0;
+    uint64_t size = 0;
+    uint8_t* bytes = nullptr;
     const Region* region = nullptr;
   };
   static constexpr size_t kCacheEntries = 1024;
