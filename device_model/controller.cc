@@ -114,8 +114,7 @@ NvmeController::~NvmeController() { subsystem_.UnregisterController(cfg_.cntlid)
 
 uint64_t NvmeController::NowPs() const { return ps_clock_.ToPs(ps_clock_.Now() + local_); }
 
-void NvmeController::Trace(const char* event, uint64_t a, uint64_t b, uint64_t c) {
-  if (!cfg_.trace) return;
+void NvmeController::EmitTrace(const char* event, uint64_t a, uint64_t b, uint64_t c) {
   spec::TraceEvent e;
   e.time_ps = NowPs();
   e.source = name();
