@@ -78,8 +78,6 @@ NvmeController::NvmeController(sc_core::sc_module_name name, const ControllerCon
   health_.temperature_kelvin = cfg.ambient_kelvin;
   temp_threshold_over_ = cfg.warning_kelvin;
   nsqa_ = ncqa_ = static_cast<uint16_t>(cfg.max_io_queues - 1);
-  const sc_core::sc_time res = sc_core::sc_get_time_resolution();
-  res_ps_ = res.to_seconds() * 1e12;
   local_ = sc_core::SC_ZERO_TIME;
 
   dma_payload_.set_byte_enable_ptr(nullptr);

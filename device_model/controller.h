@@ -269,7 +269,6 @@ class NvmeController : public sc_core::sc_module,
   bool in_engine_ = false;
   bool defer_irqs_ = false;  // interrupts raised now go out at the activation's end
   sc_core::sc_time local_;   // temporal-decoupling offset within an activation
-  double res_ps_ = 1.0;      // ps per SystemC time unit
   pcie::PsClock ps_clock_;
   // pcie_target's forward interface: calls b_transport / transport_dbg directly.
   pcie::FwTarget<NvmeController, &NvmeController::b_transport, nullptr,
