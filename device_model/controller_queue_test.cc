@@ -32,6 +32,17 @@ struct Bench {
   TestHost host;
 };
 
+// Places `n` one-block reads of NSID 1 in I/O SQ 1, each into its own 4 KiB
+// host buffer, without ringing the doorbell.
+void QueueReads(Bench& b, int n) {
+  const uint64_t buf = b.host.Alloc(4096 * static_cast<uint64_t>(n));
+  for (int i = 0; i < n; ++i) {
+    spec::Sqe s = MakeSqe(0x02, 1);
+    s.prp1 = buf + 4096 * static_cast<uint64_t>(i);
+    b.host.Submit(1, s, false);
+  }
+}
+
 spec::Sqe CreateCq(uint16_t qid, uint32_t entries, uint64_t base, uint16_t iv, bool pc = true) {
   spec::Sqe s = MakeSqe(0x05);
   s.prp1 = base;
@@ -229,12 +240,7 @@ NVMESIM_SIM_TEST(ControllerQueues, ResetWithCommandsInFlight) {
   cfg.media = &slow;
   Bench b(cfg);
   ASSERT_TRUE(b.host.CreateIoQueues(1, 32, 1).ok());
-  const uint64_t buf = b.host.Alloc(4096 * 8);
-  for (int i = 0; i < 8; ++i) {
-    spec::Sqe s = MakeSqe(0x02, 1);
-    s.prp1 = buf + 4096 * i;
-    b.host.Submit(1, s, false);
-  }
+  QueueReads(b, 8);
   b.host.RingSq(1);
   b.host.Run(5000);  // fetched and executing
   const uint64_t posted_before = b.ctrl.stats().completions_posted;
@@ -271,12 +277,7 @@ std::vector<uint64_t> MsiTimes(uint64_t window_ps) {
   cfg.completion_window_ps = window_ps;
   Bench b(cfg);
   EXPECT_TRUE(b.host.CreateIoQueues(1, 32, 1).ok());
-  const uint64_t buf = b.host.Alloc(4096 * 4);
-  for (int i = 0; i < 4; ++i) {
-    spec::Sqe s = MakeSqe(0x02, 1);
-    s.prp1 = buf + 4096 * i;
-    b.host.Submit(1, s, false);
-  }
+  QueueReads(b, 4);
   b.host.msis.clear();
   b.host.RingSq(1);
   b.host.Run(20'000);
@@ -323,12 +324,7 @@ NVMESIM_SIM_TEST(ControllerQueues, DeleteSqAbortsInFlightCommands) {
   cfg.media = &slow;
   Bench b(cfg);
   ASSERT_TRUE(b.host.CreateIoQueues(1, 32, 1).ok());
-  const uint64_t buf = b.host.Alloc(4096 * 4);
-  for (int i = 0; i < 4; ++i) {
-    spec::Sqe s = MakeSqe(0x02, 1);
-    s.prp1 = buf + 4096 * i;
-    b.host.Submit(1, s, false);
-  }
+  QueueReads(b, 4);
   b.host.RingSq(1);
   b.host.Run(2000);
   spec::Sqe dsq = MakeSqe(0x00);
@@ -505,12 +501,7 @@ NVMESIM_SIM_TEST(ControllerQueues, ShutdownCompletesInFlightCommands) {
   cfg.media = &slow;
   Bench b(cfg);
   ASSERT_TRUE(b.host.CreateIoQueues(1, 16, 1).ok());
-  const uint64_t buf = b.host.Alloc(4 * 4096);
-  for (int i = 0; i < 4; ++i) {
-    spec::Sqe s = MakeSqe(0x02, 1);
-    s.prp1 = buf + 4096 * i;
-    b.host.Submit(1, s, false);
-  }
+  QueueReads(b, 4);
   b.host.RingSq(1);
   b.host.Run(1000);
   spec::CcRegister cc{b.host.Read32(spec::kRegCc)};
