@@ -1,6 +1,8 @@
 #include "harness/shim/host_cpu.h"
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/sim_test.h"
@@ -39,27 +41,33 @@ NVMESIM_SIM_TEST(HostCpuTest, CancelledTaskNeverRuns) {
   EXPECT_FALSE(cpu.Cancel(id));
 }
 
-// An event from another process that lands before a far-off timer must run first:
-// the CPU sleeps until the timer but wakes for earlier work.
-struct Device : sc_core::sc_module {
+// Another process that posts work to the CPU by a script run in its thread
+// (the script may wait) and logs each piece with the time it ran.
+struct Poster : sc_core::sc_module {
   HostCpu* cpu;
   std::vector<std::string>* order;
-  SC_HAS_PROCESS(Device);
-  Device(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
-      : sc_module(n), cpu(c), order(o) {
+  std::function<void(Poster&)> script;
+  SC_HAS_PROCESS(Poster);
+  Poster(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o,
+         std::function<void(Poster&)> s)
+      : sc_module(n), cpu(c), order(o), script(std::move(s)) {
     SC_THREAD(Run);
   }
-  void Run() {
-    wait(sc_time(3, SC_US));
-    cpu->Post(sc_core::SC_ZERO_TIME,
-              [this] { order->push_back("irq@" + sc_core::sc_time_stamp().to_string()); });
+  void Log(const char* what) {
+    order->push_back(std::string(what) + "@" + sc_core::sc_time_stamp().to_string());
   }
+  void Run() { script(*this); }
 };
 
+// An event from another process that lands before a far-off timer must run first:
+// the CPU sleeps until the timer but wakes for earlier work.
 NVMESIM_SIM_TEST(HostCpuTest, InterruptBeforeTimeoutRunsFirst) {
   HostCpu cpu("cpu");
   std::vector<std::string> order;
-  Device dev("dev", &cpu, &order);
+  Poster dev("dev", &cpu, &order, [](Poster& p) {
+    sc_core::wait(sc_time(3, SC_US));
+    p.cpu->Post(sc_core::SC_ZERO_TIME, [&p] { p.Log("irq"); });
+  });
   cpu.Post(sc_time(100, SC_US), [&] {
     order.push_back("timeout@" + sc_core::sc_time_stamp().to_string());
     cpu.Halt();
@@ -71,33 +79,19 @@ NVMESIM_SIM_TEST(HostCpuTest, InterruptBeforeTimeoutRunsFirst) {
 // Interrupts posted from another process for a few hundred ns ahead, some at
 // the very time a CPU task is due (before or after the CPU ran in that time
 // step), while a far-off timer is pending: every task runs at its own time.
-struct Poster : sc_core::sc_module {
-  HostCpu* cpu;
-  std::vector<std::string>* order;
-  SC_HAS_PROCESS(Poster);
-  Poster(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
-      : sc_module(n), cpu(c), order(o) {
-    SC_THREAD(Run);
-  }
-  void Log(const char* what) {
-    order->push_back(std::string(what) + "@" + sc_core::sc_time_stamp().to_string());
-  }
-  void Run() {
-    wait(sc_time(5, SC_US));  // the CPU has a task due now too
-    cpu->PostAt(sc_time(5300, SC_NS), [this] { Log("irq1"); });
-    cpu->PostAt(sc_time(5, SC_US), [this] { Log("irq0"); });
-    wait(sc_time(1, SC_US));  // 6 us: the CPU is idle, the timer pending
-    cpu->PostAt(sc_time(6500, SC_NS), [this] { Log("irq3"); });
-    cpu->PostAt(sc_time(6200, SC_NS), [this] { Log("irq2"); });
-    wait(sc_time(500, SC_NS));  // 6.5 us: posted in the time step irq3 runs in
-    cpu->PostAt(sc_time(6700, SC_NS), [this] { Log("irq4"); });
-  }
-};
-
 NVMESIM_SIM_TEST(HostCpuTest, WakeUpsForEarlierWorkNeverLoseALaterOne) {
   HostCpu cpu("cpu");
   std::vector<std::string> order;
-  Poster dev("dev", &cpu, &order);
+  Poster dev("dev", &cpu, &order, [](Poster& p) {
+    sc_core::wait(sc_time(5, SC_US));  // the CPU has a task due now too
+    p.cpu->PostAt(sc_time(5300, SC_NS), [&p] { p.Log("irq1"); });
+    p.cpu->PostAt(sc_time(5, SC_US), [&p] { p.Log("irq0"); });
+    sc_core::wait(sc_time(1, SC_US));  // 6 us: the CPU is idle, the timer pending
+    p.cpu->PostAt(sc_time(6500, SC_NS), [&p] { p.Log("irq3"); });
+    p.cpu->PostAt(sc_time(6200, SC_NS), [&p] { p.Log("irq2"); });
+    sc_core::wait(sc_time(500, SC_NS));  // 6.5 us: posted in the time step irq3 runs in
+    p.cpu->PostAt(sc_time(6700, SC_NS), [&p] { p.Log("irq4"); });
+  });
   cpu.PostAt(sc_time(5, SC_US),
              [&] { order.push_back("task@" + sc_core::sc_time_stamp().to_string()); });
   cpu.PostAt(sc_time(100, SC_US), [&] {
@@ -127,33 +121,19 @@ NVMESIM_SIM_TEST(HostCpuTest, LocalOffsetIsWaitedOutAfterTheTask) {
 
 // Work that arrives from another process while the CPU is still busy with a
 // task's MMIO time waits for the CPU; work due after that runs on time.
-struct BusyPoster : sc_core::sc_module {
-  HostCpu* cpu;
-  std::vector<std::string>* order;
-  SC_HAS_PROCESS(BusyPoster);
-  BusyPoster(sc_core::sc_module_name n, HostCpu* c, std::vector<std::string>* o)
-      : sc_module(n), cpu(c), order(o) {
-    SC_THREAD(Run);
-  }
-  void Log(const char* what) {
-    order->push_back(std::string(what) + "@" + sc_core::sc_time_stamp().to_string());
-  }
-  void Run() {
-    wait(sc_time(300, SC_NS));  // the CPU is busy until 700 ns
-    cpu->PostAt(sc_time(400, SC_NS), [this] { Log("irq_in_busy"); });
-    cpu->PostAt(sc_time(900, SC_NS), [this] { Log("irq_after"); });
-    wait(sc_time(1, SC_US));  // 1.3 us: the CPU is idle again
-    cpu->PostAt(sc_time(1500, SC_NS), [this] {
-      Log("irq_idle");
-      cpu->Halt();
-    });
-  }
-};
-
 NVMESIM_SIM_TEST(HostCpuTest, WorkPostedWhileBusyWaitsForTheCpu) {
   HostCpu cpu("cpu");
   std::vector<std::string> order;
-  BusyPoster dev("dev", &cpu, &order);
+  Poster dev("dev", &cpu, &order, [](Poster& p) {
+    sc_core::wait(sc_time(300, SC_NS));  // the CPU is busy until 700 ns
+    p.cpu->PostAt(sc_time(400, SC_NS), [&p] { p.Log("irq_in_busy"); });
+    p.cpu->PostAt(sc_time(900, SC_NS), [&p] { p.Log("irq_after"); });
+    sc_core::wait(sc_time(1, SC_US));  // 1.3 us: the CPU is idle again
+    p.cpu->PostAt(sc_time(1500, SC_NS), [&p] {
+      p.Log("irq_idle");
+      p.cpu->Halt();
+    });
+  });
   cpu.Post(sc_core::SC_ZERO_TIME, [&] {
     cpu.local_offset() += sc_time(700, SC_NS);
     order.push_back("busy@" + sc_core::sc_time_stamp().to_string());
