@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/bench/bench_cli.h"
+#include "harness/cli_number.h"
 #include "harness/faults/fault_catalogue.h"
 #include "harness/mgmt_command.h"
 #include "harness/report/chrome_trace.h"
@@ -178,7 +179,8 @@ int main(int argc, char** argv) {
   CLI::App* run =
       app.add_subcommand("run", "Run a scenario and check its expectations (exit 0 when all hold)");
   run->add_option("scenario", path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
-  run->add_option("--seed", seed, "Seed for every random choice (default: the scenario's)");
+  run->add_option("--seed", seed, "Seed for every random choice (default: the scenario's)")
+      ->check(nh::WholeNumber());
   run->add_option("--fidelity", fidelity, "Timing fidelity")
       ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
   run->add_option("--json", json, "Write results as fio-shaped JSON to this file");
@@ -207,36 +209,45 @@ int main(int argc, char** argv) {
   mgmt->add_option("command", mreq.command, commands_help)->required();
   mgmt->add_option("--controller", mreq.controller, "Controller name (default: the first)");
   auto& pt = mreq.passthru;
-  mgmt->add_option("-O,--opcode", pt.opcode, "passthru: opcode");
-  mgmt->add_option("-f,--flags", pt.flags, "passthru: command flags (CDW0 bits 15:8)");
-  mgmt->add_option("-n,--namespace-id", pt.nsid, "passthru: namespace id");
-  mgmt->add_option("--cdw2", pt.cdw2, "passthru: command dword 2");
-  mgmt->add_option("--cdw3", pt.cdw3, "passthru: command dword 3");
-  mgmt->add_option("--cdw10", pt.cdw10, "passthru: command dword 10");
-  mgmt->add_option("--cdw11", pt.cdw11, "passthru: command dword 11");
-  mgmt->add_option("--cdw12", pt.cdw12, "passthru: command dword 12");
-  mgmt->add_option("--cdw13", pt.cdw13, "passthru: command dword 13");
-  mgmt->add_option("--cdw14", pt.cdw14, "passthru: command dword 14");
-  mgmt->add_option("--cdw15", pt.cdw15, "passthru: command dword 15");
-  mgmt->add_option("-l,--data-len", pt.data_len, "passthru: data length in bytes");
+  mgmt->add_option("-O,--opcode", pt.opcode, "passthru: opcode")->check(nh::WholeNumber());
+  mgmt->add_option("-f,--flags", pt.flags, "passthru: command flags (CDW0 bits 15:8)")
+      ->check(nh::WholeNumber());
+  mgmt->add_option("-n,--namespace-id", pt.nsid, "passthru: namespace id")
+      ->check(nh::WholeNumber());
+  mgmt->add_option("--cdw2", pt.cdw2, "passthru: command dword 2")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw3", pt.cdw3, "passthru: command dword 3")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw10", pt.cdw10, "passthru: command dword 10")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw11", pt.cdw11, "passthru: command dword 11")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw12", pt.cdw12, "passthru: command dword 12")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw13", pt.cdw13, "passthru: command dword 13")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw14", pt.cdw14, "passthru: command dword 14")->check(nh::WholeNumber());
+  mgmt->add_option("--cdw15", pt.cdw15, "passthru: command dword 15")->check(nh::WholeNumber());
+  mgmt->add_option("-l,--data-len", pt.data_len, "passthru: data length in bytes")
+      ->check(nh::WholeNumber());
   mgmt->add_flag("-r,--read", pt.read, "passthru: the command returns data");
   mgmt->add_flag("-w,--write", pt.write, "passthru: the command sends data (--input-file)");
   mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")
       ->check(CLI::ExistingFile);
-  mgmt->add_option("--nsid", mreq.nsid, "nvme-zns-info/-delete: namespace id");
+  mgmt->add_option("--nsid", mreq.nsid, "nvme-zns-info/-delete: namespace id")
+      ->check(nh::WholeNumber());
   mgmt->add_option("--state", mreq.zone_state, "nvme-zns-info: only zones in this state");
-  mgmt->add_option("--blocks", mreq.blocks, "nvme-zns-create: size in logical blocks");
+  mgmt->add_option("--blocks", mreq.blocks, "nvme-zns-create: size in logical blocks")
+      ->check(nh::WholeNumber());
   mgmt->add_option("--args", mreq.args, "nvme-multipath-config: \"policy=latency ...\"");
   mgmt->add_option("--path", mreq.path, "nvme-multipath-failover: path to move I/O off");
   mgmt->add_flag("--restore", mreq.restore, "nvme-multipath-failover: put the path back");
   nh::WorkloadOptions& wl = mreq.workload;
-  mgmt->add_option("--bs", wl.block_bytes, "optimizer commands: block size in bytes (4096)");
-  mgmt->add_option("--qd", wl.queue_depth, "optimizer commands: queue depth 1..1024 (32)");
-  mgmt->add_option("--read-pct", wl.read_percent, "optimizer commands: percent reads (70)");
+  mgmt->add_option("--bs", wl.block_bytes, "optimizer commands: block size in bytes (4096)")
+      ->check(nh::WholeNumber());
+  mgmt->add_option("--qd", wl.queue_depth, "optimizer commands: queue depth 1..1024 (32)")
+      ->check(nh::WholeNumber());
+  mgmt->add_option("--read-pct", wl.read_percent, "optimizer commands: percent reads (70)")
+      ->check(nh::WholeNumber());
   CLI::Option* ios_option =
       mgmt->add_option("--ios", wl.ios,
                        "optimizer / thermal commands: I/Os to run (20000); "
                        "nvme-performance-predict: I/Os in its measured 5-round window");
+  ios_option->check(nh::WholeNumber());
   mgmt->add_option("--goal", wl.goal, "nvme-adaptive-tune: latency or throughput");
   mgmt->add_option("--target-p99", wl.target_p99_us,
                    "nvme-ai-optimize / nvme-adaptive-tune: p99 goal in us");

@@ -578,7 +578,7 @@ std::string CheckWorkloadOptions(const WorkloadOptions& w, uint32_t lba_bytes) {
   if (w.goal != "latency" && w.goal != "throughput") {
     return "--goal " + w.goal + ": expected latency or throughput";
   }
-  if (w.target_p99_us < 0 || w.target_p99_us > 1e9) {
+  if (!(w.target_p99_us >= 0 && w.target_p99_us <= 1e9)) {  // NaN fails too
     return "--target-p99 " + std::to_string(w.target_p99_us) + ": expected 0..1e9 us";
   }
   return "";

@@ -7,6 +7,7 @@
 #include "harness/bench/bench_report.h"
 #include "harness/bench/latency_breakdown.h"
 #include "harness/bench/plot.h"
+#include "harness/cli_number.h"
 #include "harness/report/fio_output.h"
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/units.h"
@@ -23,11 +24,16 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
   bench->add_option("--size", cli.size,
                     "Namespace size (default 64GiB, or the media's user capacity with "
                     "--media-capacity; memory grows with data written)");
-  bench->add_option("--lba-size", r.lba_size, "512 or 4096")->check(CLI::IsMember({512, 4096}));
+  bench->add_option("--lba-size", r.lba_size, "512 or 4096")
+      ->check(WholeNumber())
+      ->check(CLI::IsMember({512, 4096}));
   bench->add_option("--generation", r.link_generation, "PCIe generation 1..5")
+      ->check(WholeNumber())
       ->check(CLI::Range(1, 5));
-  bench->add_option("--width", r.link_width, "PCIe lanes")->check(CLI::IsMember({1, 2, 4, 8, 16}));
-  bench->add_option("--seed", r.seed, "Seed");
+  bench->add_option("--width", r.link_width, "PCIe lanes")
+      ->check(WholeNumber())
+      ->check(CLI::IsMember({1, 2, 4, 8, 16}));
+  bench->add_option("--seed", r.seed, "Seed")->check(WholeNumber());
   bench->add_option("--fidelity", cli.fidelity, "Timing fidelity")
       ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
   bench->add_option("--json", cli.json, "Write fio-shaped JSON results to this file");
@@ -37,6 +43,7 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
                   "Before the jobs: a fresh-out-of-box random-write round, a sequential fill and "
                   "random-write rounds until SNIA steady state");
   bench->add_option("--fill-passes", p.fill_passes, "Sequential fill: times the namespace (1..16)")
+      ->check(WholeNumber())
       ->check(CLI::Range(1, 16));
   bench->add_option("--round", cli.round,
                     "Random writes per preconditioning round (default: "
@@ -45,8 +52,10 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
       ->add_option("--max-rounds", p.max_rounds,
                    "Rounds before giving up on steady state "
                    "(5..1000)")
+      ->check(WholeNumber())
       ->check(CLI::Range(5, 1000));
   bench->add_option("--precondition-qd", p.queue_depth, "Queue depth of preconditioning (1..1024)")
+      ->check(WholeNumber())
       ->check(CLI::Range(1, 1024));
   bench->add_option("--interval", cli.interval,
                     "Time-series interval in simulated time "

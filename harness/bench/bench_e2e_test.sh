@@ -39,4 +39,15 @@ grep -q -- "--interval" "$out/bad" || fail "the error does not name --interval: 
   --size 1GiB >"$out/bad" 2>&1
 (($? == 1)) || fail "a namespace larger than the media was accepted"
 grep -q -- "--size" "$out/bad" || fail "the error does not name --size: $(cat "$out/bad")"
+# Numbers are decimal or 0x hex: a sign would wrap, a leading zero would read as octal.
+for bad in "--seed -1" "--precondition-qd 010"; do
+  # shellcheck disable=SC2086
+  "$nvmesim" bench harness/bench/testdata/qd4.fio --profile harness/bench/testdata/small.toml \
+    $bad >"$out/bad" 2>&1
+  rc=$?
+  ((rc != 0)) || fail "$bad was accepted"
+  grep -q -- "${bad%% *}: expected a whole number" "$out/bad" || fail "$bad: $(cat "$out/bad")"
+done
+"$nvmesim" run scenarios/default.toml --seed -3 >"$out/bad" 2>&1 && fail "run --seed -3 was accepted"
+grep -q -- "--seed: expected a whole number" "$out/bad" || fail "run --seed -3: $(cat "$out/bad")"
 echo "PASS"

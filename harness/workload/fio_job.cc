@@ -482,6 +482,17 @@ std::vector<JobSpec> ParseFioJobFile(std::string_view text, const std::string& p
         text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
+    // A job file is text: a control byte means a binary or corrupt file.
+    for (size_t i = 0; i < line.size(); ++i) {
+      const auto u = static_cast<unsigned char>(line[i]);
+      if ((u < 0x20 && u != '\t' && u != '\r') || u == 0x7F) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf,
+                      "expected a text job file, found control byte 0x%02x at column %zu", u,
+                      i + 1);
+        fail(line_no, "", buf);
+      }
+    }
     line = Trim(line);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line[0] == '[') {

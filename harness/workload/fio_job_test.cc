@@ -162,5 +162,22 @@ TEST(FioJobFile, ErrorsNameFileLineAndOption) {
   EXPECT_NE(d.message.find("include"), std::string::npos);
 }
 
+TEST(FioJobFile, BinaryBytesAreRejectedAndShownEscaped) {
+  Diagnostic d = FioError(std::string("[a]\nrw=read\nb\0s=4k\n", 18));
+  EXPECT_EQ(d.line, 3);
+  EXPECT_NE(d.message.find("control byte 0x00 at column 2"), std::string::npos) << d.message;
+  d = FioError("[a]\nrw=re\x1b[2Jad\n");
+  EXPECT_NE(d.message.find("control byte 0x1b at column 6"), std::string::npos) << d.message;
+  // Tabs and CRLF line ends are text.
+  EXPECT_EQ(ParseFioJobFile("[a]\r\nrw=\tread\r\n", "x.fio").size(), 1u);
+
+  // A diagnostic never prints a raw control byte: it would cut or garble the message.
+  Diagnostic raw;
+  raw.file = "x.fio";
+  raw.key = std::string("k\0y", 3);
+  raw.message = "bad\x07 value";
+  EXPECT_EQ(raw.ToString(), "x.fio: k\\x00y: bad\\x07 value");
+}
+
 }  // namespace
 }  // namespace nvmesim::harness
