@@ -145,19 +145,23 @@ MaintenanceAssessment PredictiveMaintenance::Assess() const {
 }
 
 std::string FormatMaintenance(const MaintenanceAssessment& a, const MaintenanceConfig& c) {
+  char life[128];
+  if (std::isfinite(a.remaining_life_hours)) {
+    std::snprintf(life, sizeof(life), "%.0f h (+/- %.0f h, limited by %s)", a.remaining_life_hours,
+                  a.sigma_hours, a.limiting);
+  } else {
+    std::snprintf(life, sizeof(life), "no end in sight (no trend towards a limit)");
+  }
   char buf[640];
   const int n = std::snprintf(
       buf, sizeof(buf),
-      "remaining life: %s h (+/- %.0f h, limited by %s)\n"
+      "remaining life: %s\n"
       "failure probability: %.3f within %.0f h, %.3f within %.0f h\n"
       "trends: spare %+.4f %%/h  wear %+.4f %%/h  media errors %+.3f /h  hot %.0f%% of samples\n"
       "warning: %s%s\n",
-      std::isfinite(a.remaining_life_hours)
-          ? std::to_string(static_cast<long long>(a.remaining_life_hours)).c_str()
-          : "no end in sight",
-      a.sigma_hours, a.limiting, a.failure_probability, c.horizon_hours,
-      a.failure_probability_margin, 2 * c.warn_margin_hours, a.spare_per_hour, a.wear_per_hour,
-      a.errors_per_hour, a.hot_fraction * 100, a.warning ? "YES - " : "no", a.reason.c_str());
+      life, a.failure_probability, c.horizon_hours, a.failure_probability_margin,
+      2 * c.warn_margin_hours, a.spare_per_hour, a.wear_per_hour, a.errors_per_hour,
+      a.hot_fraction * 100, a.warning ? "YES - " : "no", a.reason.c_str());
   return std::string(buf, static_cast<size_t>(std::max(0, n)));
 }
 

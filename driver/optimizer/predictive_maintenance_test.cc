@@ -114,6 +114,21 @@ TEST(PredictiveMaintenance, MediaErrorBurstAndTemperatureAcceleration) {
   EXPECT_NEAR(life(320) / life(350), 2.0, 0.01);
   const std::string text = FormatMaintenance(pm.assessment(), pm.config());
   EXPECT_NE(text.find("warning: YES"), std::string::npos) << text;
+  EXPECT_NE(text.find("h (+/- "), std::string::npos) << text;
+  EXPECT_NE(text.find("limited by media errors)"), std::string::npos) << text;
+}
+
+TEST(PredictiveMaintenance, ReportWithoutATrendSaysSoWithoutHours) {
+  PredictiveMaintenance pm;
+  HealthSample s;
+  s.kelvin = 308;
+  pm.AddSample(s);
+  const std::string text = FormatMaintenance(pm.assessment(), pm.config());
+  EXPECT_NE(text.find("remaining life: no end in sight (no trend towards a limit)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("sight h"), std::string::npos) << text;
+  EXPECT_NE(text.find("warning: no"), std::string::npos) << text;
 }
 
 }  // namespace
