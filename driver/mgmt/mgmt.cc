@@ -217,7 +217,7 @@ void SendPassthru(Controller& c, const Passthru& p, Done done) {
   const uint32_t len = p.data_len;
   auto finish = [buf, read, len, done](const spec::Status& s, uint32_t dw0, uint32_t dw1) {
     std::string o = StatusLine(s, dw0);
-    o += Fmt("DW0: %#010x  DW1: %#010x\n", dw0, dw1);
+    o += Fmt("DW0: 0x%08x  DW1: 0x%08x\n", dw0, dw1);  // %#x drops the 0x for zero
     if (s.ok() && read && buf) o += HexDump(buf->buf.cpu, len);
     done(o, s);
   };

@@ -79,7 +79,7 @@ std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOption
   out += Format("rrl     : %u\n", ns->rrl);
   out += Format("frl     : %u\n", ns->frl);
   out += Format("zasl    : %u\n", ns->zasl);
-  out += Format("lbafe    : zsze:0x%" PRIx64 " zdes:%u (in use)\n", ns->zone_size, ns->zdes);
+  out += Format("lbafe   : zsze:0x%" PRIx64 " zdes:%u (in use)\n", ns->zone_size, ns->zdes);
   out += Format("zone size: %" PRIu64 " blocks x %u bytes, zones: %u (device %u)\n", ns->zone_size,
                 ns->lba_bytes, ns->zone_count, ns->device_zones);
   uint32_t counts[16] = {};

@@ -30,6 +30,7 @@ NVMESIM_SIM_TEST(MgmtTest, AdminPassthruIdentifyReturnsTheControllersData) {
   MgmtResult m = Run(r);
   EXPECT_TRUE(m.ok) << m.error << m.text;
   EXPECT_NE(m.text.find("NVMe command result:00000000"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("DW0: 0x00000000  DW1: 0x00000000\n"), std::string::npos) << m.text;
   EXPECT_NE(m.text.find("NVMESIM0001"), std::string::npos) << m.text;  // SN at byte 4
 }
 
