@@ -1,10 +1,14 @@
 #include "driver/thermal/thermal_forecaster.h"
 
+#include <string>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include <gtest/gtest.h>
+
+#include "driver/thermal/thermal_stats.h"
 
 namespace nvmesim::driver::thermal {
 namespace {
@@ -27,6 +31,23 @@ TEST(ThermalForecaster, LowersTheRateBeforeTheThresholdOnARamp) {
   EXPECT_LE(first_limit_kelvin, 341.0);
   EXPECT_LT(f.rate_limit_bps(), 3e9);
   EXPECT_GT(f.stats().reductions, 0u);
+}
+
+TEST(ThermalForecaster, StatsShowNoForecastUntilTheModelHasEnoughSamples) {
+  ThermalForecaster f;
+  f.SetLimitKelvin(343);
+  ThermalStatsView view;
+  view.forecaster = &f;
+  f.AddSample(0, 320, 3e9);
+  std::string text = FormatThermalStats(view);
+  EXPECT_NE(text.find("forecast none yet (1 samples)"), std::string::npos) << text;
+  for (int i = 1; i <= 60; ++i) f.AddSample(i * kSec, 320, 3e9);
+  ASSERT_GT(f.stats().decisions, 0u);
+  text = FormatThermalStats(view);
+  char want[64];
+  std::snprintf(want, sizeof(want), "forecast %.2f K", f.stats().last_forecast_kelvin);
+  EXPECT_NE(text.find(want), std::string::npos) << text;
+  EXPECT_NEAR(f.stats().last_forecast_kelvin, 320, 1.0);  // a flat trace forecasts itself
 }
 
 TEST(ThermalForecaster, NeverLimitsAFlatTrace) {

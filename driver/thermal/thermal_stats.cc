@@ -39,8 +39,16 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
   }
   if (v.forecaster) {
     const ForecasterStats& f = v.forecaster->stats();
-    out += Line("  predictive: limit %.0f K  forecast %.2f K  rate limit %s",
-                v.forecaster->limit_kelvin(), f.last_forecast_kelvin,
+    char forecast[64];
+    if (f.decisions == 0) {
+      // Too few samples for the model yet: there is no forecast to show.
+      std::snprintf(forecast, sizeof(forecast), "none yet (%llu samples)",
+                    static_cast<unsigned long long>(f.samples));
+    } else {
+      std::snprintf(forecast, sizeof(forecast), "%.2f K", f.last_forecast_kelvin);
+    }
+    out += Line("  predictive: limit %.0f K  forecast %s  rate limit %s",
+                v.forecaster->limit_kelvin(), forecast,
                 v.forecaster->limiting()
                     ? (std::to_string(v.forecaster->rate_limit_bps() / 1e6) + " MB/s").c_str()
                     : "none");
