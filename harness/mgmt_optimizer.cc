@@ -646,6 +646,10 @@ void RunOptimizerCommand(const std::string& c, const WorkloadOptions& w, SimSyst
           out += Fmt("first epoch: %.0f IOPS p99 %.1f us; last epoch: %.0f IOPS p99 %.1f us\n",
                      first.iops, first.p99_us, last.iops, last.p99_us);
         }
+        // The run's tail after the last epoch: how the final setting did.
+        if (const auto tail = adv->OpenEpoch(); tail && !adv->epochs().empty()) {
+          out += Fmt("after the last epoch: %.0f IOPS p99 %.1f us\n", tail->iops, tail->p99_us);
+        }
       } else {
         out += EpochTable(*adv);
         out += "now: " + driver::optimizer::DescribeKnobs(adv->knobs()) + "\n";

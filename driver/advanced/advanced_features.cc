@@ -123,6 +123,7 @@ void AdvancedFeatures::OnFinished(uint64_t now_ns, uint16_t qid, uint64_t bytes,
     ++epoch_hist_[LatencyBucket(latency_ns)];
     ++epoch_count_;
     epoch_sum_us_ += us;
+    epoch_queue_depth_sum_ += f.queue_outstanding;
   }
 }
 
@@ -149,14 +150,14 @@ void AdvancedFeatures::ArmEpoch() {
   });
 }
 
-void AdvancedFeatures::EndEpoch() {
+std::optional<optimizer::EpochMetrics> AdvancedFeatures::OpenEpoch() const {
   const uint64_t now = clock_.NowNs();
   const double seconds = static_cast<double>(now - epoch_start_ns_) / 1e9;
-  epoch_start_ns_ = now;
-  if (!optimizer_ || epoch_count_ == 0 || seconds <= 0) return;
+  if (epoch_count_ == 0 || seconds <= 0) return std::nullopt;
   optimizer::EpochMetrics m;
   m.iops = static_cast<double>(epoch_count_) / seconds;
   m.mean_us = epoch_sum_us_ / static_cast<double>(epoch_count_);
+  m.queue_depth = static_cast<double>(epoch_queue_depth_sum_) / static_cast<double>(epoch_count_);
   // The 99th percentile: the bucket holding the ceil(0.99 n)-th completion.
   const uint64_t rank = (epoch_count_ * 99 + 99) / 100;
   uint64_t seen = 0;
@@ -167,9 +168,19 @@ void AdvancedFeatures::EndEpoch() {
       break;
     }
   }
+  return m;
+}
+
+void AdvancedFeatures::EndEpoch() {
+  const uint64_t now = clock_.NowNs();
+  const std::optional<optimizer::EpochMetrics> measured = optimizer_ ? OpenEpoch() : std::nullopt;
+  epoch_start_ns_ = now;
+  if (!measured) return;
+  const optimizer::EpochMetrics& m = *measured;
   epoch_hist_.fill(0);
   epoch_count_ = 0;
   epoch_sum_us_ = 0;
+  epoch_queue_depth_sum_ = 0;
   epochs_.push_back({now, m, knobs_});
   if (std::optional<optimizer::TunerKnobs> next = optimizer_->OnEpoch(m)) {
     ++stats_.knob_changes;

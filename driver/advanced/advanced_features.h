@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,9 @@ class AdvancedFeatures : public IoHooks {
   // Runs one tuning epoch now from the completions since the last one
   // (also what the epoch timer does).
   void EndEpoch();
+  // The completions since the last epoch, measured but not handed to the
+  // tuner (the tail of a run); nullopt when there are none.
+  std::optional<optimizer::EpochMetrics> OpenEpoch() const;
 
  private:
   void ArmEpoch();
@@ -119,6 +123,7 @@ class AdvancedFeatures : public IoHooks {
   std::array<uint32_t, kLatencyBuckets> epoch_hist_{};
   uint64_t epoch_count_ = 0;
   double epoch_sum_us_ = 0;
+  uint64_t epoch_queue_depth_sum_ = 0;  // per completion: its queue's depth at submission
   uint64_t epoch_start_ns_ = 0;
   std::vector<EpochRecord> epochs_;
   hal::Clock::TimerId epoch_timer_ = hal::Clock::kNoTimer;

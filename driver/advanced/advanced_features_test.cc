@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "driver/testing/driver_rig.h"
 #include "spec/opcodes.h"
 
@@ -42,15 +44,22 @@ TEST(AdvancedFeatures, EpochOverGoalShortensCoalescingOnTheDevice) {
   bool started = false;
   adv.Start([&](spec::Status s) { started = s.ok(); });
   ASSERT_TRUE(started);
-  // 1000 completions of 1..1000 us: p99 is 990 us (> 500 us goal).
+  // 1000 commands issued together, then their completions of 1..1000 us: p99
+  // is 990 us (> 500 us goal); the n-th saw n on its queue when it was issued.
+  std::vector<uint32_t> tokens;
   for (uint32_t i = 1; i <= 1000; ++i) {
-    const uint32_t t = adv.OnIssued(b.rig.clock.NowNs(), 1, 4096, false);
-    adv.OnFinished(b.rig.clock.NowNs(), 1, 4096, false, uint64_t{i} * 1000, t, spec::Status::Ok());
+    tokens.push_back(adv.OnIssued(b.rig.clock.NowNs(), 1, 4096, false));
+  }
+  for (uint32_t i = 1; i <= 1000; ++i) {
+    adv.OnFinished(b.rig.clock.NowNs(), 1, 4096, false, uint64_t{i} * 1000, tokens[i - 1],
+                   spec::Status::Ok());
   }
   b.rig.RunFor(10'000'000);  // the epoch timer fires
   ASSERT_EQ(adv.epochs().size(), 1u);
   EXPECT_NEAR(adv.epochs()[0].metrics.p99_us, 990, 990.0 / 16);
   EXPECT_NEAR(adv.epochs()[0].metrics.mean_us, 500.5, 1e-9);
+  EXPECT_NEAR(adv.epochs()[0].metrics.queue_depth, 500.5, 1e-9);
+  EXPECT_FALSE(adv.OpenEpoch());                     // nothing since the epoch
   EXPECT_EQ(adv.knobs().coalescing_time_100us, 10);  // halved
   EXPECT_EQ(adv.knobs().queue_depth, 64u);           // depth is not the tuner's here
   const spec::Sqe* set = nullptr;

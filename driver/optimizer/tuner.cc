@@ -44,8 +44,17 @@ TunerKnobs CoalescingTuner::DecideLatency(const EpochMetrics& m, const char** wh
       return k;
     }
   }
+  // An aggregation threshold above the commands a queue holds is never
+  // reached: each interrupt then waits for the aggregation time (Interrupt
+  // Coalescing, FID 08h: whichever comes first). 0 when not measured.
+  const uint32_t in_flight =
+      m.queue_depth > 0 ? std::max<uint32_t>(1, static_cast<uint32_t>(m.queue_depth)) : 0;
+  const bool threshold_unreachable = in_flight != 0 && k.coalescing_threshold + 1u > in_flight;
   if (m.p99_us > goal_.p99_target_us) {
-    if (k.coalescing_time_100us > 0) {
+    if (threshold_unreachable && k.coalescing_time_100us > 0) {
+      k.coalescing_threshold = static_cast<uint8_t>(in_flight - 1);
+      *why = "p99 over goal: threshold above the commands in flight, lowered to them";
+    } else if (k.coalescing_time_100us > 0) {
       k.coalescing_time_100us = static_cast<uint8_t>(k.coalescing_time_100us / 2);
       *why = "p99 over goal: shorter coalescing time";
     } else if (k.coalescing_threshold > 0) {
@@ -64,7 +73,9 @@ TunerKnobs CoalescingTuner::DecideLatency(const EpochMetrics& m, const char** wh
       k.queue_depth =
           std::min(limits_.max_depth, k.queue_depth + std::max<uint32_t>(1, k.queue_depth / 8));
       *why = "p99 well under goal: deeper queue";
-    } else if (k.coalescing_threshold < limits_.max_threshold) {
+    } else if (k.coalescing_threshold < limits_.max_threshold &&
+               (in_flight == 0 || k.coalescing_threshold + 1u < in_flight)) {
+      // Only while the queue holds more commands than the threshold counts.
       k.coalescing_threshold = static_cast<uint8_t>(k.coalescing_threshold + 1);
       if (k.coalescing_time_100us == 0 && limits_.max_time_100us > 0) k.coalescing_time_100us = 1;
       *why = "p99 well under goal: coalesce more completions";

@@ -46,6 +46,9 @@ struct EpochMetrics {
   double p99_us = 0;
   double mean_us = 0;
   double interrupts_per_s = 0;
+  // Commands in flight on a completion queue, averaged over the commands of the
+  // epoch as each was submitted (itself included); 0 when not measured.
+  double queue_depth = 0;
 };
 
 struct TunerChange {

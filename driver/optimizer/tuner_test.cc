@@ -1,6 +1,7 @@
 #include "driver/optimizer/tuner.h"
 
 #include <algorithm>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -70,6 +71,38 @@ TEST(CoalescingTuner, PutsBackADepthCutThatDidNotLowerTheTail) {
   ASSERT_EQ(t.changes().size(), 2u);  // one trial cut, one restore, nothing after
   EXPECT_EQ(t.changes()[0].after.queue_depth, 192u);
   EXPECT_NE(std::string(t.changes()[1].reason).find("depth restored"), std::string::npos);
+}
+
+// Eight commands in flight on the queue, 20 us each. A threshold the queue
+// cannot reach makes every interrupt wait for the aggregation time.
+EpochMetrics TimerBoundPlant(const TunerKnobs& k) {
+  const bool unreachable = k.coalescing_threshold + 1 > 8;
+  EpochMetrics m;
+  m.queue_depth = 8.4;  // as the commands saw it when submitted
+  m.mean_us = unreachable ? k.coalescing_time_100us * 100.0 : 20.0;
+  m.p99_us = m.mean_us * 1.1;
+  m.iops = 8 / m.mean_us * 1e6;
+  return m;
+}
+
+TEST(CoalescingTuner, LowersAThresholdTheQueueCannotReachBeforeTheTime) {
+  const TunerKnobs start{31, 20, 64};  // 32 completions / 2 ms
+  CoalescingTuner t(TunerGoal{TunerGoalKind::kLatency, 500}, TunerLimits{}, start);
+  TunerKnobs k = t.Decide(TimerBoundPlant(start));
+  EXPECT_EQ(k.coalescing_threshold, 7);    // 8 completions: what the queue holds
+  EXPECT_EQ(k.coalescing_time_100us, 20);  // the time was not what held them
+  ASSERT_EQ(t.changes().size(), 1u);
+  EXPECT_NE(std::string(t.changes()[0].reason).find("commands in flight"), std::string::npos);
+  // Well under goal from there on, and no more coalescing than the queue can fill.
+  for (int e = 0; e < 20; ++e) {
+    EXPECT_LE(TimerBoundPlant(k).p99_us, 500.0) << "epoch " << e;
+    k = t.Decide(TimerBoundPlant(k));
+    EXPECT_LE(k.coalescing_threshold, 7) << "epoch " << e;
+  }
+  // Later changes deepen the queue; none coalesces more than eight.
+  for (size_t i = 1; i < t.changes().size(); ++i) {
+    EXPECT_EQ(t.changes()[i].after.coalescing_threshold, 7) << t.changes()[i].reason;
+  }
 }
 
 TEST(CoalescingTuner, ThroughputGoalClimbsToTheCeiling) {
