@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace nvmesim::harness {
 namespace {
 
@@ -81,6 +84,30 @@ TEST(FioJson, HasFiosKeysAndValues) {
   EXPECT_EQ(FioPercentileKey(99.95), "99.950000");
 }
 
+// One direction's clat lines for latencies `ns`.
+std::string ClatText(const std::vector<uint64_t>& ns) {
+  JobStats j("u");
+  j.Start(0);
+  j.Finish(1'000'000'000'000ull);
+  for (uint64_t v : ns) j.Record(IoDirection::kRead, 4096, v, spec::Status());
+  return FormatFioText({j}, RunSummary{"u", 1, "approximate", 1'000'000'000'000ull, "0", 0});
+}
+
+TEST(FioText, ChoosesUnitsAsFioDoes) {
+  // usec once min > 2 us, max > 99.999 us and the deviation > 1 us; truncated like fio.
+  std::string t = ClatText({150'000, 250'999, 400'000});
+  EXPECT_NE(t.find("clat (usec): min=150, max=400, avg=267.00"), std::string::npos) << t;
+  EXPECT_NE(t.find("clat percentiles (usec):"), std::string::npos) << t;
+  // msec at a thousand times that.
+  t = ClatText({3'000'000, 50'000'000, 150'000'000});
+  EXPECT_NE(t.find("clat (msec): min=3, max=150, avg=67.67"), std::string::npos) << t;
+  EXPECT_NE(t.find("clat percentiles (msec):"), std::string::npos) << t;
+  // A 1 us minimum beside a 22 ms maximum keeps nsec: min=0 (msec) would lose it.
+  t = ClatText({1'000, 12'000, 22'000'000});
+  EXPECT_NE(t.find("clat (nsec): min=1000, max=22000000,"), std::string::npos) << t;
+  EXPECT_NE(t.find("clat percentiles (nsec):"), std::string::npos) << t;
+}
+
 TEST(FioText, LooksLikeFio) {
   RunSummary run{"default", 7, "approximate", 3'000'000'000'000ull, "0123456789abcdef", 42};
   std::string t = FormatFioText({SampleJob()}, run);
@@ -88,8 +115,11 @@ TEST(FioText, LooksLikeFio) {
   EXPECT_NE(t.find("  read: IOPS=1000, BW=3.91MiB/s (4.10MB/s)(7.81MiB/2000msec)"),
             std::string::npos)
       << t;
-  EXPECT_NE(t.find("    clat (usec): min=10, max=12, avg=11.00"), std::string::npos) << t;
-  EXPECT_NE(t.find("clat percentiles (usec):"), std::string::npos);
+  // 10.0-12.0 us: under fio's 99,999 ns maximum for usec, so nsec as fio prints it.
+  EXPECT_NE(t.find("    clat (nsec): min=10000, max=11999, avg=10999.50, stdev=577.35"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("clat percentiles (nsec):"), std::string::npos);
   EXPECT_NE(t.find("99.00th=["), std::string::npos);
   EXPECT_NE(t.find("errors: LBA Out of Range (0/0x80) x2"), std::string::npos) << t;
   EXPECT_NE(t.find("Run status group 0 (all jobs):"), std::string::npos);

@@ -72,10 +72,21 @@ struct TimeUnit {
   double ns;
 };
 
-TimeUnit PickUnit(uint64_t max_ns) {
-  if (max_ns < 10'000) return {"nsec", 1};
-  if (max_ns < 10'000'000) return {"usec", 1e3};
-  return {"msec", 1e6};
+// fio (stat.c) scales nanoseconds down only when even the smallest value
+// keeps its digits: to usec when min > 2,000 ns, max > 99,999 ns and the
+// deviation > 1 us; to msec at 1,000 times that. A 1 us minimum next to a
+// 20 ms maximum stays in nsec rather than printing min=0 (msec).
+TimeUnit StatsUnit(uint64_t min_ns, uint64_t max_ns, double stdev_ns) {
+  if (min_ns > 2'000'000 && max_ns > 99'999'999 && stdev_ns > 1e6) return {"msec", 1e6};
+  if (min_ns > 2'000 && max_ns > 99'999 && stdev_ns > 1e3) return {"usec", 1e3};
+  return {"nsec", 1};
+}
+
+// The percentile table's unit, from its first and last entries (no deviation test).
+TimeUnit PercentileUnit(uint64_t first_ns, uint64_t last_ns) {
+  if (first_ns > 2'000'000 && last_ns > 99'999'999) return {"msec", 1e6};
+  if (first_ns > 2'000 && last_ns > 99'999) return {"usec", 1e3};
+  return {"nsec", 1};
 }
 
 void Append(std::string& out, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -97,17 +108,21 @@ void Direction(std::string& out, const JobStats& job, IoDirection dir) {
          FormatFioBandwidth(job.BandwidthBytesPerSecond(dir)).c_str(),
          Scaled(static_cast<double>(d.bytes), 1024, kBinary, 5).c_str(), runtime_ms);
   if (d.clat.count() > 0) {
-    TimeUnit u = PickUnit(d.clat.max());
-    Append(out, "    clat (%s): min=%.0f, max=%.0f, avg=%.2f, stdev=%.2f\n", u.name,
-           static_cast<double>(d.clat.min()) / u.ns, static_cast<double>(d.clat.max()) / u.ns,
-           d.clat.mean() / u.ns, d.clat.stddev() / u.ns);
-    Append(out, "    clat percentiles (%s):\n", u.name);
+    const TimeUnit u = StatsUnit(d.clat.min(), d.clat.max(), d.clat.stddev());
+    const auto scaled = [](uint64_t ns, const TimeUnit& unit) {
+      return static_cast<unsigned long long>(ns / static_cast<uint64_t>(unit.ns));  // fio truncates
+    };
+    Append(out, "    clat (%s): min=%llu, max=%llu, avg=%5.02f, stdev=%5.02f\n", u.name,
+           scaled(d.clat.min(), u), scaled(d.clat.max(), u), d.clat.mean() / u.ns,
+           d.clat.stddev() / u.ns);
     const std::vector<double>& ps = LatencyHistogram::FioPercentiles();
+    const TimeUnit pu = PercentileUnit(d.clat.Percentile(ps.front()), d.clat.Percentile(ps.back()));
+    Append(out, "    clat percentiles (%s):\n", pu.name);
     for (size_t i = 0; i < ps.size(); ++i) {
       if (i % 4 == 0) out += "     |";
       char label[16];
       std::snprintf(label, sizeof label, "%.2f", ps[i]);
-      Append(out, " %6sth=[%6.0f]", label, static_cast<double>(d.clat.Percentile(ps[i])) / u.ns);
+      Append(out, " %6sth=[%6llu]", label, scaled(d.clat.Percentile(ps[i]), pu));
       out += (i % 4 == 3 || i + 1 == ps.size()) ? "\n" : ",";
     }
   }
