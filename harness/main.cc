@@ -16,7 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/bench/bench_cli.h"
-#include "harness/cli_number.h"
+#include "harness/cli_checks.h"
 #include "harness/faults/fault_catalogue.h"
 #include "harness/mgmt_command.h"
 #include "harness/report/chrome_trace.h"
@@ -183,9 +183,12 @@ int main(int argc, char** argv) {
       ->check(nh::WholeNumber());
   run->add_option("--fidelity", fidelity, "Timing fidelity")
       ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
-  run->add_option("--json", json, "Write results as fio-shaped JSON to this file");
-  run->add_option("--junit", junit, "Write expectations as JUnit XML to this file");
-  run->add_option("--trace", trace, "Write a Chrome/Perfetto trace (JSON) to this file");
+  run->add_option("--json", json, "Write results as fio-shaped JSON to this file")
+      ->check(nh::WritableFile());
+  run->add_option("--junit", junit, "Write expectations as JUnit XML to this file")
+      ->check(nh::WritableFile());
+  run->add_option("--trace", trace, "Write a Chrome/Perfetto trace (JSON) to this file")
+      ->check(nh::WritableFile());
   run->add_flag("--quiet", quiet, "Print only the summary");
 
   CLI::App* check = app.add_subcommand("check", "Parse and validate a scenario without running it");

@@ -7,7 +7,7 @@
 #include "harness/bench/bench_report.h"
 #include "harness/bench/latency_breakdown.h"
 #include "harness/bench/plot.h"
-#include "harness/cli_number.h"
+#include "harness/cli_checks.h"
 #include "harness/report/fio_output.h"
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/units.h"
@@ -36,7 +36,8 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
   bench->add_option("--seed", r.seed, "Seed")->check(WholeNumber());
   bench->add_option("--fidelity", cli.fidelity, "Timing fidelity")
       ->check(CLI::IsMember({"functional", "approximate", "cycle"}));
-  bench->add_option("--json", cli.json, "Write fio-shaped JSON results to this file");
+  bench->add_option("--json", cli.json, "Write fio-shaped JSON results to this file")
+      ->check(WritableFile());
   bench->add_flag("--quiet", cli.quiet, "Print only the summary");
   PreconditionOptions& p = cli.options.precondition;
   bench->add_flag("--precondition", p.enabled,

@@ -50,4 +50,9 @@ for bad in "--seed -1" "--precondition-qd 010"; do
 done
 "$nvmesim" run scenarios/default.toml --seed -3 >"$out/bad" 2>&1 && fail "run --seed -3 was accepted"
 grep -q -- "--seed: expected a whole number" "$out/bad" || fail "run --seed -3: $(cat "$out/bad")"
+# Output files are checked before the run, not after it.
+"$nvmesim" run scenarios/default.toml --json "$out/no_such_dir/r.json" >"$out/bad" 2>&1 &&
+  fail "an unwritable --json was accepted"
+grep -q -- "--json: directory" "$out/bad" || fail "--json: $(cat "$out/bad")"
+grep -q "simulated" "$out/bad" && fail "the run went ahead before the --json error"
 echo "PASS"

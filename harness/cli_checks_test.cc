@@ -1,8 +1,10 @@
-#include "harness/cli_number.h"
+#include "harness/cli_checks.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 namespace nvmesim::harness {
@@ -50,6 +52,33 @@ TEST(WholeNumber, RejectsWhatStrtoullWouldBend) {
   uint8_t opcode = 0;
   EXPECT_FALSE(Parse("0x100", opcode));  // passes the check, then does not fit: CLI11 refuses
   EXPECT_NE(CheckWholeNumber("-3").find("got \"-3\""), std::string::npos);
+}
+
+TEST(WritableFile, NewFileInAnExistingDirectoryOrAWritableFile) {
+  const std::string dir = ::testing::TempDir();
+  EXPECT_EQ(CheckWritableFile(dir + "/new_results.json"), "");
+  EXPECT_EQ(CheckWritableFile("relative_name.json"), "");  // the working directory
+  const std::string missing = dir + "/no_such_dir/r.json";
+  EXPECT_NE(CheckWritableFile(missing).find("does not exist"), std::string::npos)
+      << CheckWritableFile(missing);
+  EXPECT_NE(CheckWritableFile(dir).find("is a directory"), std::string::npos);
+  std::string out = dir + "/out.json";
+  {
+    std::FILE* f = std::fopen(out.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  EXPECT_EQ(CheckWritableFile(out), "");
+  // Through CLI11: the option names itself.
+  CLI::App app;
+  std::string json;
+  app.add_option("--json", json)->check(WritableFile());
+  try {
+    app.parse(std::vector<std::string>{missing, "--json"});
+    ADD_FAILURE() << "accepted " << missing;
+  } catch (const CLI::ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("--json"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
