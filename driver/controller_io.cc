@@ -398,10 +398,14 @@ uint32_t Controller::Poll() {
   uint32_t before = 0, after = 0;
   for (auto& q : queues_)
     before += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
+  // Like an interrupt handler: commands submitted by completion callbacks ring
+  // their SQ doorbell once per queue when the poll is done.
+  BeginBatch();
   for (uint16_t qid = 0; qid < queues_.size(); ++qid) {
     if (state_ == ControllerState::kRemoved || state_ == ControllerState::kFailed) break;
     ReapQueue(qid);
   }
+  EndBatch();
   for (auto& q : queues_)
     after += static_cast<uint32_t>(q->stats().completed + q->stats().ignored_cqes);
   return after - before;

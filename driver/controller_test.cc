@@ -318,6 +318,48 @@ TEST(ControllerIo, PollingModeReapsOnlyOnPoll) {
   EXPECT_TRUE(done);
 }
 
+TEST(ControllerIo, CommandsSubmittedWhileReapingRingTheDoorbellOnce) {
+  auto opt = FastOptions();
+  opt.use_interrupts = false;
+  testing::TestRig rig;
+  Controller ctrl(rig.platform, opt);
+  bool ready = false;
+  ctrl.Start([&](spec::Status s) { ready = s.ok(); });
+  for (int i = 0; i < 10000 && !ready; ++i) {
+    rig.RunUntil([&] { return true; });
+    rig.dev.Process();
+    ctrl.Poll();
+    if (!ready && rig.clock.has_timers()) rig.clock.FireNext();
+  }
+  ASSERT_TRUE(ready) << rig.log.Dump();
+  // Four flushes; each completion submits a follow-up from its callback.
+  int followups_done = 0;
+  BlockRequest f;
+  f.op = BlockOp::kFlush;
+  f.queue = 0;  // all on the first I/O queue
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(
+        ctrl.Submit(f,
+                    [&](const BlockResult&) {
+                      ASSERT_TRUE(
+                          ctrl.Submit(f, [&](const BlockResult&) { ++followups_done; }).ok());
+                    })
+            .ok());
+  }
+  rig.dev.Process();
+  uint64_t rung = 0;
+  for (uint16_t qid = 1; ctrl.queue(qid) != nullptr; ++qid)
+    rung += ctrl.queue(qid)->stats().sq_doorbells;
+  EXPECT_EQ(ctrl.Poll(), 4u);
+  uint64_t after = 0;
+  for (uint16_t qid = 1; ctrl.queue(qid) != nullptr; ++qid)
+    after += ctrl.queue(qid)->stats().sq_doorbells;
+  EXPECT_EQ(after - rung, 1u);  // four follow-ups, one doorbell write
+  rig.dev.Process();
+  EXPECT_EQ(ctrl.Poll(), 4u);
+  EXPECT_EQ(followups_done, 4);
+}
+
 TEST(ControllerShutdown, DeletesQueuesAndWaitsForShutdownStatus) {
   Booted b;
   bool done = false;
