@@ -130,17 +130,23 @@ void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& p,
 void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
                const std::vector<uint16_t>& detach_from,
                std::function<void(spec::Status, const std::string&)> done) {
-  auto remove = [&namespaces, nsid, done]() {
-    namespaces.Delete(nsid, [&namespaces, nsid, done](spec::Status st) {
-      if (!st.ok()) return done(st, "delete-ns: " + st.ToString());
-      const std::string text = Format("delete-ns: Success, deleted nsid:%u", nsid);
+  auto remove = [&namespaces, nsid, done](const std::string& before) {
+    namespaces.Delete(nsid, [&namespaces, nsid, before, done](spec::Status st) {
+      if (!st.ok()) return done(st, before + "delete-ns: " + st.ToString());
+      const std::string text = before + Format("delete-ns: Success, deleted nsid:%u", nsid);
       namespaces.Scan([text, done](spec::Status) { done(spec::Status::Ok(), text); });
     });
   };
-  if (detach_from.empty()) return remove();
-  namespaces.Attach(nsid, detach_from, false, [remove, done](spec::Status st) {
+  // Like nvme-zns-info: only a zoned namespace this controller knows.
+  const NamespaceInfo* ns = namespaces.Find(nsid);
+  if (ns == nullptr || ns->csi != 2) {
+    return done(spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true),
+                Format("nvme-zns-delete: namespace %u is not a zoned namespace", nsid));
+  }
+  if (detach_from.empty()) return remove("");
+  namespaces.Attach(nsid, detach_from, false, [remove, nsid, done](spec::Status st) {
     if (!st.ok()) return done(st, "detach-ns: " + st.ToString());
-    remove();
+    remove(Format("detach-ns: Success, nsid:%u\n", nsid));
   });
 }
 

@@ -393,9 +393,19 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
   EXPECT_EQ(zoned_after_create, (std::vector<uint32_t>{1, 2}));
   EXPECT_NE(info_text.find("nr_zones: 8\n"), std::string::npos) << info_text;
   EXPECT_NE(info_text.find("EMPTY=8"), std::string::npos) << info_text;
-  EXPECT_EQ(delete_text, "delete-ns: Success, deleted nsid:2");
+  EXPECT_EQ(delete_text, "detach-ns: Success, nsid:2\ndelete-ns: Success, deleted nsid:2");
   EXPECT_EQ(rig.zns().Model(2), nullptr);
   EXPECT_EQ(zoned_after_delete, std::vector<uint32_t>{1});
+  // A namespace the controller does not show as zoned is refused before any command.
+  std::string refused;
+  Status refused_status;
+  driver::zoned::ZnsDelete(rig.driver().namespaces(), 99, {rig.driver().info().cntlid},
+                           [&](Status ds, const std::string& t) {
+                             refused_status = ds;
+                             refused = t;
+                           });
+  EXPECT_EQ(refused, "nvme-zns-delete: namespace 99 is not a zoned namespace");
+  EXPECT_FALSE(refused_status.ok());
 }
 
 }  // namespace
