@@ -3,6 +3,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 namespace nvmesim::harness {
 namespace {
 
@@ -41,8 +45,13 @@ __attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const ui
   return ~c32;
 }
 
+// CPUID leaf 1, ECX bit 20. Read directly: __builtin_cpu_supports needs
+// libgcc's __cpu_model, which a link-time-optimised static link can miss.
 bool HaveHardwareCrc() {
-  static const bool have = __builtin_cpu_supports("sse4.2");
+  static const bool have = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_SSE4_2) != 0;
+  }();
   return have;
 }
 #endif
