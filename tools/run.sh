@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/bootstrap.sh
-echo "run: bazel build -c opt //harness:nvmesim"
-bazel build -c opt //harness:nvmesim
-bin="$(bazel info -c opt bazel-bin 2>/dev/null)/harness/nvmesim"
+echo "run: bazel build --config=opt //harness:nvmesim"
+bazel build --config=opt //harness:nvmesim
+bin="$(bazel info --config=opt bazel-bin 2>/dev/null)/harness/nvmesim"
 echo "run: nvmesim run scenarios/default.toml $*"
 exec "$bin" run scenarios/default.toml "$@"

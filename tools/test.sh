@@ -11,8 +11,8 @@ echo "test: tools/lint.sh"
 bash tools/lint.sh
 # The README's run command builds optimised, where the compiler checks more
 # (e.g. format truncation): that build must stay clean too.
-echo "test: bazel build -c opt //harness:nvmesim"
-bazel build -c opt //harness:nvmesim
+echo "test: bazel build --config=opt //harness:nvmesim"
+bazel build --config=opt //harness:nvmesim
 echo "test: bazel test --test_summary=short $* //..."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -14,8 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${NVMESIM:-}"
 if [ -z "$bin" ]; then
-  bazel build -c opt //harness:nvmesim >&2
-  bin="$(bazel info -c opt bazel-bin 2>/dev/null)/harness/nvmesim"
+  bazel build --config=opt //harness:nvmesim >&2
+  bin="$(bazel info --config=opt bazel-bin 2>/dev/null)/harness/nvmesim"
 fi
 for s in $(find scenarios -name '*.toml' -not -path '*/profiles/*' | sort); do
   for f in functional approximate cycle; do
