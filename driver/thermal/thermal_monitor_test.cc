@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "driver/thermal/thermal_stats.h"
 #include "spec/features.h"
 
 namespace nvmesim::driver::thermal {
@@ -50,6 +53,21 @@ TEST(ThermalMonitor, TrendMinMaxAndHistory) {
   ThermalMonitor flat;
   for (int i = 0; i < 10; ++i) flat.AddSample(At(i, 330));
   EXPECT_NEAR(flat.stats().slope_k_per_min, 0.0, 1e-12);
+}
+
+TEST(ThermalMonitor, StatsShowTheTrendPerMinuteOrPerSecondWhenFast) {
+  ThermalMonitor slow, fast;
+  for (int i = 0; i < 4; ++i) {
+    slow.AddSample(At(60.0 * i, static_cast<uint16_t>(320 + i)));  // 1 K a minute
+    fast.AddSample(At(0.01 * i, static_cast<uint16_t>(320 + i)));  // 100 K a second
+  }
+  ThermalStatsView view;
+  view.monitor = &slow;
+  std::string text = FormatThermalStats(view);
+  EXPECT_NE(text.find("trend: +1.00 K/min"), std::string::npos) << text;
+  view.monitor = &fast;
+  text = FormatThermalStats(view);
+  EXPECT_NE(text.find("trend: +100.00 K/s"), std::string::npos) << text;
 }
 
 TEST(ThermalMonitor, RecognisesTemperatureEventsAndThrottleEpisodes) {

@@ -27,7 +27,11 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
     const ThermalMonitorStats& s = v.monitor->stats();
     out += Line("  temperature: now %u K (%.1f C)  min %u K  max %u K  mean %.1f K", s.last_kelvin,
                 Celsius(s.last_kelvin), s.min_kelvin, s.max_kelvin, s.mean_kelvin);
-    out += Line("  trend: %+.2f K/min over the last samples (%llu samples)", s.slope_k_per_min,
+    // K/min suits a drive heating over minutes; a fast trend (scenarios with
+    // small thermal capacitance) reads better per second.
+    const bool fast = std::fabs(s.slope_k_per_min) >= 600;
+    out += Line("  trend: %+.2f K/%s over the last samples (%llu samples)",
+                fast ? s.slope_k_per_min / 60 : s.slope_k_per_min, fast ? "s" : "min",
                 static_cast<unsigned long long>(s.samples));
     out += Line("  time above WCTEMP: %u min  above CCTEMP: %u min", s.warning_minutes,
                 s.critical_minutes);
