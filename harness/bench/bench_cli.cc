@@ -1,6 +1,7 @@
 #include "harness/bench/bench_cli.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "device_model/media/profile_loader.h"
@@ -123,6 +124,15 @@ std::string ResolveBenchOptions(BenchCli& cli) {
   if (cli.options.precondition.enabled && cli.size.empty() && cli.media_capacity.empty()) {
     return "--precondition needs --media-capacity (or --size): the default 64GiB namespace "
            "would be written more than twice over, and memory grows with the data written";
+  }
+  if (!cli.plot_dir.empty()) {
+    // Made before the run, so a bad path is reported before any simulated time.
+    std::error_code ec;
+    std::filesystem::create_directories(cli.plot_dir, ec);
+    if (ec || !std::filesystem::is_directory(cli.plot_dir)) {
+      return "--plot " + cli.plot_dir + ": cannot create the directory" +
+             (ec ? " (" + ec.message() + ")" : "");
+    }
   }
   if (!cli.fidelity.empty()) {
     r.fidelity = cli.fidelity == "functional"    ? ScenarioFidelity::kFunctional

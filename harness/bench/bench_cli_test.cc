@@ -52,6 +52,7 @@ TEST(BenchCliTest, BadOptionsAreErrorsNamingTheOption) {
          c.options.precondition.enabled = true;
        },
        "--precondition"},
+      {[](BenchCli& c) { c.plot_dir = "/proc/no_such_dir/plots"; }, "--plot"},
   };
   for (const Case& k : cases) {
     BenchCli c = Cli();
