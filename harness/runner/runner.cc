@@ -28,7 +28,8 @@ uint64_t NowPs() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value()
 // wall-time guard (which can stop a run, never steer it), the progress line
 // and the reported host and elaboration seconds; nothing the simulation decides
 // and nothing in the trace hash depends on it.
-std::chrono::steady_clock::time_point HostNow() { return std::chrono::steady_clock::now(); }
+using HostClock = std::chrono::steady_clock;  // host-side measurement only (see above)
+HostClock::time_point HostNow() { return HostClock::now(); }
 
 // SplitMix64: a per-instance seed from the run's seed and the job's position.
 uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
@@ -71,7 +72,7 @@ class Run {
   uint64_t submitted_ = 0;
   bool finished_ = false;
   // Host wall time at the start (see HostNow: guard and report only).
-  std::chrono::steady_clock::time_point wall_start_;
+  HostClock::time_point wall_start_;
   uint64_t wall_limit_ms_ = 0;
 };
 
@@ -363,7 +364,7 @@ void Run::ScheduleGuards() {
   const sc_time period(100, sc_core::SC_US);
   auto tick = std::make_shared<std::function<void()>>();
   // Host time of the last progress line (report only, see HostNow).
-  auto last_progress = std::make_shared<std::chrono::steady_clock::time_point>(wall_start_);
+  auto last_progress = std::make_shared<HostClock::time_point>(wall_start_);
   *tick = [this, period, tick, last_progress] {
     if (finished_) return;
     const auto now = HostNow();
