@@ -292,21 +292,25 @@ TEST(ControllerIo, RefusesUnknownNamespaceAndShortBuffer) {
   EXPECT_TRUE(res.status.Is(spec::GenericStatus::kLbaOutOfRange));
 }
 
-TEST(ControllerIo, PollingModeReapsOnlyOnPoll) {
-  auto opt = FastOptions();
-  opt.use_interrupts = false;
-  testing::TestRig rig;
-  Controller ctrl(rig.platform, opt);
+// Brings `ctrl` up without interrupts: the admin completions are reaped by polling.
+bool StartPolling(testing::TestRig& rig, Controller& ctrl) {
   bool ready = false;
   ctrl.Start([&](spec::Status s) { ready = s.ok(); });
-  // Without interrupts the admin completions are reaped by polling.
   for (int i = 0; i < 10000 && !ready; ++i) {
     rig.RunUntil([&] { return true; });
     rig.dev.Process();
     ctrl.Poll();
     if (!ready && rig.clock.has_timers()) rig.clock.FireNext();
   }
-  ASSERT_TRUE(ready) << rig.log.Dump();
+  return ready;
+}
+
+TEST(ControllerIo, PollingModeReapsOnlyOnPoll) {
+  auto opt = FastOptions();
+  opt.use_interrupts = false;
+  testing::TestRig rig;
+  Controller ctrl(rig.platform, opt);
+  ASSERT_TRUE(StartPolling(rig, ctrl)) << rig.log.Dump();
   EXPECT_EQ(rig.irq.granted(), 0u);
   BlockRequest f;
   f.op = BlockOp::kFlush;
@@ -323,15 +327,7 @@ TEST(ControllerIo, CommandsSubmittedWhileReapingRingTheDoorbellOnce) {
   opt.use_interrupts = false;
   testing::TestRig rig;
   Controller ctrl(rig.platform, opt);
-  bool ready = false;
-  ctrl.Start([&](spec::Status s) { ready = s.ok(); });
-  for (int i = 0; i < 10000 && !ready; ++i) {
-    rig.RunUntil([&] { return true; });
-    rig.dev.Process();
-    ctrl.Poll();
-    if (!ready && rig.clock.has_timers()) rig.clock.FireNext();
-  }
-  ASSERT_TRUE(ready) << rig.log.Dump();
+  ASSERT_TRUE(StartPolling(rig, ctrl)) << rig.log.Dump();
   // Four flushes; each completion submits a follow-up from its callback.
   int followups_done = 0;
   BlockRequest f;
@@ -347,14 +343,15 @@ TEST(ControllerIo, CommandsSubmittedWhileReapingRingTheDoorbellOnce) {
             .ok());
   }
   rig.dev.Process();
-  uint64_t rung = 0;
-  for (uint16_t qid = 1; ctrl.queue(qid) != nullptr; ++qid)
-    rung += ctrl.queue(qid)->stats().sq_doorbells;
+  auto sq_doorbells = [&] {
+    uint64_t n = 0;
+    for (uint16_t qid = 1; ctrl.queue(qid) != nullptr; ++qid)
+      n += ctrl.queue(qid)->stats().sq_doorbells;
+    return n;
+  };
+  const uint64_t rung = sq_doorbells();
   EXPECT_EQ(ctrl.Poll(), 4u);
-  uint64_t after = 0;
-  for (uint16_t qid = 1; ctrl.queue(qid) != nullptr; ++qid)
-    after += ctrl.queue(qid)->stats().sq_doorbells;
-  EXPECT_EQ(after - rung, 1u);  // four follow-ups, one doorbell write
+  EXPECT_EQ(sq_doorbells() - rung, 1u);  // four follow-ups, one doorbell write
   rig.dev.Process();
   EXPECT_EQ(ctrl.Poll(), 4u);
   EXPECT_EQ(followups_done, 4);
