@@ -7,7 +7,12 @@
 #include <cstdio>
 #include <memory>
 
+#include "spec/identify.h"
+
 namespace nvmesim::driver::zoned {
+
+// Zoned Namespace Command Set (Base 2.0 Figure 286).
+constexpr uint8_t kCsiZoned = static_cast<uint8_t>(spec::CommandSetIdentifier::kZoned);
 
 namespace {
 std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -114,7 +119,7 @@ void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& p,
   NamespaceCreateParams c;
   c.nsze = c.ncap = p.blocks;
   c.flbas = p.flbas;
-  c.csi = 2;  // Zoned Namespace Command Set (Base 2.0 Figure 286)
+  c.csi = kCsiZoned;
   namespaces.Create(c, [&namespaces, p, done](spec::Status st, uint32_t nsid) {
     if (!st.ok()) return done(st, 0, "create-ns: " + st.ToString());
     const std::string created = Format("create-ns: Success, created nsid:%u", nsid);
@@ -139,7 +144,7 @@ void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
   };
   // Like nvme-zns-info: only a zoned namespace this controller knows.
   const NamespaceInfo* ns = namespaces.Find(nsid);
-  if (ns == nullptr || ns->csi != 2) {
+  if (ns == nullptr || ns->csi != kCsiZoned) {
     return done(spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true),
                 Format("nvme-zns-delete: namespace %u is not a zoned namespace", nsid));
   }
