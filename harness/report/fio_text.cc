@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <limits>
 
 #include "harness/report/fio_output.h"
 
@@ -73,19 +74,14 @@ struct TimeUnit {
 };
 
 // fio (stat.c) scales nanoseconds down only when even the smallest value
-// keeps its digits: to usec when min > 2,000 ns, max > 99,999 ns and the
+// keeps its digits: to usec when low > 2,000 ns, high > 99,999 ns and the
 // deviation > 1 us; to msec at 1,000 times that. A 1 us minimum next to a
-// 20 ms maximum stays in nsec rather than printing min=0 (msec).
-TimeUnit StatsUnit(uint64_t min_ns, uint64_t max_ns, double stdev_ns) {
-  if (min_ns > 2'000'000 && max_ns > 99'999'999 && stdev_ns > 1e6) return {"msec", 1e6};
-  if (min_ns > 2'000 && max_ns > 99'999 && stdev_ns > 1e3) return {"usec", 1e3};
-  return {"nsec", 1};
-}
-
-// The percentile table's unit, from its first and last entries (no deviation test).
-TimeUnit PercentileUnit(uint64_t first_ns, uint64_t last_ns) {
-  if (first_ns > 2'000'000 && last_ns > 99'999'999) return {"msec", 1e6};
-  if (first_ns > 2'000 && last_ns > 99'999) return {"usec", 1e3};
+// 20 ms maximum stays in nsec rather than printing min=0 (msec). The
+// percentile table uses its first and last entries and no deviation test.
+TimeUnit FioUnit(uint64_t low_ns, uint64_t high_ns,
+                 double stdev_ns = std::numeric_limits<double>::infinity()) {
+  if (low_ns > 2'000'000 && high_ns > 99'999'999 && stdev_ns > 1e6) return {"msec", 1e6};
+  if (low_ns > 2'000 && high_ns > 99'999 && stdev_ns > 1e3) return {"usec", 1e3};
   return {"nsec", 1};
 }
 
@@ -108,7 +104,7 @@ void Direction(std::string& out, const JobStats& job, IoDirection dir) {
          FormatFioBandwidth(job.BandwidthBytesPerSecond(dir)).c_str(),
          Scaled(static_cast<double>(d.bytes), 1024, kBinary, 5).c_str(), runtime_ms);
   if (d.clat.count() > 0) {
-    const TimeUnit u = StatsUnit(d.clat.min(), d.clat.max(), d.clat.stddev());
+    const TimeUnit u = FioUnit(d.clat.min(), d.clat.max(), d.clat.stddev());
     const auto scaled = [](uint64_t ns, const TimeUnit& unit) {
       return static_cast<unsigned long long>(ns / static_cast<uint64_t>(unit.ns));  // fio truncates
     };
@@ -116,7 +112,7 @@ void Direction(std::string& out, const JobStats& job, IoDirection dir) {
            scaled(d.clat.min(), u), scaled(d.clat.max(), u), d.clat.mean() / u.ns,
            d.clat.stddev() / u.ns);
     const std::vector<double>& ps = LatencyHistogram::FioPercentiles();
-    const TimeUnit pu = PercentileUnit(d.clat.Percentile(ps.front()), d.clat.Percentile(ps.back()));
+    const TimeUnit pu = FioUnit(d.clat.Percentile(ps.front()), d.clat.Percentile(ps.back()));
     Append(out, "    clat percentiles (%s):\n", pu.name);
     for (size_t i = 0; i < ps.size(); ++i) {
       if (i % 4 == 0) out += "     |";
