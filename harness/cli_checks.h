@@ -3,7 +3,8 @@
 // WholeNumber: CLI11 converts unsigned options with strtoull(…, 0): "-3" wraps
 // to 2^64 - 3 and "010" is octal 8. Options that take a count, an id or a
 // command dword use this check instead, which accepts decimal or 0x-prefixed
-// hexadecimal only and names what it expected.
+// hexadecimal below 2^64 only (strtoull would saturate larger values) and
+// names what it expected.
 //
 // WritableFile: an output file (--json, --junit, --trace) is checked before a
 // run that may take long, not when the run is over.
@@ -12,7 +13,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -20,22 +22,21 @@
 namespace nvmesim::harness {
 
 inline std::string CheckWholeNumber(const std::string& s) {
-  const auto digits = [&](size_t from, bool hex) {
-    if (from >= s.size()) return false;
-    for (size_t i = from; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (!(hex ? std::isxdigit(c) : std::isdigit(c))) return false;
-    }
-    return true;
-  };
+  const std::string expected =
+      "expected a whole number (decimal such as 42, or hexadecimal such as 0x2a)";
   const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-  const bool ok = hex ? digits(2, true) : digits(0, false) && (s.size() == 1 || s[0] != '0');
-  if (ok) return "";
-  return "expected a whole number (decimal such as 42, or hexadecimal such as 0x2a), got \"" + s +
-         "\"";
+  const char* first = s.data() + (hex ? 2 : 0);
+  const char* last = s.data() + s.size();
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(first, last, value, hex ? 16 : 10);
+  // strtoull would saturate at 2^64 - 1 without a word.
+  if (ec == std::errc::result_out_of_range) return expected + " below 2^64, got \"" + s + "\"";
+  const bool octal_looking = !hex && s.size() > 1 && s[0] == '0';
+  if (ec != std::errc() || end != last || octal_looking) return expected + ", got \"" + s + "\"";
+  return "";
 }
 
-// Decimal or 0x hex; no sign, no leading zero (octal), no blanks.
+// Decimal or 0x hex below 2^64; no sign, no leading zero (octal), no blanks.
 inline CLI::Validator WholeNumber() { return CLI::Validator(CheckWholeNumber, "UINT"); }
 
 // "" when `path` can be written: an existing file we may write, or a new name

@@ -48,6 +48,10 @@ TEST(WholeNumber, RejectsWhatStrtoullWouldBend) {
   EXPECT_FALSE(Parse("0x", seed));
   EXPECT_FALSE(Parse("12k", seed));
   EXPECT_FALSE(Parse("", seed));
+  EXPECT_FALSE(Parse("18446744073709551616", seed));  // 2^64: strtoull would give 2^64 - 1
+  EXPECT_FALSE(Parse("0x10000000000000000", seed));
+  EXPECT_FALSE(Parse("0x0x1", seed));
+  EXPECT_NE(CheckWholeNumber("99999999999999999999").find("below 2^64"), std::string::npos);
   EXPECT_EQ(seed, 7u);
   uint8_t opcode = 0;
   EXPECT_FALSE(Parse("0x100", opcode));  // passes the check, then does not fit: CLI11 refuses
