@@ -249,6 +249,10 @@ class Controller : public AdminChannel {
   void BeginReset(const char* reason);
   void Removed();
   void GiveUp(const spec::Status& status, const std::string& why);
+  // Starts a new epoch and cancels the state, watchdog and keep-alive timers.
+  void StopTimers();
+  // Fails every command and every waiter of a controller that is gone or given up.
+  void EndDeadPath(const spec::Status& status);
   void RecoverCommands(bool keep_retryable, spec::Status fail);
   void FailParked(const spec::Status& status);
 

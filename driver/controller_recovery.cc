@@ -240,14 +240,33 @@ void Controller::FailParked(const spec::Status& status) {
 void Controller::GiveUp(const spec::Status& status, const std::string& why) {
   Logf(hal::LogLevel::kError, "controller failed: " + why);
   Trace("failed");
-  ++epoch_;
+  StopTimers();
+  Enter(ControllerState::kFailed);
+  EndDeadPath(status);
+}
+
+void Controller::Removed() {
+  if (state_ == ControllerState::kRemoved) return;
+  Logf(hal::LogLevel::kError, "registers read all ones: controller is gone");
+  const spec::Status gone = spec::PathStatus::kHostPathingError;
+  StopTimers();
+  Enter(ControllerState::kRemoved);
+  Trace("removed");
+  EndDeadPath(gone);
+}
+
+void Controller::StopTimers() {
+  ++epoch_;  // callbacks of the old epoch that still run find nothing to do
   if (state_timer_) platform_.clock->CancelTimer(state_timer_);
   if (watchdog_timer_) platform_.clock->CancelTimer(watchdog_timer_);
   if (keep_alive_timer_) platform_.clock->CancelTimer(keep_alive_timer_);
   state_timer_ = watchdog_timer_ = keep_alive_timer_ = hal::Clock::kNoTimer;
-  Enter(ControllerState::kFailed);
+}
+
+void Controller::EndDeadPath(const spec::Status& status) {
   // The path is dead: I/O fails at once with a path error the multipath layer
-  // may redirect (no DNR), never hangs.
+  // may redirect (no DNR), never hangs; whoever waits for the controller
+  // learns why.
   RecoverCommands(false, spec::PathStatus::kHostPathingError);
   FailParked(spec::PathStatus::kHostPathingError);
   if (path_handler_) path_handler_({PathEventKind::kControllerDown, 0, status});
@@ -261,35 +280,8 @@ void Controller::GiveUp(const spec::Status& status, const std::string& why) {
   for (auto& cb : resets) cb(status);
   if (on_shutdown_) {
     auto cb = std::move(on_shutdown_);
+    on_shutdown_ = nullptr;
     cb(status);
-  }
-}
-
-void Controller::Removed() {
-  if (state_ == ControllerState::kRemoved) return;
-  Logf(hal::LogLevel::kError, "registers read all ones: controller is gone");
-  const spec::Status gone = spec::PathStatus::kHostPathingError;
-  ++epoch_;
-  if (state_timer_) platform_.clock->CancelTimer(state_timer_);
-  if (watchdog_timer_) platform_.clock->CancelTimer(watchdog_timer_);
-  if (keep_alive_timer_) platform_.clock->CancelTimer(keep_alive_timer_);
-  state_timer_ = watchdog_timer_ = keep_alive_timer_ = hal::Clock::kNoTimer;
-  Enter(ControllerState::kRemoved);
-  Trace("removed");
-  RecoverCommands(false, gone);
-  FailParked(gone);
-  if (path_handler_) path_handler_({PathEventKind::kControllerDown, 0, gone});
-  if (on_ready_) {
-    auto cb = std::move(on_ready_);
-    on_ready_ = nullptr;
-    cb(gone);
-  }
-  std::vector<DoneCallback> resets;
-  resets.swap(on_reset_);
-  for (auto& cb : resets) cb(gone);
-  if (on_shutdown_) {
-    auto cb = std::move(on_shutdown_);
-    cb(gone);
   }
 }
 

@@ -29,11 +29,7 @@ DataOracle::DataOracle(uint32_t lba_size, DeallocatedReads deallocated)
 
 void DataOracle::WriteSubmitted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp) {
   for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kData;
-    v.generation = stamp.generation;
-    v.job_seed = stamp.job_seed;
-    entries_[lba + i].in_flight.push_back(v);
+    entries_[lba + i].in_flight.push_back(Stamped(Value::Kind::kData, stamp));
   }
 }
 
@@ -58,63 +54,37 @@ void DataOracle::Complete(uint64_t lba, const Value& v, bool durable) {
   }
 }
 
+void DataOracle::CompleteRange(uint64_t lba, uint32_t nlb, Value v, bool durable) {
+  v.seq = ++ack_seq_;  // one acknowledgement for the whole range
+  for (uint32_t i = 0; i < nlb; ++i) Complete(lba + i, v, durable);
+}
+
+DataOracle::Value DataOracle::Stamped(Value::Kind kind, const WriteStamp& stamp) {
+  return {.kind = kind, .generation = stamp.generation, .job_seed = stamp.job_seed};
+}
+
 void DataOracle::WriteCompleted(uint64_t lba, uint32_t nlb, const WriteStamp& stamp, bool durable) {
-  ++ack_seq_;
-  for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kData;
-    v.generation = stamp.generation;
-    v.job_seed = stamp.job_seed;
-    v.seq = ack_seq_;
-    Complete(lba + i, v, durable);
-  }
+  CompleteRange(lba, nlb, Stamped(Value::Kind::kData, stamp), durable);
 }
 
 void DataOracle::AppendCompleted(uint64_t assigned_lba, uint32_t nlb, uint64_t stamped_lba,
                                  const WriteStamp& stamp, bool durable) {
-  ++ack_seq_;
-  for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kData;
-    v.generation = stamp.generation;
-    v.job_seed = stamp.job_seed;
-    v.seq = ack_seq_;
-    v.lba_delta = assigned_lba - stamped_lba;
-    Complete(assigned_lba + i, v, durable);
-  }
+  Value v = Stamped(Value::Kind::kData, stamp);
+  v.lba_delta = assigned_lba - stamped_lba;
+  CompleteRange(assigned_lba, nlb, v, durable);
 }
 
 void DataOracle::WriteFailed(uint64_t lba, uint32_t nlb, const WriteStamp& stamp) {
-  ++ack_seq_;
-  for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kIndeterminate;
-    v.generation = stamp.generation;
-    v.job_seed = stamp.job_seed;
-    v.seq = ack_seq_;
-    // A failed write may have changed the media: nothing is certain, durable or not.
-    Complete(lba + i, v, true);
-  }
+  // A failed write may have changed the media: nothing is certain, durable or not.
+  CompleteRange(lba, nlb, Stamped(Value::Kind::kIndeterminate, stamp), true);
 }
 
 void DataOracle::TrimCompleted(uint64_t lba, uint32_t nlb, bool durable) {
-  ++ack_seq_;
-  for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kDeallocated;
-    v.seq = ack_seq_;
-    Complete(lba + i, v, durable);
-  }
+  CompleteRange(lba, nlb, {.kind = Value::Kind::kDeallocated}, durable);
 }
 
 void DataOracle::TrimFailed(uint64_t lba, uint32_t nlb) {
-  ++ack_seq_;
-  for (uint32_t i = 0; i < nlb; ++i) {
-    Value v;
-    v.kind = Value::Kind::kIndeterminate;
-    v.seq = ack_seq_;
-    Complete(lba + i, v, true);
-  }
+  CompleteRange(lba, nlb, {.kind = Value::Kind::kIndeterminate}, true);
 }
 
 void DataOracle::FlushCompleted(uint64_t token) {

@@ -94,6 +94,9 @@ class DataOracle {
   };
 
   void Complete(uint64_t lba, const Value& v, bool durable);
+  // Completes `nlb` blocks from `lba` with `v` under one new acknowledgement number.
+  void CompleteRange(uint64_t lba, uint32_t nlb, Value v, bool durable);
+  static Value Stamped(Value::Kind kind, const WriteStamp& stamp);
   bool Matches(const uint8_t* block, uint64_t lba, const Value& v) const;
 
   uint32_t lba_size_;
