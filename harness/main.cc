@@ -215,7 +215,11 @@ int main(int argc, char** argv) {
   mgmt->add_option("-O,--opcode", pt.opcode, "passthru: opcode")->check(nh::WholeNumber());
   mgmt->add_option("-f,--flags", pt.flags, "passthru: command flags (CDW0 bits 15:8)")
       ->check(nh::WholeNumber());
-  mgmt->add_option("-n,--namespace-id", pt.nsid, "passthru: namespace id")
+  // One namespace option for every command that takes one (nvme-cli's spelling, and --nsid).
+  std::optional<uint32_t> namespace_id;
+  mgmt->add_option(
+          "-n,--namespace-id,--nsid", namespace_id,
+          "namespace id: passthru (default 0), nvme-zns-info / nvme-zns-delete (default 1)")
       ->check(nh::WholeNumber());
   mgmt->add_option("--cdw2", pt.cdw2, "passthru: command dword 2")->check(nh::WholeNumber());
   mgmt->add_option("--cdw3", pt.cdw3, "passthru: command dword 3")->check(nh::WholeNumber());
@@ -231,8 +235,6 @@ int main(int argc, char** argv) {
   mgmt->add_flag("-w,--write", pt.write, "passthru: the command sends data (--input-file)");
   mgmt->add_option("-i,--input-file", input_file, "passthru: data to send")
       ->check(CLI::ExistingFile);
-  mgmt->add_option("--nsid", mreq.nsid, "nvme-zns-info/-delete: namespace id")
-      ->check(nh::WholeNumber());
   mgmt->add_option("--state", mreq.zone_state, "nvme-zns-info: only zones in this state");
   mgmt->add_option("--blocks", mreq.blocks, "nvme-zns-create: size in logical blocks")
       ->check(nh::WholeNumber());
@@ -272,6 +274,7 @@ int main(int argc, char** argv) {
       pt.input.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     mreq.load = ios_option->count() > 0;
+    if (namespace_id) pt.nsid = mreq.nsid = *namespace_id;
     nh::MgmtResult r = nh::RunMgmtCommand(*s, mreq);
     if (!r.error.empty()) {
       std::fprintf(stderr, "nvmesim mgmt: %s\n", r.error.c_str());

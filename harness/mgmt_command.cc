@@ -95,6 +95,10 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
   auto RunOne = [&](driver::Controller& ctrl) {
     driver::Controller* c = &ctrl;
     const std::string& cmd = request.command;
+    const std::string zns_refused =
+        cmd == "nvme-zns-info"
+            ? driver::zoned::ZonedNamespaceError(cmd.c_str(), c->namespaces(), request.nsid)
+            : "";
     if (cmd == "nvme-advanced-controller-info") {
       done(driver::mgmt::ControllerInfo(*c), spec::Status::Ok());
     } else if (cmd == "nvme-advanced-stats") {
@@ -112,6 +116,8 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
       }
     } else if (IsOptimizerCommand(cmd)) {
       RunOptimizerCommand(cmd, request.workload, *system, static_cast<size_t>(index), done);
+    } else if (cmd == "nvme-zns-info" && !zns_refused.empty()) {
+      done(zns_refused + "\n", spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true));
     } else if (cmd == "nvme-zns-info") {
       zone_io = std::make_unique<driver::zoned::ControllerZoneIo>(*c, &system->clock());
       driver::zoned::ZoneManagerOptions zo;

@@ -66,6 +66,20 @@ std::optional<spec::ZoneState> ParseZoneStateName(const std::string& name) {
   return std::nullopt;
 }
 
+std::string ZonedNamespaceError(const char* command, const NamespaceManager& namespaces,
+                                uint32_t nsid) {
+  const NamespaceInfo* ns = namespaces.Find(nsid);
+  if (ns != nullptr && ns->csi == kCsiZoned) return "";
+  std::string zoned;
+  for (const auto& [id, info] : namespaces.table()) {
+    if (info.csi == kCsiZoned) zoned += (zoned.empty() ? "" : ", ") + std::to_string(id);
+  }
+  return (ns == nullptr
+              ? Format("%s: no namespace %u on this controller", command, nsid)
+              : Format("%s: namespace %u is not zoned (command set %u)", command, nsid, ns->csi)) +
+         "; zoned namespaces here: " + (zoned.empty() ? std::string("none") : zoned);
+}
+
 std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOptions& o,
                         std::string* error) {
   const ZonedNamespaceInfo* ns = m.Namespace(nsid);
@@ -143,10 +157,9 @@ void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
     });
   };
   // Like nvme-zns-info: only a zoned namespace this controller knows.
-  const NamespaceInfo* ns = namespaces.Find(nsid);
-  if (ns == nullptr || ns->csi != kCsiZoned) {
-    return done(spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true),
-                Format("nvme-zns-delete: namespace %u is not a zoned namespace", nsid));
+  const std::string refused = ZonedNamespaceError("nvme-zns-delete", namespaces, nsid);
+  if (!refused.empty()) {
+    return done(spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true), refused);
   }
   if (detach_from.empty()) return remove("");
   namespaces.Attach(nsid, detach_from, false, [remove, nsid, done](spec::Status st) {

@@ -29,6 +29,12 @@ struct ZnsInfoOptions {
 std::string ZnsInfoText(const ZoneManager& manager, uint32_t nsid, const ZnsInfoOptions& options,
                         std::string* error);
 
+// Why `command` cannot act on `nsid`: "" when it is a zoned namespace of this
+// controller; else names what it is (absent, or of which command set) and the
+// namespaces that are there.
+std::string ZonedNamespaceError(const char* command, const NamespaceManager& namespaces,
+                                uint32_t nsid);
+
 // Parses a state name as nvme-cli prints it ("EMPTY", "IMP_OPENED",
 // "EXP_OPENED", "CLOSED", "READONLY", "FULL", "OFFLINE"; any case).
 std::optional<spec::ZoneState> ParseZoneStateName(const std::string& name);

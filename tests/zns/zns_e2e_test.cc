@@ -404,7 +404,8 @@ NVMESIM_SIM_TEST(ZnsE2e, ZnsCreateInfoDelete) {
                              refused_status = ds;
                              refused = t;
                            });
-  EXPECT_EQ(refused, "nvme-zns-delete: namespace 99 is not a zoned namespace");
+  EXPECT_EQ(refused,
+            "nvme-zns-delete: no namespace 99 on this controller; zoned namespaces here: 1");
   EXPECT_FALSE(refused_status.ok());
 }
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# nvmesim mgmt end to end: one namespace option (-n, --namespace-id, --nsid) reaches the
+# zoned-namespace commands, and a namespace they cannot act on is refused by name.
+set -uo pipefail
+nvmesim="$1"
+scenario=harness/testdata/conventional_and_zoned.toml  # nsid 1 conventional, nsid 2 zoned
+out="${TEST_TMPDIR:-/tmp}/mgmt_e2e"
+rm -rf "$out" && mkdir -p "$out"
+fail() { echo "FAIL: $*"; exit 1; }
+
+for spelling in "-n 2" "--namespace-id 2" "--nsid 2" "--namespace-id 0x2"; do
+  # shellcheck disable=SC2086
+  "$nvmesim" mgmt "$scenario" nvme-zns-info $spelling --state empty >"$out/info" 2>&1
+  rc=$?
+  ((rc == 0)) || fail "nvme-zns-info $spelling: exit $rc: $(cat "$out/info")"
+  grep -q "Identify Namespace (nsid 2)" "$out/info" || fail "$spelling: $(cat "$out/info")"
+  grep -q "nr_zones: 16" "$out/info" || fail "$spelling: not 16 empty zones: $(cat "$out/info")"
+done
+
+"$nvmesim" mgmt "$scenario" nvme-zns-info >"$out/refused" 2>&1
+(($? == 1)) || fail "nvme-zns-info on the conventional namespace 1 was not refused"
+grep -q "namespace 1 is not zoned (command set 0); zoned namespaces here: 2" "$out/refused" ||
+  fail "nsid 1: $(cat "$out/refused")"
+"$nvmesim" mgmt "$scenario" nvme-zns-info -n 3 >"$out/refused" 2>&1
+(($? == 1)) || fail "nvme-zns-info on the absent namespace 3 was not refused"
+grep -q "no namespace 3 on this controller" "$out/refused" || fail "nsid 3: $(cat "$out/refused")"
+"$nvmesim" mgmt "$scenario" nvme-zns-delete --nsid 1 >"$out/refused" 2>&1
+(($? == 1)) || fail "nvme-zns-delete of the conventional namespace was not refused"
+grep -q "nvme-zns-delete: namespace 1 is not zoned" "$out/refused" ||
+  fail "delete nsid 1: $(cat "$out/refused")"
+grep -q "delete-ns" "$out/refused" && fail "a refused delete still sent Namespace Management"
+
+# The option is given once, under any of its names.
+"$nvmesim" mgmt "$scenario" nvme-zns-info -n 2 --nsid 1 >"$out/bad" 2>&1 &&
+  fail "two namespace ids were accepted"
+"$nvmesim" mgmt "$scenario" nvme-zns-info -n 4294967296 >"$out/bad" 2>&1 &&
+  fail "a namespace id of 2^32 was accepted"
+echo "PASS"
