@@ -262,7 +262,13 @@ int main(int argc, char** argv) {
   nh::BenchCli bench_cli;
   nh::AddBenchOptions(bench, bench_cli);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help); a usage error exits 2 like every
+    // other input error, not with CLI11's own codes.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   if (*bench) return nh::RunBenchCommand(bench_cli);
 

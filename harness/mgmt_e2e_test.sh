@@ -30,9 +30,14 @@ grep -q "nvme-zns-delete: namespace 1 is not zoned" "$out/refused" ||
   fail "delete nsid 1: $(cat "$out/refused")"
 grep -q "delete-ns" "$out/refused" && fail "a refused delete still sent Namespace Management"
 
-# The option is given once, under any of its names.
-"$nvmesim" mgmt "$scenario" nvme-zns-info -n 2 --nsid 1 >"$out/bad" 2>&1 &&
-  fail "two namespace ids were accepted"
-"$nvmesim" mgmt "$scenario" nvme-zns-info -n 4294967296 >"$out/bad" 2>&1 &&
-  fail "a namespace id of 2^32 was accepted"
+# Usage errors exit 2 like every other input error: the option is given once, under any of
+# its names, and holds 32 bits.
+"$nvmesim" mgmt "$scenario" nvme-zns-info -n 2 --nsid 1 >"$out/bad" 2>&1
+(($? == 2)) || fail "two namespace ids: not exit 2: $(cat "$out/bad")"
+"$nvmesim" mgmt "$scenario" nvme-zns-info -n 4294967296 >"$out/bad" 2>&1
+(($? == 2)) || fail "a namespace id of 2^32: not exit 2: $(cat "$out/bad")"
+grep -q -- "--namespace-id" "$out/bad" || fail "2^32: the error does not name the option"
+"$nvmesim" mgmt "$scenario" nvme-zns-info --no-such-option >"$out/bad" 2>&1
+(($? == 2)) || fail "an unknown option: not exit 2"
+"$nvmesim" --help >"$out/help" 2>&1 || fail "--help did not exit 0"
 echo "PASS"
