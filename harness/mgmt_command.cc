@@ -67,6 +67,14 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     out.error = e;
     return out;
   }
+  if (request.command == "admin-passthru" || request.command == "io-passthru") {
+    driver::mgmt::Passthru p = request.passthru;
+    p.admin = request.command == "admin-passthru";
+    if (std::string e = driver::mgmt::CheckPassthru(p); !e.empty()) {
+      out.error = request.command + ": " + e;
+      return out;
+    }
+  }
   SystemBuild build = BuildSystemSpec(scenario, scenario.info.fidelity);
   if (!build.ok()) {
     out.error = build.errors.front();
@@ -92,13 +100,22 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     system->cpu().Halt();
     sc_core::sc_stop();
   };
+  // A request the booted system shows to be wrong (a namespace or path that is
+  // not there): an input error, reported like the ones found before booting.
+  auto refuse = [&](const std::string& why) {
+    out.error = why;
+    finished = true;
+    system->cpu().Halt();
+    sc_core::sc_stop();
+  };
   auto RunOne = [&](driver::Controller& ctrl) {
     driver::Controller* c = &ctrl;
     const std::string& cmd = request.command;
-    const std::string zns_refused =
-        cmd == "nvme-zns-info"
-            ? driver::zoned::ZonedNamespaceError(cmd.c_str(), c->namespaces(), request.nsid)
-            : "";
+    if (cmd == "nvme-zns-info" || cmd == "nvme-zns-delete") {
+      const std::string why =
+          driver::zoned::ZonedNamespaceError(cmd.c_str(), c->namespaces(), request.nsid);
+      if (!why.empty()) return refuse(why);
+    }
     if (cmd == "nvme-advanced-controller-info") {
       done(driver::mgmt::ControllerInfo(*c), spec::Status::Ok());
     } else if (cmd == "nvme-advanced-stats") {
@@ -116,8 +133,6 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
       }
     } else if (IsOptimizerCommand(cmd)) {
       RunOptimizerCommand(cmd, request.workload, *system, static_cast<size_t>(index), done);
-    } else if (cmd == "nvme-zns-info" && !zns_refused.empty()) {
-      done(zns_refused + "\n", spec::Status(spec::GenericStatus::kInvalidNamespaceOrFormat, true));
     } else if (cmd == "nvme-zns-info") {
       zone_io = std::make_unique<driver::zoned::ControllerZoneIo>(*c, &system->clock());
       driver::zoned::ZoneManagerOptions zo;
@@ -172,7 +187,14 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
           text =
               driver::multipath::MultipathFailover(*multipath, request.path, request.restore, &ok);
         }
-        done(text, ok ? spec::Status::Ok() : spec::Status(spec::GenericStatus::kInvalidField));
+        if (!ok) {
+          // "error: no multipath namespace has a path named 'nvme9'\n"
+          const std::string prefix = "error: ";
+          if (text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
+          while (!text.empty() && text.back() == '\n') text.pop_back();
+          return refuse(cmd + ": " + text);
+        }
+        done(text, spec::Status::Ok());
       });
     } else {
       driver::mgmt::Passthru p = request.passthru;

@@ -17,15 +17,16 @@ for spelling in "-n 2" "--namespace-id 2" "--nsid 2" "--namespace-id 0x2"; do
   grep -q "nr_zones: 16" "$out/info" || fail "$spelling: not 16 empty zones: $(cat "$out/info")"
 done
 
+# A namespace the command cannot act on is a bad option value: exit 2, nothing sent.
 "$nvmesim" mgmt "$scenario" nvme-zns-info >"$out/refused" 2>&1
-(($? == 1)) || fail "nvme-zns-info on the conventional namespace 1 was not refused"
+(($? == 2)) || fail "nvme-zns-info on the conventional namespace 1 was not refused"
 grep -q "namespace 1 is not zoned (command set 0); zoned namespaces here: 2" "$out/refused" ||
   fail "nsid 1: $(cat "$out/refused")"
 "$nvmesim" mgmt "$scenario" nvme-zns-info -n 3 >"$out/refused" 2>&1
-(($? == 1)) || fail "nvme-zns-info on the absent namespace 3 was not refused"
+(($? == 2)) || fail "nvme-zns-info on the absent namespace 3 was not refused"
 grep -q "no namespace 3 on this controller" "$out/refused" || fail "nsid 3: $(cat "$out/refused")"
 "$nvmesim" mgmt "$scenario" nvme-zns-delete --nsid 1 >"$out/refused" 2>&1
-(($? == 1)) || fail "nvme-zns-delete of the conventional namespace was not refused"
+(($? == 2)) || fail "nvme-zns-delete of the conventional namespace was not refused"
 grep -q "nvme-zns-delete: namespace 1 is not zoned" "$out/refused" ||
   fail "delete nsid 1: $(cat "$out/refused")"
 grep -q "delete-ns" "$out/refused" && fail "a refused delete still sent Namespace Management"
@@ -40,4 +41,16 @@ grep -q -- "--namespace-id" "$out/bad" || fail "2^32: the error does not name th
 "$nvmesim" mgmt "$scenario" nvme-zns-info --no-such-option >"$out/bad" 2>&1
 (($? == 2)) || fail "an unknown option: not exit 2"
 "$nvmesim" --help >"$out/help" 2>&1 || fail "--help did not exit 0"
+"$nvmesim" mgmt "$scenario" admin-passthru --opcode 6 --data-len 4096 --read --write >"$out/bad" 2>&1
+(($? == 2)) || fail "--read --write: not exit 2: $(cat "$out/bad")"
+grep -q "admin-passthru: --read and --write are exclusive" "$out/bad" || fail "$(cat "$out/bad")"
+"$nvmesim" mgmt "$scenario" nvme-multipath-failover --path nvme9 >"$out/bad" 2>&1
+(($? == 2)) || fail "an unknown path: not exit 2: $(cat "$out/bad")"
+grep -q "nvme-multipath-failover: no multipath namespace has a path named 'nvme9'" "$out/bad" ||
+  fail "unknown path: $(cat "$out/bad")"
+# A command the device fails exits 1 with its status: Identify with an unknown CNS.
+"$nvmesim" mgmt "$scenario" admin-passthru --opcode 6 --cdw10 0xfe --data-len 4096 --read \
+  >"$out/failed" 2>&1
+(($? == 1)) || fail "a failing Identify: not exit 1: $(cat "$out/failed")"
+grep -q "NVMe status: Invalid Field in Command" "$out/failed" || fail "$(cat "$out/failed")"
 echo "PASS"

@@ -182,6 +182,7 @@ std::string CheckPassthru(const Passthru& p) {
   if (p.admin && p.data_len > 8192) {
     return "admin passthrough moves at most 8192 bytes (PRP1 and PRP2, no PRP list)";
   }
+  if (!p.input.empty() && !p.write) return "--input-file needs --write";
   if (p.input.size() > p.data_len) return "the input is longer than --data-len";
   return "";
 }

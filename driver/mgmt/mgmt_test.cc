@@ -34,6 +34,10 @@ TEST(MgmtTest, PassthruChecksDirectionAndSize) {
   p.data_len = 4;
   p.input = {1, 2, 3, 4, 5};
   EXPECT_NE(CheckPassthru(p).find("longer"), std::string::npos);
+  p.write = false;
+  p.read = true;
+  p.data_len = 8;
+  EXPECT_EQ(CheckPassthru(p), "--input-file needs --write");
 }
 
 }  // namespace
