@@ -163,6 +163,10 @@ int RunBenchCommand(BenchCli& cli) {
     std::fflush(stdout);
   }
   const BenchResult r = RunBench(s, cli.options);
+  if (r.refused) {
+    std::fprintf(stderr, "nvmesim bench: %s\n", r.error.c_str());
+    return 2;
+  }
   RunSummary summary;
   summary.scenario = s.info.name;
   summary.seed = r.seed;

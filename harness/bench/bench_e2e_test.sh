@@ -37,8 +37,9 @@ fi
 grep -q -- "--interval" "$out/bad" || fail "the error does not name --interval: $(cat "$out/bad")"
 "$nvmesim" bench harness/bench/testdata/qd4.fio --profile harness/bench/testdata/small.toml \
   --size 1GiB >"$out/bad" 2>&1
-(($? == 1)) || fail "a namespace larger than the media was accepted"
+(($? == 2)) || fail "a namespace larger than the media was accepted"
 grep -q -- "--size" "$out/bad" || fail "the error does not name --size: $(cat "$out/bad")"
+grep -q "Run status" "$out/bad" && fail "a refused bench printed a summary: $(cat "$out/bad")"
 # Numbers are decimal or 0x hex: a sign would wrap, a leading zero would read as octal.
 for bad in "--seed -1" "--precondition-qd 010"; do
   # shellcheck disable=SC2086

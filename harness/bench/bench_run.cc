@@ -412,6 +412,7 @@ BenchResult Bench::Execute() {
   result_.seed = scenario_.info.seed;
   result_.fidelity = FidelityName(scenario_.info.fidelity);
   result_.namespace_bytes = scenario_.namespaces.at(0).size_bytes;
+  result_.refused = true;  // until the system is built, every error is a refused request
   SystemBuild build = BuildSystemSpec(scenario_, scenario_.info.fidelity);
   if (!build.ok()) {
     for (const auto& e : build.errors) result_.error += (result_.error.empty() ? "" : "\n") + e;
@@ -473,6 +474,7 @@ BenchResult Bench::Execute() {
     result_.error = scenario_.path + ": cannot build the system: " + e.what();
     return result_;
   }
+  result_.refused = false;
   system_->Boot([this](spec::Status s) {
     if (!s.ok()) {
       Finish("driver bring-up failed: " + s.ToString());

@@ -98,6 +98,7 @@ struct BenchSample {
 
 struct BenchResult {
   std::string error;
+  bool refused = false;  // `error` was found before the simulation was built: nothing ran
   bool booted = false;
   uint64_t seed = 0;
   std::string fidelity;

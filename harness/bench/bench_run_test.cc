@@ -37,6 +37,7 @@ NVMESIM_SIM_TEST(BenchRunTest, PreconditioningReachesASteadyStateSlowerByTheWrit
   o.interval_ps = uint64_t{1} * 1000 * 1000 * 1000;  // 1 ms
   const BenchResult r = RunBench(SmallScenario(ns), o);
   ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_FALSE(r.refused);
   EXPECT_TRUE(r.passed);
   ASSERT_TRUE(r.preconditioned);
   EXPECT_TRUE(r.steady.reached);
@@ -113,6 +114,8 @@ NVMESIM_SIM_TEST(BenchRunTest, ANamespaceLargerThanTheMediaIsAnErrorNamingSize) 
   EXPECT_FALSE(r.passed);
   EXPECT_NE(r.error.find("--size"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("user capacity"), std::string::npos) << r.error;
+  EXPECT_TRUE(r.refused);  // found before anything ran
+  EXPECT_FALSE(r.booted);
 }
 
 TEST(ScaleMediaCapacityTest, ScalesToTheRequestedCapacityWithOneProgramUnitPerBlock) {
