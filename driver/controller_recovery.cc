@@ -109,8 +109,11 @@ void Controller::SendAbort(Command* cmd) {
       Logf(hal::LogLevel::kInfo, "Abort of q" + std::to_string(sqid) + " cid " +
                                      std::to_string(cid) + ": command aborted");
     } else {
-      Logf(hal::LogLevel::kWarning, "Abort of q" + std::to_string(sqid) + " cid " +
-                                        std::to_string(cid) + " not performed: " + st.ToString());
+      // Success with DW0 bit 0 set: the controller did not abort it (base 2.0 5.1).
+      Logf(hal::LogLevel::kWarning,
+           "Abort of q" + std::to_string(sqid) + " cid " + std::to_string(cid) +
+               (st.ok() ? ": the controller did not abort the command (DW0 bit 0 set)"
+                        : " failed: " + st.ToString()));
     }
   });
 }
