@@ -84,7 +84,7 @@ std::string ControllerInfo(const Controller& c) {
   o += Fmt("acl       : %u\n", i.acl);
   o += Fmt("aerl      : %u\n", i.aerl);
   o += Fmt("kas       : %u\n", i.kas);
-  o += Fmt("crdt1-3   : %u %u %u (100 ms)\n", i.crdt[0], i.crdt[1], i.crdt[2]);
+  o += Fmt("crdt1-3   : %u %u %u (units of 100 ms)\n", i.crdt[0], i.crdt[1], i.crdt[2]);
   o += Fmt("sgls      : %s\n", i.sgls == SglSupport::kNone          ? "not supported"
                                : i.sgls == SglSupport::kByteAligned ? "byte aligned"
                                                                     : "dword aligned");

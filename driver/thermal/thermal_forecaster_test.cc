@@ -40,7 +40,7 @@ TEST(ThermalForecaster, StatsShowNoForecastUntilTheModelHasEnoughSamples) {
   view.forecaster = &f;
   f.AddSample(0, 320, 3e9);
   std::string text = FormatThermalStats(view);
-  EXPECT_NE(text.find("forecast none yet (1 samples)"), std::string::npos) << text;
+  EXPECT_NE(text.find("forecast none yet (1 sample)"), std::string::npos) << text;
   for (int i = 1; i <= 60; ++i) f.AddSample(i * kSec, 320, 3e9);
   ASSERT_GT(f.stats().decisions, 0u);
   text = FormatThermalStats(view);

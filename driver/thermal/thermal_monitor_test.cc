@@ -68,6 +68,11 @@ TEST(ThermalMonitor, StatsShowTheTrendPerMinuteOrPerSecondWhenFast) {
   view.monitor = &fast;
   text = FormatThermalStats(view);
   EXPECT_NE(text.find("trend: +100.00 K/s"), std::string::npos) << text;
+  ThermalMonitor one;  // a single sample has no trend yet
+  one.AddSample(At(0, 320));
+  view.monitor = &one;
+  text = FormatThermalStats(view);
+  EXPECT_NE(text.find("trend: none yet (1 sample)\n"), std::string::npos) << text;
 }
 
 TEST(ThermalMonitor, RecognisesTemperatureEventsAndThrottleEpisodes) {

@@ -17,6 +17,7 @@ std::string Line(const char* fmt, ...) {
   return std::string(buf) + "\n";
 }
 double Celsius(double kelvin) { return kelvin - 273.15; }
+std::string Samples(uint64_t n) { return std::to_string(n) + (n == 1 ? " sample" : " samples"); }
 }  // namespace
 
 std::string FormatThermalStats(const ThermalStatsView& v) {
@@ -30,9 +31,13 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
     // K/min suits a drive heating over minutes; a fast trend (scenarios with
     // small thermal capacitance) reads better per second.
     const bool fast = std::fabs(s.slope_k_per_min) >= 600;
-    out += Line("  trend: %+.2f K/%s over the last samples (%llu samples)",
-                fast ? s.slope_k_per_min / 60 : s.slope_k_per_min, fast ? "s" : "min",
-                static_cast<unsigned long long>(s.samples));
+    if (s.samples < 2) {
+      out += Line("  trend: none yet (%s)", Samples(s.samples).c_str());
+    } else {
+      out += Line("  trend: %+.2f K/%s over the last samples (%s)",
+                  fast ? s.slope_k_per_min / 60 : s.slope_k_per_min, fast ? "s" : "min",
+                  Samples(s.samples).c_str());
+    }
     out += Line("  time above WCTEMP: %u min  above CCTEMP: %u min", s.warning_minutes,
                 s.critical_minutes);
     out += Line("  host thermal management: TMT1 %u transitions / %u s  TMT2 %u transitions / %u s",
@@ -46,8 +51,7 @@ std::string FormatThermalStats(const ThermalStatsView& v) {
     char forecast[64];
     if (f.decisions == 0) {
       // Too few samples for the model yet: there is no forecast to show.
-      std::snprintf(forecast, sizeof(forecast), "none yet (%llu samples)",
-                    static_cast<unsigned long long>(f.samples));
+      std::snprintf(forecast, sizeof(forecast), "none yet (%s)", Samples(f.samples).c_str());
     } else {
       std::snprintf(forecast, sizeof(forecast), "%.2f K", f.last_forecast_kelvin);
     }
