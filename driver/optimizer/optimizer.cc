@@ -81,8 +81,9 @@ std::string PerformanceOptimizer::FormatTuning(const TunerKnobs& initial) const 
 }
 
 std::string PerformanceOptimizer::FormatPredictiveStats() const {
-  std::string out =
-      "predictive maintenance: " + std::to_string(maintenance_.samples()) + " samples\n";
+  const uint64_t n = maintenance_.samples();
+  std::string out = "predictive maintenance: " + std::to_string(n) +
+                    (n == 1 ? " sample (a trend needs more)\n" : " samples\n");
   out += FormatMaintenance(maintenance_.assessment(), maintenance_.config());
   return out;
 }

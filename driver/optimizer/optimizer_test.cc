@@ -53,7 +53,14 @@ TEST(PerformanceOptimizer, SteeringAndMaintenanceFollowTheirKeys) {
   PerformanceOptimizer on(s, TunerKnobs{}, 2);
   EXPECT_EQ(on.ChooseQueue(c, 2), 1u);
   EXPECT_NE(on.OnHealthSample(HealthSample{}), nullptr);
-  EXPECT_NE(on.FormatPredictiveStats().find("1 samples"), std::string::npos);
+  EXPECT_NE(
+      on.FormatPredictiveStats().find("predictive maintenance: 1 sample (a trend needs more)"),
+      std::string::npos)
+      << on.FormatPredictiveStats();
+  EXPECT_NE(on.OnHealthSample(HealthSample{}), nullptr);
+  EXPECT_NE(on.FormatPredictiveStats().find("predictive maintenance: 2 samples\n"),
+            std::string::npos)
+      << on.FormatPredictiveStats();
 }
 
 }  // namespace
