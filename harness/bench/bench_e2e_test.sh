@@ -56,4 +56,24 @@ grep -q -- "--seed: expected a whole number" "$out/bad" || fail "run --seed -3: 
   fail "an unwritable --json was accepted"
 grep -q -- "--json: directory" "$out/bad" || fail "--json: $(cat "$out/bad")"
 grep -q "simulated" "$out/bad" && fail "the run went ahead before the --json error"
+# A scenario whose profile file is wrong is refused before the run, by run and check alike.
+sed 's/^channels = .*/channels = 0/' harness/bench/testdata/small.toml >"$out/bad_profile.toml"
+cat >"$out/bad_profile_scenario.toml" <<'TOML'
+[scenario]
+name = "bad-profile"
+[[controller]]
+name = "ctrl0"
+profile = "bad_profile.toml"
+[[namespace]]
+name = "ns1"
+size = "16MiB"
+TOML
+for cmd in run check; do
+  "$nvmesim" "$cmd" "$out/bad_profile_scenario.toml" >"$out/bad" 2>&1
+  rc=$?
+  ((rc == 2)) || fail "$cmd with a bad profile: exit $rc, not 2: $(cat "$out/bad")"
+  grep -q "bad_profile.toml:[0-9]*: nand.channels: 0 is not 1..64" "$out/bad" ||
+    fail "$cmd: the error does not name the profile's field: $(cat "$out/bad")"
+  grep -q "Run status" "$out/bad" && fail "$cmd printed a summary for a refused scenario"
+done
 echo "PASS"
