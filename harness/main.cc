@@ -28,6 +28,7 @@
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/scenario_spec.h"
 #include "harness/scenario/units.h"
+#include "harness/version.h"
 
 namespace nh = nvmesim::harness;
 
@@ -179,6 +180,7 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
 int main(int argc, char** argv) {
   CLI::App app{"nvmesim: NVMe 2.0 device model and driver co-simulation"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("nvmesim ") + nh::kVersion);
 
   std::string path, fidelity, json, junit, trace;
   std::optional<uint64_t> seed;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # nvmesim mgmt end to end: one namespace option (-n, --namespace-id, --nsid) reaches the
-# zoned-namespace commands, and a namespace they cannot act on is refused by name.
+# zoned-namespace commands, a namespace they cannot act on is refused by name, usage errors
+# exit 2 and a failing command 1; the top-level --help and --version exit 0.
 set -uo pipefail
 nvmesim="$1"
 scenario=harness/testdata/conventional_and_zoned.toml  # nsid 1 conventional, nsid 2 zoned
@@ -41,6 +42,8 @@ grep -q -- "--namespace-id" "$out/bad" || fail "2^32: the error does not name th
 "$nvmesim" mgmt "$scenario" nvme-zns-info --no-such-option >"$out/bad" 2>&1
 (($? == 2)) || fail "an unknown option: not exit 2"
 "$nvmesim" --help >"$out/help" 2>&1 || fail "--help did not exit 0"
+"$nvmesim" --version >"$out/version" 2>&1 || fail "--version did not exit 0"
+grep -Eq "^nvmesim [0-9]+\.[0-9]+\.[0-9]+$" "$out/version" || fail "--version: $(cat "$out/version")"
 "$nvmesim" mgmt "$scenario" admin-passthru --opcode 6 --data-len 4096 --read --write >"$out/bad" 2>&1
 (($? == 2)) || fail "--read --write: not exit 2: $(cat "$out/bad")"
 grep -q "admin-passthru: --read and --write are exclusive" "$out/bad" || fail "$(cat "$out/bad")"

@@ -1,4 +1,5 @@
 #include "harness/report/fio_output.h"
+#include "harness/version.h"
 
 namespace nvmesim::harness {
 namespace {
@@ -100,7 +101,7 @@ void LatencyBuckets(const JobStats& job, json& out) {
 
 nlohmann::json FioJson(const std::vector<JobStats>& jobs, const RunSummary& run) {
   json out;
-  out["fio version"] = "nvmesim";
+  out["fio version"] = std::string("nvmesim-") + kVersion;
   out["timestamp"] = 0;  // simulated runs carry no wall-clock time
   out["time"] = "";
   out["global options"] = json::object();
