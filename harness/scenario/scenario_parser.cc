@@ -567,7 +567,13 @@ class Parser {
       });
       std::vector<JobSpec> jobs;
       if (file) {
-        jobs = LoadFioJobFile(Resolve(*file));
+        const std::string job_path = Resolve(*file);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(job_path, ec)) {
+          r.Fail("file", "cannot open the fio job file " + job_path +
+                             (job_path == *file ? "" : " (relative to the scenario's directory)"));
+        }
+        jobs = LoadFioJobFile(job_path);
         if (name && jobs.size() == 1) jobs[0].name = *name;
         if (name && jobs.size() > 1) {
           r.Fail("name", "the job file defines " + std::to_string(jobs.size()) +

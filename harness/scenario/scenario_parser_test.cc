@@ -271,9 +271,13 @@ TEST(ParseScenario, SyntaxErrorsAndMissingSections) {
     EXPECT_EQ(e.diagnostic().file, "scenarios/no_such_file.toml");
     EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos);
   }
-  // A job file's own errors name the job file.
+  // A job file that is not there is the scenario's error: its line and key, and where the
+  // file was looked for.
   d = ScenarioErrorOf(std::string(kMinimal) + "[[job]]\nfile = \"missing.fio\"\n");
-  EXPECT_EQ(d.file, "dir/missing.fio");
+  EXPECT_EQ(d.file, "dir/s.toml");
+  EXPECT_EQ(d.key, "job[0].file");
+  EXPECT_EQ(d.message,
+            "cannot open the fio job file dir/missing.fio (relative to the scenario's directory)");
 }
 
 }  // namespace
