@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -187,7 +188,8 @@ ProfileLoad ParseProfile(std::string_view text, const std::string& source) {
 
 ProfileLoad LoadProfile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code ec;
+  if (!in || !std::filesystem::is_regular_file(path, ec)) {
     ProfileLoad out;
     out.error = path + ": cannot open the profile file";
     return out;

@@ -86,6 +86,7 @@ TEST(ProfileErrors, CrossFieldLimits) {
 
 TEST(ProfileErrors, UnreadableFile) {
   EXPECT_EQ(LoadProfile("no/such.toml").error, "no/such.toml: cannot open the profile file");
+  EXPECT_EQ(LoadProfile("/").error, "/: cannot open the profile file");  // a directory
 }
 
 TEST(ProfileErrors, UnlimitedSkipsMediaChecksButNotTheLink) {

@@ -352,7 +352,8 @@ class Parser {
       c.profile = r.String("profile").value_or("");
       if (!c.profile.empty()) {
         c.profile_resolved = Resolve(c.profile);
-        if (!std::ifstream(c.profile_resolved, std::ios::binary)) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(c.profile_resolved, ec)) {
           r.Fail("profile", "cannot open the profile file \"" + c.profile_resolved + "\"");
         }
         // The drive's thermal character; the media tables are read with the system.

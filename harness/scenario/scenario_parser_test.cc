@@ -278,6 +278,13 @@ TEST(ParseScenario, SyntaxErrorsAndMissingSections) {
   EXPECT_EQ(d.key, "job[0].file");
   EXPECT_EQ(d.message,
             "cannot open the fio job file dir/missing.fio (relative to the scenario's directory)");
+  // A directory is not a file: refused by name, not read as an empty one.
+  d = ScenarioErrorOf(std::string(kMinimal) + "[[job]]\nfile = \"/\"\n");
+  EXPECT_EQ(d.message, "cannot open the fio job file /");
+  d = ScenarioErrorOf(
+      Replace(kMinimal, "name = \"ctrl0\"\n", "name = \"ctrl0\"\nprofile = \"/\"\n"));
+  EXPECT_EQ(d.key, "controller[0].profile");
+  EXPECT_EQ(d.message, "cannot open the profile file \"/\"");
 }
 
 }  // namespace
