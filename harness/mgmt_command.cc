@@ -67,6 +67,17 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
     out.error = e;
     return out;
   }
+  if (request.command == "nvme-zns-create" && request.blocks == 0) {
+    out.error =
+        "nvme-zns-create: --blocks is required (the namespace size in logical blocks, 1 or more)";
+    return out;
+  }
+  if (request.command == "nvme-multipath-failover" && request.path.empty()) {
+    out.error =
+        "nvme-multipath-failover: --path is required (a path name such as nvme0; see "
+        "nvme-multipath-info)";
+    return out;
+  }
   if (request.command == "admin-passthru" || request.command == "io-passthru") {
     driver::mgmt::Passthru p = request.passthru;
     p.admin = request.command == "admin-passthru";

@@ -51,6 +51,11 @@ grep -q "admin-passthru: --read and --write are exclusive" "$out/bad" || fail "$
 (($? == 2)) || fail "an unknown path: not exit 2: $(cat "$out/bad")"
 grep -q "nvme-multipath-failover: no multipath namespace has a path named 'nvme9'" "$out/bad" ||
   fail "unknown path: $(cat "$out/bad")"
+for missing in "nvme-zns-create:--blocks is required" "nvme-multipath-failover:--path is required"; do
+  "$nvmesim" mgmt "$scenario" "${missing%%:*}" >"$out/bad" 2>&1
+  (($? == 2)) || fail "${missing%%:*} without its option: not exit 2: $(cat "$out/bad")"
+  grep -q -- "${missing#*:}" "$out/bad" || fail "${missing%%:*}: $(cat "$out/bad")"
+done
 # A command the device fails exits 1 with its status: Identify with an unknown CNS.
 "$nvmesim" mgmt "$scenario" admin-passthru --opcode 6 --cdw10 0xfe --data-len 4096 --read \
   >"$out/failed" 2>&1
