@@ -181,6 +181,10 @@ std::string FormatLatencyBreakdown(const std::vector<LatencyBreakdown>& all) {
     std::snprintf(line, sizeof line, "  %-40s %-30s %10.1f %6.1f\n", "total", "", total,
                   b.mean_latency_ns > 0 ? 100 * total / b.mean_latency_ns : 0.0);
     out += line;
+    // The job reads time as the driver does, in whole ns; every hop between is in ps.
+    out +=
+        "  (submit and callback are read from the driver's ns clock: the first and last rows\n"
+        "   carry its rounding, less than 1 ns either way)\n";
   }
   return out;
 }

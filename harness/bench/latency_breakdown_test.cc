@@ -31,6 +31,9 @@ void CheckBreakdown(const BenchResult& r) {
     double sum = 0;
     for (const BreakdownRow& row : b.rows) sum += row.mean_ns;
     EXPECT_NEAR(sum, b.mean_latency_ns, 1e-6) << b.job;
+    // Only the rows that end or start at the job's ns clock may dip below zero, by its rounding.
+    for (size_t k = 1; k + 1 < b.rows.size(); ++k) EXPECT_GE(b.rows[k].mean_ns, 0.0) << k;
+    EXPECT_GT(b.rows.back().mean_ns, -1.0);
     // The mean the breakdown explains is the one the job measured.
     const JobRecord& job = b.job == "randread" ? r.jobs[0] : r.jobs[1];
     const IoDirection d = b.op == IoOp::kRead ? IoDirection::kRead : IoDirection::kWrite;
