@@ -17,6 +17,7 @@ struct Parsed {
   std::optional<Policy> policy;
   SelectorParams params;
   std::optional<uint64_t> no_path_timeout_ns;
+  std::optional<bool> failover;
   std::string preferred_name;
   bool set_params = false;
 };
@@ -62,9 +63,13 @@ std::string Parse(const std::string& args, const SelectorParams& base, Parsed* p
         return "no_path_timeout_ms=" + v + ": expected 1..3600000";
       }
       p->no_path_timeout_ns = n * 1'000'000;
+    } else if (k == "failover") {
+      if (v != "on" && v != "off") return "failover=" + v + ": expected on or off";
+      p->failover = v == "on";
     } else {
       return "unknown key '" + k +
-             "' (policy, probe_interval, ewma_shift, numa_node, preferred, no_path_timeout_ms)";
+             "' (policy, probe_interval, ewma_shift, numa_node, preferred, no_path_timeout_ms, "
+             "failover)";
     }
   }
   return "";
@@ -111,6 +116,7 @@ std::string Apply(const std::vector<MultipathNamespace*>& targets, const std::st
     if (parsed[i].policy) ns.SetPolicy(*parsed[i].policy);
     if (parsed[i].set_params) ns.SetSelectorParams(parsed[i].params);
     if (parsed[i].no_path_timeout_ns) ns.SetNoPathTimeout(*parsed[i].no_path_timeout_ns);
+    if (parsed[i].failover) ns.SetFailoverEnabled(*parsed[i].failover);
     out += Settings(ns);
   }
   if (ok) *ok = true;

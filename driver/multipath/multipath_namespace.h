@@ -97,6 +97,8 @@ class MultipathNamespace {
     selector_.SetParams(p);
   }
   void SetNoPathTimeout(uint64_t ns) { options_.no_path_timeout_ns = ns; }
+  // Off: a path error ends the request instead of retrying it on another path.
+  void SetFailoverEnabled(bool on) { options_.failover_enabled = on; }
   const MultipathOptions& options() const { return options_; }
 
   struct PathView {

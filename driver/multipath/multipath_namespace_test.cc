@@ -300,6 +300,29 @@ TEST(MultipathNamespace, ConfigRejectsBadValuesAndChangesNothing) {
   EXPECT_NE(NamespaceInfo(*rig.ns).find("+- nvme1 pcie"), std::string::npos);
 }
 
+TEST(MultipathNamespace, ConfigTurnsFailoverOffAndOn) {
+  MultipathOptions o;
+  o.policy = Policy::kNuma;
+  Rig rig(2, o);
+  bool ok = false;
+  std::string out = MultipathConfig(*rig.ns, "failover=off", &ok);
+  ASSERT_TRUE(ok) << out;
+  EXPECT_NE(out.find("failover=off"), std::string::npos) << out;
+  // Off: the path error is the request's result, nothing goes to the other path.
+  ASSERT_TRUE(rig.Read().ok());
+  rig.paths[0]->CompleteNext(kHostPathing);
+  ASSERT_EQ(rig.results.size(), 1u);
+  EXPECT_TRUE(rig.results[0].status.Is(kHostPathing));
+  EXPECT_EQ(rig.paths[1]->submitted, 0u);
+  out = MultipathConfig(*rig.ns, "failover=maybe", &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(out.find("failover=maybe: expected on or off"), std::string::npos) << out;
+  EXPECT_FALSE(rig.ns->options().failover_enabled);  // a refused change changes nothing
+  out = MultipathConfig(*rig.ns, "failover=on", &ok);
+  ASSERT_TRUE(ok) << out;
+  EXPECT_TRUE(rig.ns->options().failover_enabled);
+}
+
 TEST(MultipathNamespace, AtMostMaxPaths) {
   MultipathOptions o;
   o.max_paths = 16;
