@@ -182,6 +182,13 @@ std::string CheckPassthru(const Passthru& p) {
   if (p.admin && p.data_len > 8192) {
     return "admin passthrough moves at most 8192 bytes (PRP1 and PRP2, no PRP list)";
   }
+  // The page-aligned buffer's first page in PRP1, the rest in one PRP list page of
+  // 4096 / 8 entries (PRP entries are 8 bytes, base 2.0 4.1.1).
+  constexpr uint32_t kIoMaxBytes = 4096 * (1 + 4096 / 8);
+  if (!p.admin && p.data_len > kIoMaxBytes) {
+    return "--data-len " + std::to_string(p.data_len) + ": I/O passthrough moves at most " +
+           std::to_string(kIoMaxBytes) + " bytes (PRP1 and one PRP list page)";
+  }
   if (!p.input.empty() && !p.write) return "--input-file needs --write";
   if (p.input.size() > p.data_len) return "the input is longer than --data-len";
   return "";
@@ -206,9 +213,12 @@ void SendPassthru(Controller& c, const Passthru& p, Done done) {
   sqe.cdw15 = p.cdw15;
   std::shared_ptr<Buffer> buf;
   if (p.data_len > 0) {
-    buf = std::make_shared<Buffer>(c.dma(), (p.data_len + 4095) & ~uint32_t{4095});
-    if (!buf->buf.valid()) {
-      done("no DMA memory for the data buffer\n", spec::GenericStatus::kInternalError);
+    // Whole pages, counted in 64 bits: a length near 4 GiB must not wrap to 0.
+    const uint64_t pages_bytes = (uint64_t{p.data_len} + 4095) & ~uint64_t{4095};
+    buf = std::make_shared<Buffer>(c.dma(), static_cast<size_t>(pages_bytes));
+    if (!buf->buf.valid() || buf->buf.size < p.data_len) {
+      done(Fmt("no DMA memory for a %u-byte data buffer\n", p.data_len),
+           spec::GenericStatus::kInternalError);
       return;
     }
     std::memset(buf->buf.cpu, 0, buf->buf.size);

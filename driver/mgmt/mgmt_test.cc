@@ -29,6 +29,11 @@ TEST(MgmtTest, PassthruChecksDirectionAndSize) {
   EXPECT_NE(CheckPassthru(p).find("8192"), std::string::npos);
   p.admin = false;
   EXPECT_EQ(CheckPassthru(p), "");
+  p.data_len = 4096 * 513;  // PRP1 + a full PRP list page
+  EXPECT_EQ(CheckPassthru(p), "");
+  p.data_len = 4096 * 513 + 1;
+  EXPECT_NE(CheckPassthru(p).find("at most 2101248 bytes"), std::string::npos) << CheckPassthru(p);
+  p.data_len = 16384;
   p.read = false;
   p.write = true;
   p.data_len = 4;

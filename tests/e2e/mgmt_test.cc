@@ -48,6 +48,20 @@ NVMESIM_SIM_TEST(MgmtTest, IoPassthruReportsStatusByName) {
   EXPECT_NE(m.text.find("LBA Out of Range (0/0x80"), std::string::npos) << m.text;
 }
 
+NVMESIM_SIM_TEST(MgmtTest, IoPassthruLongerThanOnePrpListIsRefusedBeforeBooting) {
+  MgmtRequest r;
+  r.command = "io-passthru";
+  r.passthru.opcode = 0x02;  // Read
+  r.passthru.nsid = 1;
+  r.passthru.data_len = 0xFFFFFFFFu;  // nothing may be allocated for it
+  r.passthru.read = true;
+  MgmtResult m = Run(r);
+  EXPECT_FALSE(m.ok);
+  EXPECT_NE(m.error.find("--data-len 4294967295: I/O passthrough moves at most 2101248 bytes"),
+            std::string::npos)
+      << m.error << m.text;
+}
+
 NVMESIM_SIM_TEST(MgmtTest, ResetRunsToReadyAgain) {
   MgmtRequest r;
   r.command = "nvme-advanced-controller-reset";
