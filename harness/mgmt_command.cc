@@ -8,6 +8,7 @@
 #include "driver/zoned/zone_io.h"
 #include "driver/zoned/zone_manager.h"
 #include "harness/runner/scenario_to_system.h"
+#include "harness/scenario/diagnostic.h"
 #include "harness/system/sim_system.h"
 
 namespace nvmesim::harness {
@@ -49,7 +50,10 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
   bool known = false;
   for (const auto& [name, help] : MgmtCommands()) known |= name == request.command;
   if (!known) {
-    out.error = "unknown management command `" + request.command + "` (see `nvmesim mgmt --help`)";
+    std::vector<std::string> names;
+    for (const auto& [name, help] : MgmtCommands()) names.push_back(name);
+    out.error = "unknown management command `" + request.command + "`" +
+                DidYouMean(request.command, names) + " (see `nvmesim mgmt --help`)";
     return out;
   }
   if (!request.zone_state.empty() && !driver::zoned::ParseZoneStateName(request.zone_state)) {

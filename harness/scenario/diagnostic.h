@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace nvmesim::harness {
 
@@ -26,5 +28,13 @@ class ScenarioError : public std::runtime_error {
  private:
   Diagnostic diagnostic_;
 };
+
+// The candidate nearest to `name` for a "did you mean" hint: at most two
+// single-character edits away (case ignored) and fewer than half of its length;
+// "" when none is that close. Ties go to the earliest candidate.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
+
+// " (did you mean \"x\"?)" for the closest candidate, or "".
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace nvmesim::harness

@@ -234,7 +234,9 @@ void TomlReader::RejectUnknown() const {
     d.line = line;
     d.column = column;
     d.key = KeyPath(k.str());
-    d.message = "unknown key (known keys here: " + list + ")";
+    d.message = "unknown key" +
+                DidYouMean(k.str(), std::vector<std::string>(known_.begin(), known_.end())) +
+                " (known keys here: " + list + ")";
     throw ScenarioError(std::move(d));
   }
 }

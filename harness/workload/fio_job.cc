@@ -386,8 +386,8 @@ std::string ApplyFioOption(JobSpec& job, std::string_view key, std::string_view 
     }
     std::string list;
     for (const std::string& o : SupportedFioOptions()) list += (list.empty() ? "" : " ") + o;
-    return "unknown or unsupported fio option \"" + std::string(key) + "\" (supported: " + list +
-           ")";
+    return "unknown or unsupported fio option \"" + std::string(key) + "\"" +
+           DidYouMean(key, SupportedFioOptions()) + " (supported: " + list + ")";
   }
   return e;
 }

@@ -135,7 +135,10 @@ TEST(FioJobFile, ErrorsNameFileLineAndOption) {
   EXPECT_EQ(d.file, "jobs/x.fio");
   EXPECT_EQ(d.line, 6);
   EXPECT_EQ(d.key, "[job1] iodepht");
-  EXPECT_NE(d.message.find("unknown or unsupported fio option \"iodepht\""), std::string::npos);
+  EXPECT_NE(d.message.find("unknown or unsupported fio option \"iodepht\" (did you mean "
+                           "\"iodepth\"?)"),
+            std::string::npos)
+      << d.message;
   EXPECT_NE(d.message.find("iodepth"), std::string::npos);  // lists what is supported
 
   d = FioError("[job1]\nrw=sideways\n");

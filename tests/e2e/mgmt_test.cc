@@ -138,6 +138,13 @@ NVMESIM_SIM_TEST(MgmtTest, UnknownCommandIsAnError) {
   r.command = "nvme-format-everything";
   MgmtResult m = Run(r);
   EXPECT_NE(m.error.find("unknown management command"), std::string::npos);
+  EXPECT_EQ(m.error.find("did you mean"), std::string::npos) << m.error;  // nothing near it
+  r.command = "nvme-zns-inf";
+  m = Run(r);
+  EXPECT_NE(m.error.find("unknown management command `nvme-zns-inf` (did you mean "
+                         "\"nvme-zns-info\"?)"),
+            std::string::npos)
+      << m.error;
 }
 
 }  // namespace
