@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
+#include "harness/scenario/diagnostic.h"
 #include "harness/scenario/toml_reader.h"
 #include "harness/scenario/units.h"
 
@@ -61,7 +63,9 @@ FaultParamValue ReadParam(TomlReader& r, const FaultParamInfo& p) {
       if (!ok) {
         std::string list;
         for (const std::string& c : p.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
-        r.Fail(p.name, "expected one of " + list + ", got " + DescribeValue(*n));
+        const std::string hint =
+            n->is_string() ? DidYouMean(*n->value<std::string_view>(), p.choices) : "";
+        r.Fail(p.name, "expected one of " + list + ", got " + DescribeValue(*n) + hint);
       }
       v.text = std::string(*n->value<std::string_view>());
       break;
@@ -115,11 +119,17 @@ FaultSpec ParseFaultEntry(const toml::table& table, const std::string& file,
   FaultSpec f;
   f.line = r.line();
   std::string kinds;
-  for (const FaultKindInfo& k : FaultCatalogue()) kinds += (kinds.empty() ? "" : ", ") + k.name;
+  std::vector<std::string> names;
+  for (const FaultKindInfo& k : FaultCatalogue()) {
+    kinds += (kinds.empty() ? "" : ", ") + k.name;
+    names.push_back(k.name);
+  }
   std::string kind_name = *r.String("kind", true);
   const FaultKindInfo* info = FindFaultKind(kind_name);
-  if (info == nullptr)
-    r.Fail("kind", "unknown fault kind \"" + kind_name + "\" (known: " + kinds + ")");
+  if (info == nullptr) {
+    r.Fail("kind", "unknown fault kind \"" + kind_name + "\"" + DidYouMean(kind_name, names) +
+                       " (known: " + kinds + ")");
+  }
   f.kind = info->kind;
   f.name = r.String("name").value_or(info->name + "#" + std::to_string(index));
   f.target = r.String("target").value_or("");

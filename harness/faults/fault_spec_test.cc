@@ -135,7 +135,12 @@ TEST(FaultSpec, ErrorsNameLineKeyAndExpectation) {
   d = ParseError("kind = \"link_flap\"\nat = \"1ms\"\n");
   EXPECT_EQ(d.line, 1);
   EXPECT_EQ(d.key, "fault[0].kind");
-  EXPECT_NE(d.message.find("link_down"), std::string::npos);  // lists the kinds
+  EXPECT_NE(d.message.find("link_down"), std::string::npos);                  // lists the kinds
+  EXPECT_EQ(d.message.find("did you mean"), std::string::npos) << d.message;  // none is near
+  d = ParseError("kind = \"link_dwn\"\nat = \"1ms\"\n");
+  EXPECT_NE(d.message.find("unknown fault kind \"link_dwn\" (did you mean \"link_down\"?)"),
+            std::string::npos)
+      << d.message;
 
   d = ParseError("kind = \"controller_fatal\"\nat = \"1ms\"\nduration = \"1ms\"\n");
   EXPECT_EQ(d.line, 3);
@@ -151,8 +156,8 @@ TEST(FaultSpec, ErrorsNameLineKeyAndExpectation) {
   d = ParseError("kind = \"drop_completion\"\nat = \"1ms\"\ncuont = 3\n");
   EXPECT_EQ(d.line, 3);
   EXPECT_EQ(d.key, "fault[0].cuont");
-  EXPECT_NE(d.message.find("unknown key"), std::string::npos);
-  EXPECT_NE(d.message.find("count"), std::string::npos);
+  EXPECT_NE(d.message.find("unknown key (did you mean \"count\"?)"), std::string::npos)
+      << d.message;
 
   d = ParseError("kind = \"drop_completion\"\nat = 5\n");
   EXPECT_EQ(d.key, "fault[0].at");
@@ -166,6 +171,8 @@ TEST(FaultSpec, ErrorsNameLineKeyAndExpectation) {
   d = ParseError("kind = \"ana_state_change\"\nat = \"1ms\"\ngroup = 1\nstate = \"gone\"\n");
   EXPECT_EQ(d.key, "fault[0].state");
   EXPECT_NE(d.message.find("\"inaccessible\""), std::string::npos);
+  d = ParseError("kind = \"ana_state_change\"\nat = \"1ms\"\ngroup = 1\nstate = \"optimised\"\n");
+  EXPECT_NE(d.message.find("(did you mean \"optimized\"?)"), std::string::npos) << d.message;
   d = ParseError("kind = \"ana_state_change\"\nat = \"1ms\"\ngroup = 0\nstate = \"optimized\"\n");
   EXPECT_EQ(d.key, "fault[0].group");
   d = ParseError("kind = \"drop_completion\"\nwhen = \"count >> 3\"\n");

@@ -191,6 +191,8 @@ TEST(ParseScenario, ErrorsNameFileLineKeyAndExpectation) {
       {"name = \"t\"", "name = \"t\"\nseeed = 3", 3, "scenario.seeed",
        "unknown key (did you mean \"seed\"?)"},
       {"name = \"t\"", "name = \"t\"\nfidelity = \"exact\"", 3, "scenario.fidelity", "\"cycle\""},
+      {"name = \"t\"", "name = \"t\"\nfidelity = \"aproximate\"", 3, "scenario.fidelity",
+       "got \"aproximate\" (did you mean \"approximate\"?)"},
       {"name = \"t\"", "name = \"t\"\ntime_limit = 10", 3, "scenario.time_limit", "duration"},
       {"size = \"64MiB\"", "size = \"64MiB\"\nlba_size = 1024", 14, "namespace[0].lba_size",
        "512 or 4096"},

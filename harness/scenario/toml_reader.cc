@@ -89,13 +89,15 @@ std::optional<std::string> TomlReader::Enum(std::string_view key,
     if (required) Fail(key, "missing required key (expected one of " + list + ")");
     return std::nullopt;
   }
+  std::string hint;
   if (n->is_string()) {
     std::string_view v = *n->value<std::string_view>();
     for (std::string_view a : allowed) {
       if (a == v) return std::string(v);
     }
+    hint = DidYouMean(v, std::vector<std::string>(allowed.begin(), allowed.end()));
   }
-  Fail(key, "expected one of " + list + ", got " + DescribeValue(*n));
+  Fail(key, "expected one of " + list + ", got " + DescribeValue(*n) + hint);
 }
 
 std::optional<int64_t> TomlReader::Int(std::string_view key, int64_t min, int64_t max,
