@@ -1,12 +1,12 @@
 #include "driver/mgmt/mgmt.h"
 
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "driver/commands.h"
+#include "driver/text.h"
 #include "spec/log_pages.h"
 #include "spec/opcodes.h"
 
@@ -14,18 +14,8 @@ namespace nvmesim::driver::mgmt {
 
 namespace {
 
-std::string Fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string Fmt(const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  return buf;
-}
-
 std::string StatusLine(const spec::Status& s, uint32_t dw0) {
-  if (s.ok()) return Fmt("NVMe command result:%08" PRIx32 "\n", dw0);
+  if (s.ok()) return Printf("NVMe command result:%08" PRIx32 "\n", dw0);
   return "NVMe status: " + s.ToString() + "\n";
 }
 
@@ -46,11 +36,11 @@ double Kelvin(uint16_t k) { return static_cast<double>(k) - 273.15; }
 std::string HexDump(const uint8_t* data, size_t length) {
   std::string out = "       0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f\n";
   for (size_t row = 0; row < length; row += 16) {
-    out += Fmt("%04zx:", row);
+    out += Printf("%04zx:", row);
     std::string ascii;
     for (size_t i = row; i < row + 16; ++i) {
       if (i < length) {
-        out += Fmt(" %02x", data[i]);
+        out += Printf(" %02x", data[i]);
         ascii += (data[i] >= 0x20 && data[i] < 0x7f) ? static_cast<char>(data[i]) : '.';
       } else {
         out += "   ";
@@ -64,59 +54,59 @@ std::string HexDump(const uint8_t* data, size_t length) {
 std::string ControllerInfo(const Controller& c) {
   const driver::ControllerInfo& i = c.info();
   std::string o = "NVME Identify Controller (as the driver sees it):\n";
-  o += Fmt("state     : %s\n", ControllerStateName(c.state()));
-  o += Fmt("vid       : %#x\n", i.vid);
+  o += Printf("state     : %s\n", ControllerStateName(c.state()));
+  o += Printf("vid       : %#x\n", i.vid);
   o += "sn        : " + i.serial + "\n";
   o += "mn        : " + i.model + "\n";
   o += "fr        : " + i.firmware + "\n";
-  o += Fmt("cntlid    : %#x\n", i.cntlid);
-  o += Fmt("ver       : %#x (NVMe %u.%u)\n", i.vs, i.vs >> 16, (i.vs >> 8) & 0xff);
-  o += Fmt("cap       : %#" PRIx64 "\n", i.cap);
-  o += Fmt("mqes      : %" PRIu64 "\n", (i.cap & 0xffff) + 1);
-  o += Fmt("dstrd     : %u\n", i.dstrd);
-  o += Fmt("to        : %" PRIu64 " ms\n", i.ready_timeout_ns / 1000000);
-  o += Fmt("mps       : %u\n", i.page_size);
-  o += Fmt("mdts      : %u (%" PRIu64 " bytes per command)\n", i.mdts, i.max_transfer_bytes);
-  o += Fmt("nn        : %u\n", i.nn);
-  o += Fmt("oacs      : %#x\n", i.oacs);
-  o += Fmt("oncs      : %#x\n", i.oncs);
-  o += Fmt("oaes      : %#x\n", i.oaes);
-  o += Fmt("acl       : %u\n", i.acl);
-  o += Fmt("aerl      : %u\n", i.aerl);
-  o += Fmt("kas       : %u\n", i.kas);
-  o += Fmt("crdt1-3   : %u %u %u (units of 100 ms)\n", i.crdt[0], i.crdt[1], i.crdt[2]);
-  o += Fmt("sgls      : %s\n", i.sgls == SglSupport::kNone          ? "not supported"
-                               : i.sgls == SglSupport::kByteAligned ? "byte aligned"
-                                                                    : "dword aligned");
-  o += Fmt("io queues : %u (requested %u, granted %u)\n", i.io_queues, i.io_queues_requested,
-           i.io_queues_granted);
-  o += Fmt("queue size: %u (requested %u)\n", i.queue_depth, i.queue_depth_requested);
-  o += Fmt("vectors   : %u\n", i.interrupt_vectors);
+  o += Printf("cntlid    : %#x\n", i.cntlid);
+  o += Printf("ver       : %#x (NVMe %u.%u)\n", i.vs, i.vs >> 16, (i.vs >> 8) & 0xff);
+  o += Printf("cap       : %#" PRIx64 "\n", i.cap);
+  o += Printf("mqes      : %" PRIu64 "\n", (i.cap & 0xffff) + 1);
+  o += Printf("dstrd     : %u\n", i.dstrd);
+  o += Printf("to        : %" PRIu64 " ms\n", i.ready_timeout_ns / 1000000);
+  o += Printf("mps       : %u\n", i.page_size);
+  o += Printf("mdts      : %u (%" PRIu64 " bytes per command)\n", i.mdts, i.max_transfer_bytes);
+  o += Printf("nn        : %u\n", i.nn);
+  o += Printf("oacs      : %#x\n", i.oacs);
+  o += Printf("oncs      : %#x\n", i.oncs);
+  o += Printf("oaes      : %#x\n", i.oaes);
+  o += Printf("acl       : %u\n", i.acl);
+  o += Printf("aerl      : %u\n", i.aerl);
+  o += Printf("kas       : %u\n", i.kas);
+  o += Printf("crdt1-3   : %u %u %u (units of 100 ms)\n", i.crdt[0], i.crdt[1], i.crdt[2]);
+  o += Printf("sgls      : %s\n", i.sgls == SglSupport::kNone          ? "not supported"
+                                  : i.sgls == SglSupport::kByteAligned ? "byte aligned"
+                                                                       : "dword aligned");
+  o += Printf("io queues : %u (requested %u, granted %u)\n", i.io_queues, i.io_queues_requested,
+              i.io_queues_granted);
+  o += Printf("queue size: %u (requested %u)\n", i.queue_depth, i.queue_depth_requested);
+  o += Printf("vectors   : %u\n", i.interrupt_vectors);
   return o;
 }
 
 std::string AdvancedStats(const Controller& c) {
   const ControllerStats& s = c.stats();
-  std::string o = Fmt("Driver statistics for %s (%s)\n", c.info().serial.c_str(),
-                      ControllerStateName(c.state()));
-  o += Fmt("resets                 : %" PRIu64 "\n", s.resets);
-  o += Fmt("init failures          : %" PRIu64 "\n", s.init_failures);
-  o += Fmt("timeouts               : %" PRIu64 "\n", s.timeouts);
-  o += Fmt("aborts sent/succeeded  : %" PRIu64 " / %" PRIu64 "\n", s.aborts_sent,
-           s.aborts_succeeded);
-  o += Fmt("retries                : %" PRIu64 "\n", s.retries);
-  o += Fmt("path errors            : %" PRIu64 "\n", s.path_errors);
-  o += Fmt("async events           : %" PRIu64 "\n", s.async_events);
-  o += Fmt("requeued / failed on reset: %" PRIu64 " / %" PRIu64 "\n", s.requeued_on_reset,
-           s.failed_on_reset);
+  std::string o = Printf("Driver statistics for %s (%s)\n", c.info().serial.c_str(),
+                         ControllerStateName(c.state()));
+  o += Printf("resets                 : %" PRIu64 "\n", s.resets);
+  o += Printf("init failures          : %" PRIu64 "\n", s.init_failures);
+  o += Printf("timeouts               : %" PRIu64 "\n", s.timeouts);
+  o += Printf("aborts sent/succeeded  : %" PRIu64 " / %" PRIu64 "\n", s.aborts_sent,
+              s.aborts_succeeded);
+  o += Printf("retries                : %" PRIu64 "\n", s.retries);
+  o += Printf("path errors            : %" PRIu64 "\n", s.path_errors);
+  o += Printf("async events           : %" PRIu64 "\n", s.async_events);
+  o += Printf("requeued / failed on reset: %" PRIu64 " / %" PRIu64 "\n", s.requeued_on_reset,
+              s.failed_on_reset);
   o += "\nqid  submitted  completed  sq_db  cq_db  full  ignored  outstanding  max\n";
   for (uint16_t q = 0; q <= c.io_queue_count(); ++q) {
     const QueueStats* qs = c.queue_stats(q);
     if (qs == nullptr) continue;
-    o += Fmt("%3u %10" PRIu64 " %10" PRIu64 " %6" PRIu64 " %6" PRIu64 " %5" PRIu64 " %8" PRIu64
-             " %12u %4u\n",
-             q, qs->submitted, qs->completed, qs->sq_doorbells, qs->cq_doorbells, qs->queue_full,
-             qs->ignored_cqes, qs->outstanding, qs->max_outstanding);
+    o += Printf("%3u %10" PRIu64 " %10" PRIu64 " %6" PRIu64 " %6" PRIu64 " %5" PRIu64 " %8" PRIu64
+                " %12u %4u\n",
+                q, qs->submitted, qs->completed, qs->sq_doorbells, qs->cq_doorbells, qs->queue_full,
+                qs->ignored_cqes, qs->outstanding, qs->max_outstanding);
   }
   return o;
 }
@@ -126,8 +116,8 @@ void ControllerReset(Controller& c, hal::Clock& clock, Done done) {
   const std::string before = ControllerStateName(c.state());
   c.Reset([&c, &clock, start, before, done](spec::Status s) {
     std::string o = "Controller reset: " + before + " -> " + ControllerStateName(c.state()) + "\n";
-    o += Fmt("took %.3f us of simulated time; status: %s\n",
-             static_cast<double>(clock.NowNs() - start) / 1000.0, s.ToString().c_str());
+    o += Printf("took %.3f us of simulated time; status: %s\n",
+                static_cast<double>(clock.NowNs() - start) / 1000.0, s.ToString().c_str());
     done(o, s);
   });
 }
@@ -151,25 +141,27 @@ void ThermalStats(Controller& c, Done done) {
     std::memcpy(&log, buf->buf.cpu, sizeof log);
     std::string o = "Thermal statistics (SMART / Health Information log, NVMe 2.0 5.16.1.3):\n";
     const uint16_t k = log.composite_temperature.value();
-    o += Fmt("composite temperature          : %u K (%.1f C)\n", k, Kelvin(k));
-    o += Fmt("critical warning               : %#x%s\n", log.critical_warning,
-             (log.critical_warning & 0x2) ? " (temperature)" : "");
+    o += Printf("composite temperature          : %u K (%.1f C)\n", k, Kelvin(k));
+    o += Printf("critical warning               : %#x%s\n", log.critical_warning,
+                (log.critical_warning & 0x2) ? " (temperature)" : "");
     for (int s_i = 0; s_i < 8; ++s_i) {
       if (log.temperature_sensor[s_i] != 0) {
-        o += Fmt("temperature sensor %d           : %u K (%.1f C)\n", s_i + 1,
-                 log.temperature_sensor[s_i], Kelvin(log.temperature_sensor[s_i]));
+        o += Printf("temperature sensor %d           : %u K (%.1f C)\n", s_i + 1,
+                    log.temperature_sensor[s_i], Kelvin(log.temperature_sensor[s_i]));
       }
     }
-    o += Fmt("warning temperature time       : %u min\n", log.warning_composite_temperature_time);
-    o += Fmt("critical temperature time      : %u min\n", log.critical_composite_temperature_time);
-    o += Fmt("thermal mgmt T1 transitions    : %u\n",
-             log.thermal_management_temperature1_transition_count);
-    o += Fmt("thermal mgmt T2 transitions    : %u\n",
-             log.thermal_management_temperature2_transition_count);
-    o += Fmt("thermal mgmt T1 total time     : %u s\n",
-             log.total_time_thermal_management_temperature1);
-    o += Fmt("thermal mgmt T2 total time     : %u s\n",
-             log.total_time_thermal_management_temperature2);
+    o +=
+        Printf("warning temperature time       : %u min\n", log.warning_composite_temperature_time);
+    o += Printf("critical temperature time      : %u min\n",
+                log.critical_composite_temperature_time);
+    o += Printf("thermal mgmt T1 transitions    : %u\n",
+                log.thermal_management_temperature1_transition_count);
+    o += Printf("thermal mgmt T2 transitions    : %u\n",
+                log.thermal_management_temperature2_transition_count);
+    o += Printf("thermal mgmt T1 total time     : %u s\n",
+                log.total_time_thermal_management_temperature1);
+    o += Printf("thermal mgmt T2 total time     : %u s\n",
+                log.total_time_thermal_management_temperature2);
     done(o, s);
   });
   if (!accepted.ok()) done("Get Log Page refused: " + accepted.ToString() + "\n", accepted);
@@ -217,7 +209,7 @@ void SendPassthru(Controller& c, const Passthru& p, Done done) {
     const uint64_t pages_bytes = (uint64_t{p.data_len} + 4095) & ~uint64_t{4095};
     buf = std::make_shared<Buffer>(c.dma(), static_cast<size_t>(pages_bytes));
     if (!buf->buf.valid() || buf->buf.size < p.data_len) {
-      done(Fmt("no DMA memory for a %u-byte data buffer\n", p.data_len),
+      done(Printf("no DMA memory for a %u-byte data buffer\n", p.data_len),
            spec::GenericStatus::kInternalError);
       return;
     }
@@ -228,7 +220,7 @@ void SendPassthru(Controller& c, const Passthru& p, Done done) {
   const uint32_t len = p.data_len;
   auto finish = [buf, read, len, done](const spec::Status& s, uint32_t dw0, uint32_t dw1) {
     std::string o = StatusLine(s, dw0);
-    o += Fmt("DW0: 0x%08x  DW1: 0x%08x\n", dw0, dw1);  // %#x drops the 0x for zero
+    o += Printf("DW0: 0x%08x  DW1: 0x%08x\n", dw0, dw1);  // %#x drops the 0x for zero
     if (s.ok() && read && buf) o += HexDump(buf->buf.cpu, len);
     done(o, s);
   };

@@ -4,17 +4,18 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "driver/text.h"
+
 namespace nvmesim::driver::thermal {
 
 namespace {
 std::string Line(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string Line(const char* fmt, ...) {
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
+  std::string out = VPrintf(fmt, ap);
   va_end(ap);
-  return std::string(buf) + "\n";
+  return out + "\n";
 }
 double Celsius(double kelvin) { return kelvin - 273.15; }
 std::string Samples(uint64_t n) { return std::to_string(n) + (n == 1 ? " sample" : " samples"); }

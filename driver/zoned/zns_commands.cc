@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <memory>
 
+#include "driver/text.h"
 #include "spec/identify.h"
 
 namespace nvmesim::driver::zoned {
@@ -15,18 +15,9 @@ namespace nvmesim::driver::zoned {
 constexpr uint8_t kCsiZoned = static_cast<uint8_t>(spec::CommandSetIdentifier::kZoned);
 
 namespace {
-std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string Format(const char* fmt, ...) {
-  char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  return buf;
-}
 std::string Limit(uint32_t count) {
   // Printed 0's based like the Identify field; FFFFFFFFh = no limit.
-  return count == 0 ? "0xffffffff (no limit)" : Format("%u", count - 1);
+  return count == 0 ? "0xffffffff (no limit)" : Printf("%u", count - 1);
 }
 constexpr spec::ZoneState kStates[] = {spec::ZoneState::kEmpty,
                                        spec::ZoneState::kImplicitlyOpened,
@@ -75,8 +66,8 @@ std::string ZonedNamespaceError(const char* command, const NamespaceManager& nam
     if (info.csi == kCsiZoned) zoned += (zoned.empty() ? "" : ", ") + std::to_string(id);
   }
   return (ns == nullptr
-              ? Format("%s: no namespace %u on this controller", command, nsid)
-              : Format("%s: namespace %u is not zoned (command set %u)", command, nsid, ns->csi)) +
+              ? Printf("%s: no namespace %u on this controller", command, nsid)
+              : Printf("%s: namespace %u is not zoned (command set %u)", command, nsid, ns->csi)) +
          "; zoned namespaces here: " + (zoned.empty() ? std::string("none") : zoned);
 }
 
@@ -90,24 +81,24 @@ std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOption
   }
   std::string out;
   // The `nvme zns id-ns` part (ZNS 1.1 Identify Namespace, CNS 05h CSI 02h).
-  out += Format("ZNS Command Set Identify Namespace (nsid %u):\n", nsid);
-  out += Format("zoc     : %u\n", ns->zoc);
-  out += Format("ozcs    : %u\n", ns->ozcs);
+  out += Printf("ZNS Command Set Identify Namespace (nsid %u):\n", nsid);
+  out += Printf("zoc     : %u\n", ns->zoc);
+  out += Printf("ozcs    : %u\n", ns->ozcs);
   out += "mar     : " + Limit(ns->max_active) + "\n";
   out += "mor     : " + Limit(ns->max_open) + "\n";
-  out += Format("rrl     : %u\n", ns->rrl);
-  out += Format("frl     : %u\n", ns->frl);
-  out += Format("zasl    : %u\n", ns->zasl);
-  out += Format("lbafe   : zsze:0x%" PRIx64 " zdes:%u (in use)\n", ns->zone_size, ns->zdes);
-  out += Format("zone size: %" PRIu64 " blocks x %u bytes, zones: %u (device %u)\n", ns->zone_size,
+  out += Printf("rrl     : %u\n", ns->rrl);
+  out += Printf("frl     : %u\n", ns->frl);
+  out += Printf("zasl    : %u\n", ns->zasl);
+  out += Printf("lbafe   : zsze:0x%" PRIx64 " zdes:%u (in use)\n", ns->zone_size, ns->zdes);
+  out += Printf("zone size: %" PRIu64 " blocks x %u bytes, zones: %u (device %u)\n", ns->zone_size,
                 ns->lba_bytes, ns->zone_count, ns->device_zones);
   uint32_t counts[16] = {};
   for (uint32_t z = 0; z < ns->zone_count; ++z)
     ++counts[static_cast<uint8_t>(m.Zone(nsid, z)->state) & 0xF];
   out += "zone states:";
   for (spec::ZoneState s : kStates)
-    out += Format(" %s=%u", ZoneStateCliName(s), counts[static_cast<uint8_t>(s)]);
-  out += Format("\nopen: %u active: %u\n", m.open_zones(nsid), m.active_zones(nsid));
+    out += Printf(" %s=%u", ZoneStateCliName(s), counts[static_cast<uint8_t>(s)]);
+  out += Printf("\nopen: %u active: %u\n", m.open_zones(nsid), m.active_zones(nsid));
   if (!o.zones) return out;
   // The `nvme zns report-zones` part.
   std::string rows;
@@ -115,12 +106,12 @@ std::string ZnsInfoText(const ZoneManager& m, uint32_t nsid, const ZnsInfoOption
   for (uint32_t z = o.first_zone; z < ns->zone_count && printed < o.max_zones; ++z) {
     const ZoneInfo& zi = *m.Zone(nsid, z);
     if (o.state && zi.state != *o.state) continue;
-    rows += Format("SLBA: %#-10" PRIx64 " WP: %#-10" PRIx64 " Cap: %#-10" PRIx64
+    rows += Printf("SLBA: %#-10" PRIx64 " WP: %#-10" PRIx64 " Cap: %#-10" PRIx64
                    " State: %-12s Type: SEQWRITE_REQ   Attrs: %#x\n",
                    zi.zslba, zi.wp, zi.zcap, ZoneStateCliName(zi.state), zi.za);
     ++printed;
   }
-  out += Format("nr_zones: %u\n", printed) + rows;
+  out += Printf("nr_zones: %u\n", printed) + rows;
   return out;
 }
 
@@ -136,11 +127,11 @@ void ZnsCreate(NamespaceManager& namespaces, const ZnsCreateParams& p,
   c.csi = kCsiZoned;
   namespaces.Create(c, [&namespaces, p, done](spec::Status st, uint32_t nsid) {
     if (!st.ok()) return done(st, 0, "create-ns: " + st.ToString());
-    const std::string created = Format("create-ns: Success, created nsid:%u", nsid);
+    const std::string created = Printf("create-ns: Success, created nsid:%u", nsid);
     if (p.attach_to.empty()) return done(st, nsid, created);
     namespaces.Attach(nsid, p.attach_to, true, [&namespaces, nsid, created, done](spec::Status a) {
       if (!a.ok()) return done(a, nsid, created + "\nattach-ns: " + a.ToString());
-      const std::string text = created + Format("\nattach-ns: Success, nsid:%u", nsid);
+      const std::string text = created + Printf("\nattach-ns: Success, nsid:%u", nsid);
       namespaces.Scan([nsid, text, done](spec::Status) { done(spec::Status::Ok(), nsid, text); });
     });
   });
@@ -152,7 +143,7 @@ void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
   auto remove = [&namespaces, nsid, done](const std::string& before) {
     namespaces.Delete(nsid, [&namespaces, nsid, before, done](spec::Status st) {
       if (!st.ok()) return done(st, before + "delete-ns: " + st.ToString());
-      const std::string text = before + Format("delete-ns: Success, deleted nsid:%u", nsid);
+      const std::string text = before + Printf("delete-ns: Success, deleted nsid:%u", nsid);
       namespaces.Scan([text, done](spec::Status) { done(spec::Status::Ok(), text); });
     });
   };
@@ -164,7 +155,7 @@ void ZnsDelete(NamespaceManager& namespaces, uint32_t nsid,
   if (detach_from.empty()) return remove("");
   namespaces.Attach(nsid, detach_from, false, [remove, nsid, done](spec::Status st) {
     if (!st.ok()) return done(st, "detach-ns: " + st.ToString());
-    remove(Format("detach-ns: Success, nsid:%u\n", nsid));
+    remove(Printf("detach-ns: Success, nsid:%u\n", nsid));
   });
 }
 
