@@ -19,15 +19,9 @@ Controller::Controller(const hal::Platform& platform, ControllerOptions options)
       namespaces_(this, options_.config.controller_max_namespaces) {}
 
 Controller::~Controller() {
-  ++epoch_;
-  auto cancel = [this](hal::Clock::TimerId& id) {
-    if (id != hal::Clock::kNoTimer) platform_.clock->CancelTimer(id);
-    id = hal::Clock::kNoTimer;
-  };
-  cancel(state_timer_);
-  cancel(watchdog_timer_);
-  cancel(keep_alive_timer_);
-  cancel(gate_timer_);
+  StopTimers();
+  if (gate_timer_ != hal::Clock::kNoTimer) platform_.clock->CancelTimer(gate_timer_);
+  gate_timer_ = hal::Clock::kNoTimer;
   while (Command* c = delayed_.PopFront()) platform_.clock->CancelTimer(c->retry_timer);
   for (uint32_t v = 0; v < info_.interrupt_vectors; ++v)
     platform_.interrupts->SetHandler(v, nullptr);

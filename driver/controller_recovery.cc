@@ -166,14 +166,7 @@ void Controller::BeginReset(const char* reason) {
   ++stats_.resets;
   Logf(hal::LogLevel::kWarning, std::string("controller reset: ") + reason);
   Trace("reset", reset_attempts_);
-  ++epoch_;
-  auto cancel = [this](hal::Clock::TimerId& id) {
-    if (id != hal::Clock::kNoTimer) platform_.clock->CancelTimer(id);
-    id = hal::Clock::kNoTimer;
-  };
-  cancel(state_timer_);
-  cancel(watchdog_timer_);
-  cancel(keep_alive_timer_);
+  StopTimers();
   Enter(ControllerState::kDisabling);
   aer_outstanding_ = 0;
   aborts_in_flight_ = 0;
@@ -260,10 +253,10 @@ void Controller::Removed() {
 
 void Controller::StopTimers() {
   ++epoch_;  // callbacks of the old epoch that still run find nothing to do
-  if (state_timer_) platform_.clock->CancelTimer(state_timer_);
-  if (watchdog_timer_) platform_.clock->CancelTimer(watchdog_timer_);
-  if (keep_alive_timer_) platform_.clock->CancelTimer(keep_alive_timer_);
-  state_timer_ = watchdog_timer_ = keep_alive_timer_ = hal::Clock::kNoTimer;
+  for (hal::Clock::TimerId* id : {&state_timer_, &watchdog_timer_, &keep_alive_timer_}) {
+    if (*id != hal::Clock::kNoTimer) platform_.clock->CancelTimer(*id);
+    *id = hal::Clock::kNoTimer;
+  }
 }
 
 void Controller::EndDeadPath(const spec::Status& status) {
