@@ -87,7 +87,9 @@ std::string ResolveBenchOptions(BenchCli& cli) {
     const auto b = ParseSize(cli.size, SizeStyle::kScenario, &error);
     if (!b || *b == 0 || *b % r.lba_size != 0) {
       return "--size " + cli.size + ": " +
-             (error.empty() ? "must be a non-zero multiple of the LBA size" : error);
+             (error.empty() ? "must be a non-zero multiple of the LBA size (" +
+                                  std::to_string(r.lba_size) + ")"
+                            : error);
     }
     r.namespace_bytes = *b;
   } else if (cli.options.media_capacity_bytes != 0) {

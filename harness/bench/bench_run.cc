@@ -1,6 +1,7 @@
 #include "harness/bench/bench_run.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -45,6 +46,15 @@ double BenchSample::LinkUtilisation(bool upstream) const {
              : 0;
 }
 
+namespace {
+// 0.2 -> "20 %", 0.0737 -> "7.37 %".
+std::string Percent(double fraction) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g %%", fraction * 100);
+  return b;
+}
+}  // namespace
+
 std::string ScaleMediaCapacity(media::MediaProfile& p, uint64_t user_bytes) {
   if (p.unlimited) return "--media-capacity: the profile " + p.name + " has unlimited media";
   const uint32_t pages = p.nand.pages_per_program;
@@ -71,7 +81,7 @@ std::string ScaleMediaCapacity(media::MediaProfile& p, uint64_t user_bytes) {
   if (blocks < min_blocks) {
     return "--media-capacity: " + std::to_string(user_bytes) + " bytes is below the smallest " +
            "capacity profile " + p.name + " allows at over-provisioning " +
-           std::to_string(p.ftl.over_provisioning) + " and gc_high_superblocks " +
+           Percent(p.ftl.over_provisioning) + " and gc_high_superblocks " +
            std::to_string(p.ftl.gc_high_superblocks) + ": " + std::to_string(small.user_bytes) +
            " bytes";
   }

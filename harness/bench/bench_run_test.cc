@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "device_model/media/profile_loader.h"
 #include "harness/bench/bench_report.h"
 #include "tests/support/sim_test.h"
@@ -139,6 +141,9 @@ TEST(ScaleMediaCapacityTest, TooSmallACapacityNamesTheOptionAndTheMinimum) {
   const std::string e = ScaleMediaCapacity(p, uint64_t{64} << 20);
   EXPECT_NE(e.find("--media-capacity"), std::string::npos) << e;
   EXPECT_NE(e.find("smallest"), std::string::npos) << e;
+  char op[64];  // the over-provisioning as a percentage, not a raw fraction
+  std::snprintf(op, sizeof op, "over-provisioning %g %%", p.ftl.over_provisioning * 100);
+  EXPECT_NE(e.find(op), std::string::npos) << e;
 }
 
 }  // namespace
