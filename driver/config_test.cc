@@ -74,6 +74,17 @@ adaptive_power_optimization = true
   EXPECT_EQ(AdvancedNvmeKeys().size(), 25u);
 }
 
+TEST(ConfigTest, EveryListedKeyIsRead) {
+  // A table is no key's type: each listed key must fail on its type, not as unknown.
+  for (std::string_view key : AdvancedNvmeKeys()) {
+    auto r = ParseAdvancedNvmeToml("[advanced_nvme]\n" + std::string(key) + " = {}\n");
+    ASSERT_EQ(r.errors.size(), 1u) << key;
+    EXPECT_EQ(r.errors[0].find("unknown key"), std::string::npos) << r.errors[0];
+    EXPECT_NE(r.errors[0].find("got a table"), std::string::npos) << r.errors[0];
+    EXPECT_EQ(r.error_keys, std::vector<std::string>{std::string(key)});
+  }
+}
+
 TEST(ConfigTest, QueueDepthBeyondNvmeIsRefusedWithTheLimit) {
   auto r = ParseAdvancedNvmeToml("[advanced_nvme]\nqueue_depth = 131072\n");
   ASSERT_EQ(r.errors.size(), 1u) << r.ErrorText();
@@ -93,7 +104,12 @@ multipath_load_balancing = "random"
 )");
   ASSERT_EQ(r.errors.size(), 5u) << r.ErrorText();
   const std::string all = r.ErrorText();
-  EXPECT_NE(all.find("advanced_nvme.queue_dept: unknown key"), std::string::npos);
+  EXPECT_NE(all.find("advanced_nvme.queue_dept: unknown key (known keys: controller_max_count, "),
+            std::string::npos)
+      << all;
+  // Each error names its key (the table is read in key order).
+  EXPECT_EQ(r.error_keys, (std::vector<std::string>{"multipath_load_balancing", "queue_count",
+                                                    "queue_dept", "zns_enabled", "zns_zone_size"}));
   EXPECT_NE(all.find("advanced_nvme.zns_enabled: expected a boolean"), std::string::npos);
   EXPECT_NE(all.find("advanced_nvme.queue_count = -1 must not be negative"), std::string::npos);
   EXPECT_NE(all.find("advanced_nvme.zns_zone_size"), std::string::npos);

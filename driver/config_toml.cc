@@ -39,13 +39,19 @@ std::string Key(std::string_view k) { return "advanced_nvme." + std::string(k); 
 
 class Reader {
  public:
-  explicit Reader(std::vector<std::string>& errors) : errors_(errors) {}
+  explicit Reader(ConfigResult& r) : errors_(r.errors), keys_(r.error_keys) {}
+
+  // An error about `key`.
+  void Fail(std::string_view key, std::string message) {
+    errors_.push_back(std::move(message));
+    keys_.emplace_back(key);
+  }
 
   void Bool(const toml::node& n, std::string_view key, bool& out) {
     if (auto v = n.value<bool>(); v && n.is_boolean()) {
       out = *v;
     } else {
-      errors_.push_back(Key(key) + ": expected a boolean (true/false), got " + TypeName(n));
+      Fail(key, Key(key) + ": expected a boolean (true/false), got " + TypeName(n));
     }
   }
 
@@ -53,17 +59,17 @@ class Reader {
   template <typename T>
   void Int(const toml::node& n, std::string_view key, T& out, uint64_t max) {
     if (!n.is_integer()) {
-      errors_.push_back(Key(key) + ": expected an integer, got " + TypeName(n));
+      Fail(key, Key(key) + ": expected an integer, got " + TypeName(n));
       return;
     }
     const int64_t v = *n.value<int64_t>();
     if (v < 0) {
-      errors_.push_back(Key(key) + " = " + std::to_string(v) + " must not be negative");
+      Fail(key, Key(key) + " = " + std::to_string(v) + " must not be negative");
       return;
     }
     if (static_cast<uint64_t>(v) > max) {
-      errors_.push_back(Key(key) + " = " + std::to_string(v) + " exceeds the limit of " +
-                        std::to_string(max));
+      Fail(key,
+           Key(key) + " = " + std::to_string(v) + " exceeds the limit of " + std::to_string(max));
       return;
     }
     out = static_cast<T>(v);
@@ -73,24 +79,24 @@ class Reader {
     if (n.is_integer()) {
       const int64_t v = *n.value<int64_t>();
       if (v < 0) {
-        errors_.push_back(Key(key) + " = " + std::to_string(v) + " must not be negative");
+        Fail(key, Key(key) + " = " + std::to_string(v) + " must not be negative");
         return;
       }
       out = static_cast<uint64_t>(v);
       return;
     }
     if (!n.is_string()) {
-      errors_.push_back(Key(key) +
-                        ": expected a size such as \"256MB\" or an integer byte "
-                        "count, got " +
-                        TypeName(n));
+      Fail(key, Key(key) +
+                    ": expected a size such as \"256MB\" or an integer byte "
+                    "count, got " +
+                    TypeName(n));
       return;
     }
     std::string why;
     if (auto v = ParseSize(*n.value<std::string>(), &why)) {
       out = *v;
     } else {
-      errors_.push_back(Key(key) + ": " + why);
+      Fail(key, Key(key) + ": " + why);
     }
   }
 
@@ -108,16 +114,17 @@ class Reader {
           return;
         }
       }
-      errors_.push_back(
-          Key(key) + " = \"" + s +
-          "\": expected one of none, round_robin, queue_depth, numa, latency, or a boolean");
+      Fail(key,
+           Key(key) + " = \"" + s +
+               "\": expected one of none, round_robin, queue_depth, numa, latency, or a boolean");
       return;
     }
-    errors_.push_back(Key(key) + ": expected a policy name or a boolean, got " + TypeName(n));
+    Fail(key, Key(key) + ": expected a policy name or a boolean, got " + TypeName(n));
   }
 
  private:
   std::vector<std::string>& errors_;
+  std::vector<std::string>& keys_;
 };
 
 }  // namespace
@@ -125,7 +132,7 @@ class Reader {
 ConfigResult LoadAdvancedNvmeSection(const toml::table& section) {
   ConfigResult r;
   AdvancedNvmeConfig& c = r.config;
-  Reader rd(r.errors);
+  Reader rd(r);
   // Generous type ceilings; the NVMe limits are applied by Validate below so
   // every message names the spec limit.
   constexpr uint64_t k32 = 0xFFFFFFFFull;
@@ -181,11 +188,19 @@ ConfigResult LoadAdvancedNvmeSection(const toml::table& section) {
       rd.Bool(node, key, c.predictive_thermal_management);
     else if (key == "adaptive_power_optimization")
       rd.Bool(node, key, c.adaptive_power_optimization);
-    else
-      r.errors.push_back(Key(key) + ": unknown key");
+    else {
+      std::string known;
+      for (std::string_view name : AdvancedNvmeKeys()) {
+        known += (known.empty() ? "" : ", ") + std::string(name);
+      }
+      rd.Fail(key, Key(key) + ": unknown key (known keys: " + known + ")");
+    }
   }
   if (r.errors.empty()) {
-    for (auto& e : ValidateAdvancedNvmeConfig(c)) r.errors.push_back(std::move(e));
+    for (auto& e : ValidateAdvancedNvmeConfig(c)) {
+      r.errors.push_back(std::move(e));
+      r.error_keys.emplace_back();  // a rule across keys or a limit: no one key
+    }
   }
   return r;
 }
@@ -200,13 +215,14 @@ ConfigResult ParseAdvancedNvmeToml(std::string_view document) {
     os << "TOML syntax error at line " << err.source().begin.line << ", column "
        << err.source().begin.column << ": " << err.description();
     r.errors.push_back(os.str());
+    r.error_keys.emplace_back();  // the line is in the message
     return r;
   }
   const toml::node* section = root.get("advanced_nvme");
   if (section == nullptr) return ConfigResult{};
   if (!section->is_table()) {
     ConfigResult r;
-    r.errors.push_back(std::string("advanced_nvme: expected a table, got ") + TypeName(*section));
+    Reader(r).Fail("", std::string("advanced_nvme: expected a table, got ") + TypeName(*section));
     return r;
   }
   return LoadAdvancedNvmeSection(*section->as_table());

@@ -12,8 +12,9 @@
 namespace nvmesim::driver {
 
 struct ConfigResult {
-  AdvancedNvmeConfig config;        // defaults overlaid with the keys given
-  std::vector<std::string> errors;  // one line per problem, naming key and limit
+  AdvancedNvmeConfig config;            // defaults overlaid with the keys given
+  std::vector<std::string> errors;      // one line per problem, naming key and limit
+  std::vector<std::string> error_keys;  // per error: its key, "" for a rule across keys
   bool ok() const { return errors.empty(); }
   std::string ErrorText() const;  // errors joined by newlines
 };

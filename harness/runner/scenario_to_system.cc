@@ -283,8 +283,20 @@ SystemBuild BuildSystemSpec(const ScenarioSpec& scenario, ScenarioFidelity fidel
   // The driver's [advanced_nvme] section.
   if (scenario.advanced_nvme) {
     driver::ConfigResult r = driver::LoadAdvancedNvmeSection(*scenario.advanced_nvme);
-    for (const std::string& e : r.errors) {
-      out.errors.push_back(At(scenario, scenario.advanced_nvme_line, "advanced_nvme") + e);
+    // Each error at its key's own line (else the section's), in the file's order.
+    std::vector<std::pair<int, std::string>> located;
+    for (size_t i = 0; i < r.errors.size(); ++i) {
+      int line = scenario.advanced_nvme_line;
+      if (i < r.error_keys.size()) {
+        auto it = scenario.advanced_nvme_key_lines.find(r.error_keys[i]);
+        if (it != scenario.advanced_nvme_key_lines.end()) line = it->second;
+      }
+      located.emplace_back(line, r.errors[i]);
+    }
+    std::stable_sort(located.begin(), located.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, e] : located) {
+      out.errors.push_back(At(scenario, line, "advanced_nvme") + e);
     }
     spec.driver.config = r.config;
   }

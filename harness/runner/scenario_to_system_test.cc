@@ -217,5 +217,28 @@ TEST(ScenarioToSystemMedia, PortsNamingDifferentMediaAreRejected) {
   }
 }
 
+TEST(ScenarioToSystemAdvancedNvme, ErrorsStandAtTheirKeysLinesInFileOrder) {
+  const ScenarioSpec s = ParseScenario(R"([scenario]
+name = "t"
+[[controller]]
+name = "c"
+[[namespace]]
+name = "n"
+size = "64MiB"
+[advanced_nvme]
+zns_enabled = "yes"
+queue_dept = 4
+)",
+                                       "dir/s.toml");
+  const SystemBuild b = BuildSystemSpec(s, s.info.fidelity);
+  ASSERT_EQ(b.errors.size(), 2u);
+  EXPECT_EQ(b.errors[0].rfind("dir/s.toml:9: advanced_nvme: advanced_nvme.zns_enabled", 0), 0u)
+      << b.errors[0];
+  EXPECT_EQ(
+      b.errors[1].rfind("dir/s.toml:10: advanced_nvme: advanced_nvme.queue_dept: unknown key", 0),
+      0u)
+      << b.errors[1];
+}
+
 }  // namespace
 }  // namespace nvmesim::harness

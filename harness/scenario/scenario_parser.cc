@@ -131,6 +131,8 @@ class Parser {
     if (const toml::table* adv = top.Table("advanced_nvme")) {
       spec_.advanced_nvme = *adv;
       spec_.advanced_nvme_line = TomlReader::Position(adv).first;
+      for (const auto& [key, node] : *adv)
+        spec_.advanced_nvme_key_lines[std::string(key.str())] = TomlReader::Position(&node).first;
     }
     ParseDriver(top);
     ParseThermalSection(top, path_, &spec_.thermal);

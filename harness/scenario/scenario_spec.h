@@ -235,6 +235,8 @@ struct ScenarioSpec {
   std::vector<NamespaceSpec> namespaces;
   std::optional<toml::table> advanced_nvme;  // raw; the driver validates it
   int advanced_nvme_line = 0;
+  // Line of each key of the section (a copied toml::table keeps no source positions).
+  std::map<std::string, int> advanced_nvme_key_lines;
   DriverOptionsSpec driver;
   ThermalSectionSpec thermal;
   OptimizerSectionSpec optimizer;
