@@ -166,7 +166,12 @@ ProfileLoad ParseProfile(std::string_view text, const std::string& source) {
         for (const Field& cand : sec->fields)
           if (fkey == cand.key) f = &cand;
         if (!f) {
-          out.error = At(source, &fnode) + ": " + key + "." + fkey + ": unknown key";
+          std::string known;
+          for (const Field& cand : sec->fields) {
+            known += (known.empty() ? "" : ", ") + std::string(cand.key);
+          }
+          out.error = At(source, &fnode) + ": " + key + "." + fkey + ": unknown key (known in [" +
+                      key + "]: " + known + ")";
           return out;
         }
         const std::string e = f->set(fnode, p);

@@ -46,7 +46,10 @@ channel_mts = 4000
 }
 
 TEST(ProfileErrors, UnknownKeysAndTablesAreRejected) {
-  EXPECT_EQ(ErrorOf(std::string(kBase) + "chanels = 8\n"), "p.toml:5: nand.chanels: unknown key");
+  const std::string chanels = ErrorOf(std::string(kBase) + "chanels = 8\n");
+  EXPECT_EQ(chanels.rfind("p.toml:5: nand.chanels: unknown key (known in [nand]: ", 0), 0u)
+      << chanels;
+  EXPECT_NE(chanels.find("channels"), std::string::npos) << chanels;  // the right spelling
   EXPECT_NE(ErrorOf("name = \"t\"\n[nandd]\nx = 1\n").find("p.toml:2: nandd: unknown key"),
             std::string::npos);
 }

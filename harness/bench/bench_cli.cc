@@ -74,6 +74,11 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
 std::string ResolveBenchOptions(BenchCli& cli) {
   std::string error;
   BenchRequest& r = cli.request;
+  if (!r.profile.empty()) {
+    // A profile that does not load is the option's error, before anything else.
+    const device::media::ProfileLoad l = device::media::LoadProfile(r.profile);
+    if (!l.ok()) return "--profile " + l.error;
+  }
   if (!cli.media_capacity.empty()) {
     const auto b = ParseSize(cli.media_capacity, SizeStyle::kScenario, &error);
     if (!b || *b == 0) {
@@ -95,7 +100,7 @@ std::string ResolveBenchOptions(BenchCli& cli) {
   } else if (cli.options.media_capacity_bytes != 0) {
     // The namespace spans the scaled media's user capacity (rounded down to 1 MiB).
     device::media::ProfileLoad l = device::media::LoadProfile(r.profile);
-    if (!l.ok()) return l.error;
+    if (!l.ok()) return "--profile " + l.error;
     if (std::string e = ScaleMediaCapacity(l.profile, cli.options.media_capacity_bytes);
         !e.empty()) {
       return e;

@@ -56,8 +56,14 @@ grep -q -- "--seed: expected a whole number" "$out/bad" || fail "run --seed -3: 
   fail "an unwritable --json was accepted"
 grep -q -- "--json: directory" "$out/bad" || fail "--json: $(cat "$out/bad")"
 grep -q "simulated" "$out/bad" && fail "the run went ahead before the --json error"
-# A scenario whose profile file is wrong is refused before the run, by run and check alike.
 sed 's/^channels = .*/channels = 0/' harness/bench/testdata/small.toml >"$out/bad_profile.toml"
+# A profile that does not load is --profile's error, at its file and line, before anything runs.
+"$nvmesim" bench harness/bench/testdata/qd4.fio --profile "$out/bad_profile.toml" >"$out/bad" 2>&1
+rc=$?
+((rc == 2)) || fail "bench with a bad profile: exit $rc, not 2: $(cat "$out/bad")"
+grep -q "nvmesim bench: --profile .*bad_profile.toml:[0-9]*: nand.channels: 0 is not 1..64" \
+  "$out/bad" || fail "bench --profile: $(cat "$out/bad")"
+# A scenario whose profile file is wrong is refused before the run, by run and check alike.
 cat >"$out/bad_profile_scenario.toml" <<'TOML'
 [scenario]
 name = "bad-profile"

@@ -14,7 +14,8 @@ namespace nvmesim::harness {
 
 namespace {
 std::string At(const ScenarioSpec& s, int line, const std::string& key) {
-  return s.path + ":" + std::to_string(line) + ": " + key + ": ";
+  // A scenario built in code (bench) has no lines to show.
+  return s.path + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + key + ": ";
 }
 
 device::AnaState ToDeviceAna(AnaStateSpec a) { return static_cast<device::AnaState>(a); }
