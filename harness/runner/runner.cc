@@ -28,7 +28,7 @@ uint64_t NowPs() { return static_cast<uint64_t>(sc_core::sc_time_stamp().value()
 // wall-time guard (which can stop a run, never steer it), the progress line
 // and the reported host and elaboration seconds; nothing the simulation decides
 // and nothing in the trace hash depends on it.
-using HostClock = std::chrono::steady_clock;  // host-side measurement only (see above)
+using HostClock = std::chrono::steady_clock;  // legitimate: host wall time, never simulated
 HostClock::time_point HostNow() { return HostClock::now(); }
 
 // SplitMix64: a per-instance seed from the run's seed and the job's position.
