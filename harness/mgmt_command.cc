@@ -108,20 +108,21 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
   std::unique_ptr<driver::zoned::ControllerZoneIo> zone_io;
   std::unique_ptr<driver::zoned::ZoneManager> zones;
   std::unique_ptr<driver::multipath::MultipathManager> multipath;
-  auto done = [&](const std::string& text, spec::Status s) {
-    out.text = text;
-    out.ok = s.ok();
+  auto stop = [&] {
     finished = true;
     system->cpu().Halt();
     sc_core::sc_stop();
   };
-  // A request the booted system shows to be wrong (a namespace or path that is
-  // not there): an input error, reported like the ones found before booting.
+  auto done = [&](const std::string& text, spec::Status s) {
+    out.text = text;
+    out.ok = s.ok();
+    stop();
+  };
+  // Ends with an error and no text: a request the booted system shows to be
+  // wrong (a namespace or path that is not there), or a bring-up that failed.
   auto refuse = [&](const std::string& why) {
     out.error = why;
-    finished = true;
-    system->cpu().Halt();
-    sc_core::sc_stop();
+    stop();
   };
   auto RunOne = [&](driver::Controller& ctrl) {
     driver::Controller* c = &ctrl;
@@ -202,13 +203,7 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
           text =
               driver::multipath::MultipathFailover(*multipath, request.path, request.restore, &ok);
         }
-        if (!ok) {
-          // "error: no multipath namespace has a path named 'nvme9'\n"
-          const std::string prefix = "error: ";
-          if (text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
-          while (!text.empty() && text.back() == '\n') text.pop_back();
-          return refuse(cmd + ": " + text);
-        }
+        if (!ok) return refuse(cmd + ": " + text);  // the reason alone
         done(text, spec::Status::Ok());
       });
     } else {
@@ -220,11 +215,7 @@ MgmtResult RunMgmtCommand(const ScenarioSpec& scenario, const MgmtRequest& reque
   system->Boot([&](spec::Status s) {
     driver::Controller* c = system->driver(static_cast<size_t>(index));
     if (!s.ok() || c == nullptr) {
-      out.error = "driver bring-up failed: " + s.ToString();
-      finished = true;
-      system->cpu().Halt();
-      sc_core::sc_stop();
-      return;
+      return refuse("driver bring-up failed: " + s.ToString());
     }
     // The command runs as its own host task, after bring-up has fully returned.
     system->cpu().Post(sc_core::SC_ZERO_TIME, [&, c] { RunOne(*c); });

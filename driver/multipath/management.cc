@@ -92,19 +92,19 @@ std::string Settings(const MultipathNamespace& ns) {
 std::string Apply(const std::vector<MultipathNamespace*>& targets, const std::string& args,
                   bool* ok) {
   if (ok) *ok = false;
-  if (targets.empty()) return "error: no multipath namespace\n";
+  if (targets.empty()) return "no multipath namespace";
   std::vector<Parsed> parsed(targets.size());
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string err = Parse(args, targets[i]->options().selector, &parsed[i]);
-    if (!err.empty()) return "error: " + err + "\n";
+    if (!err.empty()) return err;
     if (!parsed[i].preferred_name.empty()) {
       if (parsed[i].preferred_name == "none") {
         parsed[i].params.preferred_path = -1;
       } else {
         const int p = targets[i]->FindPath(parsed[i].preferred_name);
         if (p < 0) {
-          return "error: preferred=" + parsed[i].preferred_name + ": no such path of " +
-                 targets[i]->name() + "\n";
+          return "preferred=" + parsed[i].preferred_name + ": no such path of " +
+                 targets[i]->name();
         }
         parsed[i].params.preferred_path = p;
       }
@@ -136,7 +136,7 @@ std::string FailoverOn(const std::vector<MultipathNamespace*>& targets, const st
            (restore || others ? "" : " (no other usable path: new I/O waits)") + ", " +
            std::to_string(ns->path(p).inflight) + " in flight finish there\n";
   }
-  if (out.empty()) return "error: no multipath namespace has a path named '" + path + "'\n";
+  if (out.empty()) return "no multipath namespace has a path named '" + path + "'";
   if (ok) *ok = true;
   return out;
 }

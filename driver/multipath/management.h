@@ -21,12 +21,14 @@ std::string NamespaceInfo(const MultipathNamespace& ns);  // one namespace's blo
 
 // Applies "key=value ..." to every namespace of the manager (or just `ns`);
 // empty args print the current settings. Errors name the key and the limit;
-// on any error nothing is changed. Sets *ok when given.
+// on any error nothing is changed. Sets *ok when given. On an error the text is
+// the reason alone (one line, no newline); otherwise the settings, a line each.
 std::string MultipathConfig(MultipathManager& manager, const std::string& args, bool* ok = nullptr);
 std::string MultipathConfig(MultipathNamespace& ns, const std::string& args, bool* ok = nullptr);
 
 // Takes `path` (controller name) out of service for new I/O in every
-// namespace it serves (restore = false), or puts it back.
+// namespace it serves (restore = false), or puts it back. An error (no such
+// path) is the reason alone, as for MultipathConfig.
 std::string MultipathFailover(MultipathManager& manager, const std::string& path, bool restore,
                               bool* ok = nullptr);
 std::string MultipathFailover(MultipathNamespace& ns, const std::string& path, bool restore,
