@@ -42,13 +42,6 @@ std::optional<nh::ScenarioSpec> Load(const std::string& path) {
       for (const auto& d : problems) std::fprintf(stderr, "%s\n", d.ToString().c_str());
       return std::nullopt;
     }
-    // What building the system would refuse (a profile file's values, a
-    // controller's limits), found before anything runs.
-    const nh::SystemBuild build = nh::BuildSystemSpec(s, s.info.fidelity);
-    if (!build.ok()) {
-      for (const std::string& e : build.errors) std::fprintf(stderr, "error: %s\n", e.c_str());
-      return std::nullopt;
-    }
     return s;
   } catch (const nh::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.diagnostic().ToString().c_str());
@@ -104,6 +97,10 @@ int Run(const std::string& path, std::optional<uint64_t> seed, const std::string
     std::fflush(stdout);
   }
   nh::RunResult run = nh::RunScenario(*s, options);
+  if (run.refused) {  // what building the system refused (a profile's values, a limit)
+    std::fprintf(stderr, "error: %s\n", run.error.c_str());
+    return 2;
+  }
 
   nh::RunSummary summary;
   summary.scenario = run.scenario;
@@ -303,6 +300,12 @@ int main(int argc, char** argv) {
   if (*check) {
     std::optional<nh::ScenarioSpec> s = Load(check_path);
     if (!s) return 2;
+    // What the run would refuse when it builds the system, found here too.
+    const nh::SystemBuild build = nh::BuildSystemSpec(*s, s->info.fidelity);
+    if (!build.ok()) {
+      for (const std::string& e : build.errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+      return 2;
+    }
     std::printf(
         "%s: valid (%zu controller(s), %zu namespace(s), %zu job(s), %zu fault(s), %zu "
         "expectation(s))\n",

@@ -63,7 +63,7 @@ rc=$?
 ((rc == 2)) || fail "bench with a bad profile: exit $rc, not 2: $(cat "$out/bad")"
 grep -q "nvmesim bench: --profile .*bad_profile.toml:[0-9]*: nand.channels: 0 is not 1..64" \
   "$out/bad" || fail "bench --profile: $(cat "$out/bad")"
-# A scenario whose profile file is wrong is refused before the run, by run and check alike.
+# A scenario whose profile file is wrong is refused before the run, by run, check and mgmt alike.
 cat >"$out/bad_profile_scenario.toml" <<'TOML'
 [scenario]
 name = "bad-profile"
@@ -74,8 +74,10 @@ profile = "bad_profile.toml"
 name = "ns1"
 size = "16MiB"
 TOML
-for cmd in run check; do
-  "$nvmesim" "$cmd" "$out/bad_profile_scenario.toml" >"$out/bad" 2>&1
+for cmd in run check mgmt; do
+  extra=()
+  [[ $cmd == mgmt ]] && extra=(nvme-advanced-stats)
+  "$nvmesim" "$cmd" "$out/bad_profile_scenario.toml" "${extra[@]}" >"$out/bad" 2>&1
   rc=$?
   ((rc == 2)) || fail "$cmd with a bad profile: exit $rc, not 2: $(cat "$out/bad")"
   grep -q "bad_profile.toml:[0-9]*: nand.channels: 0 is not 1..64" "$out/bad" ||

@@ -105,6 +105,7 @@ RunResult Run::Execute() {
   SystemBuild build = BuildSystemSpec(scenario_, result_.fidelity);
   if (!build.ok()) {
     for (const auto& e : build.errors) result_.error += (result_.error.empty() ? "" : "\n") + e;
+    result_.refused = true;
     return result_;
   }
   for (auto& c : build.spec.controllers) c.link.seed = result_.seed;
@@ -116,6 +117,7 @@ RunResult Run::Execute() {
     result_.elaboration_seconds = std::chrono::duration<double>(HostNow() - build_start).count();
   } catch (const std::exception& e) {
     result_.error = scenario_.path + ": cannot build the system: " + e.what();
+    result_.refused = true;
     return result_;
   }
   injector_ = std::make_unique<FaultInjector>(scenario_, *system_, oracles_, &result_.faults);

@@ -79,6 +79,7 @@ struct RunResult {
   ScenarioFidelity fidelity = ScenarioFidelity::kApproximate;
   bool booted = false;
   std::string error;            // set when the run could not start or was cut short
+  bool refused = false;         // `error` was found before the system existed: nothing ran
   std::vector<JobRecord> jobs;  // one per job instance
   std::vector<FaultRecord> faults;
   std::vector<ExpectationResult> expectations;
