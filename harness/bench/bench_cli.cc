@@ -74,10 +74,11 @@ void AddBenchOptions(CLI::App* bench, BenchCli& cli) {
 std::string ResolveBenchOptions(BenchCli& cli) {
   std::string error;
   BenchRequest& r = cli.request;
+  // A profile that does not load is the option's error, before anything else.
+  device::media::ProfileLoad profile;
   if (!r.profile.empty()) {
-    // A profile that does not load is the option's error, before anything else.
-    const device::media::ProfileLoad l = device::media::LoadProfile(r.profile);
-    if (!l.ok()) return "--profile " + l.error;
+    profile = device::media::LoadProfile(r.profile);
+    if (!profile.ok()) return "--profile " + profile.error;
   }
   if (!cli.media_capacity.empty()) {
     const auto b = ParseSize(cli.media_capacity, SizeStyle::kScenario, &error);
@@ -99,13 +100,12 @@ std::string ResolveBenchOptions(BenchCli& cli) {
     r.namespace_bytes = *b;
   } else if (cli.options.media_capacity_bytes != 0) {
     // The namespace spans the scaled media's user capacity (rounded down to 1 MiB).
-    device::media::ProfileLoad l = device::media::LoadProfile(r.profile);
-    if (!l.ok()) return "--profile " + l.error;
-    if (std::string e = ScaleMediaCapacity(l.profile, cli.options.media_capacity_bytes);
+    // --media-capacity needs --profile (checked above), so `profile` is loaded.
+    if (std::string e = ScaleMediaCapacity(profile.profile, cli.options.media_capacity_bytes);
         !e.empty()) {
       return e;
     }
-    r.namespace_bytes = device::media::DeriveGeometry(l.profile).user_bytes >> 20 << 20;
+    r.namespace_bytes = device::media::DeriveGeometry(profile.profile).user_bytes >> 20 << 20;
   }
   if (!cli.round.empty()) {
     const auto b = ParseSize(cli.round, SizeStyle::kScenario, &error);
